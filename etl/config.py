@@ -1,0 +1,32 @@
+"""Paths and settings in one place; each can be overridden by an environment variable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def db_path() -> Path:
+    """The warehouse file (COCKPIT_DB), always a complete DuckDB file of the current state."""
+    return Path(os.environ.get("COCKPIT_DB", ROOT / "data" / "cockpit.duckdb"))
+
+
+def states_dir(db: Path | None = None) -> Path:
+    """Where every published warehouse state is kept (for readers and roll back)."""
+    db = db or db_path()
+    return Path(os.environ.get("COCKPIT_STATES", db.parent / "states"))
+
+
+def sample_dir() -> Path:
+    return Path(os.environ.get("COCKPIT_SAMPLE", ROOT / "data" / "sample"))
+
+
+def keep_states() -> int:
+    """How many earlier warehouse states are kept for roll back."""
+    return int(os.environ.get("COCKPIT_KEEP_STATES", "30"))
+
+
+def max_upload_mb() -> int:
+    return int(os.environ.get("COCKPIT_MAX_UPLOAD_MB", "20"))

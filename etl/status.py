@@ -1,0 +1,81 @@
+"""The red/yellow/green rule (红黄绿亮色管理): thresholds, the SQL that applies them, and the
+text shown to users. This is the only place the rule lives."""
+
+from __future__ import annotations
+
+YELLOW_GAP_PTS = 10  # behind 序时进度 by more than this many points: yellow
+RED_GAP_PTS = 30  # … by more than this: red
+RED_LATE_START_MONTHS = 3  # planned start passed this many months without starting: red
+
+RULE_TITLE = "红黄绿判定规则"
+RULE_TEXT = f"""\
+**{RULE_TITLE}**（每月按报送数据自动计算，适用于年度建设项目和重点工程）
+
+- 🔴 **红**：年累计完成率落后序时进度 **{RED_GAP_PTS}** 个百分点以上；或计划开工时间已过 **{RED_LATE_START_MONTHS}** 个月仍未开工。
+- 🟡 **黄**：落后序时进度 **{YELLOW_GAP_PTS}～{RED_GAP_PTS}** 个百分点；或已过计划开工时间仍未开工；或重点工程有超过完成时限未办结的问题。
+- 🟢 **绿**：其余项目，含已竣工投产的项目。
+
+序时进度 = 当月月数 ÷ 12（如10月为83.3%）；完成率 = 年累计完成投资 ÷ 年度计划投资。
+尚未到计划开工时间的新开工项目不计进度差距。"""
+
+# Inputs (columns of the relation it is applied to):
+#   period, library, annual_plan_wan, completed_ytd_wan, planned_start, actual_start,
+#   is_done (project completed), has_overdue_problem, key_level
+# Outputs: time_progress, completion_rate, gap_pts, months_late_start, status, status_reason
+STATUS_SQL = f"""
+with base as (
+    select
+        *,
+        month(period) / 12.0 as time_progress,
+        case when annual_plan_wan > 0 then completed_ytd_wan / annual_plan_wan end as completion_rate,
+        case
+            when library = 'new_start' and actual_start is null and not has_progress and planned_start is not null
+                 and planned_start <= last_day(period)
+            then date_diff('month', date_trunc('month', planned_start), period)
+            else 0
+        end as months_late_start,
+        coalesce(library = 'new_start' and actual_start is null and planned_start <= last_day(period), false)
+            as late_start,
+        library = 'new_start' and actual_start is null
+            and (planned_start is null or planned_start > last_day(period)) as not_due_yet
+    from {{source}}
+),
+
+gapped as (
+    select
+        *,
+        case when completion_rate is not null and not not_due_yet
+             then round((time_progress - completion_rate) * 100, 1) end as gap_pts
+    from base
+)
+
+select
+    * exclude (not_due_yet, late_start, has_progress),
+    case
+        when library = 'reserve' then null
+        when is_done then 'green'
+        when gap_pts > {RED_GAP_PTS} or months_late_start >= {RED_LATE_START_MONTHS} then 'red'
+        when gap_pts > {YELLOW_GAP_PTS} or late_start then 'yellow'
+        when key_level is not null and has_overdue_problem then 'yellow'
+        else 'green'
+    end as status,
+    case
+        when library = 'reserve' then null
+        when is_done then '已竣工投产'
+        when months_late_start >= {RED_LATE_START_MONTHS}
+            then '计划开工已过' || months_late_start || '个月仍未开工'
+        when gap_pts > {YELLOW_GAP_PTS}
+            then '落后序时进度' || printf('%.1f', gap_pts) || '个百分点'
+        when late_start then '已过计划开工时间仍未开工'
+        when key_level is not null and has_overdue_problem then '有超过完成时限未办结的问题'
+        when gap_pts is null then '未到计划开工时间'
+        when gap_pts <= 0 then '快于序时进度' || printf('%.1f', -gap_pts) || '个百分点'
+        else '落后序时进度' || printf('%.1f', gap_pts) || '个百分点（10个百分点以内）'
+    end as status_reason
+from gapped
+"""
+
+
+def status_sql(source: str) -> str:
+    """The rule applied to a relation (a table name or a parenthesised query)."""
+    return STATUS_SQL.replace("{source}", source)

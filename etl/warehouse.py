@@ -1,0 +1,420 @@
+"""The warehouse: immutable published states, atomic loads, roll back.
+
+Every load builds a complete new DuckDB file apart (a copy of the current state plus the
+new files), then publishes it in one step:
+
+    data/states/state-<time>-<id>.duckdb   every published state, never written again
+    data/cockpit.duckdb                    hard link to the current state (for any tool)
+    data/cockpit.current                   name of the current state file (for the cockpit)
+
+Readers open a state file read-only. A state file's name is never reused, so a reader in
+the same process never gets DuckDB's cached instance of an older state, and no reader
+ever blocks a load (the writer only writes to its own new file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from etl import config, divisions
+from etl.read import FileReport
+from etl.schema import QUARANTINE_SCHEMA, staging_schema
+from etl.status import status_sql
+
+SCHEMA_VERSION = 1
+SQL_DIR = Path(__file__).with_name("sql")
+_SQL_TYPES = {pl.String: "varchar", pl.Float64: "double", pl.Date: "date", pl.Boolean: "boolean",
+              pl.Int32: "integer", pl.Int64: "bigint"}
+STG_TABLES = {"progress": "stg_progress", "reserve": "stg_reserve", "problems": "stg_problems",
+              "milestones": "stg_milestones"}
+
+
+# ---------------------------------------------------------------- locations
+
+def pointer_path(db: Path) -> Path:
+    return db.with_suffix(".current")
+
+
+def current_state(db: Path | None = None) -> Path | None:
+    """The file holding the current state, or None when there is no warehouse yet."""
+    db = Path(db or config.db_path())
+    ptr = pointer_path(db)
+    if ptr.exists():
+        name = ptr.read_text(encoding="utf-8").strip()
+        path = config.states_dir(db) / name
+        if path.exists():
+            return path
+    return db if db.exists() else None
+
+
+def connect_read(db: Path | None = None) -> tuple[duckdb.DuckDBPyConnection, Path]:
+    """A read-only connection to the current state, and the state's path."""
+    state = current_state(db)
+    if state is None:
+        raise FileNotFoundError("数据仓库尚未建立")
+    return duckdb.connect(str(state), read_only=True), state
+
+
+@contextmanager
+def _load_lock(db: Path):
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with open(db.parent / ".load.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+# ---------------------------------------------------------------- schema
+
+def _ddl(table: str, schema: dict) -> str:
+    cols = ",\n    ".join(f"{name} {_SQL_TYPES[dtype]}" for name, dtype in schema.items())
+    return f"create table if not exists {table} (\n    {cols}\n)"
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw tables of an empty warehouse (derived ones are rebuilt on every load)."""
+    for kind, table in STG_TABLES.items():
+        schema = {"period": pl.Date, "sender": pl.String, "load_id": pl.Int32, **staging_schema(kind)}
+        con.execute(_ddl(table, schema))
+    con.execute(_ddl("quarantine", {"load_id": pl.Int32, "period": pl.Date, "sender": pl.String,
+                                    **QUARANTINE_SCHEMA, "superseded": pl.Boolean}))
+    con.execute("""
+        create table if not exists load_log (
+            load_id integer, loaded_at timestamp, action varchar, file_name varchar, sha256 varchar,
+            period date, sender varchar, kinds varchar, rows_read integer, rows_accepted integer,
+            rows_quarantined integer, status varchar, message varchar, user_name varchar,
+            state_file varchar, duration_s double
+        )""")
+    con.execute("""
+        create table if not exists partitions (
+            period date, sender varchar, kind varchar, load_id integer, file_name varchar, sha256 varchar
+        )""")
+    con.execute("create table if not exists meta (key varchar primary key, value varchar)")
+    con.execute("create or replace table units (code varchar, name varchar, kind varchar, "
+                "sort_order integer, host_code varchar)")
+    rows = [(c, n, "county", i, None) for i, (c, n) in enumerate(divisions.COUNTIES)]
+    rows += [(c, n, "zone", 100 + i, h) for i, (c, n, h) in enumerate(divisions.ZONES)]
+    rows += [(divisions.CITY_LEVEL[0], divisions.CITY_LEVEL[1], "city", 200, None)]
+    con.executemany("insert into units values (?, ?, ?, ?, ?)", rows)
+
+
+def _run_sql_file(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    con.execute((SQL_DIR / name).read_text(encoding="utf-8"))
+
+
+def rebuild_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild every relation the pages read from the raw tables (runs inside the load)."""
+    _run_sql_file(con, "pm_base.sql")
+    con.execute(f"create or replace table project_month as {status_sql('pm_base')} order by period, project_code")
+    _run_sql_file(con, "projects.sql")
+    _run_sql_file(con, "problems.sql")
+    _run_sql_file(con, "problem_month.sql")
+    _run_sql_file(con, "milestones.sql")
+    period = con.execute("select max(period) from stg_progress").fetchone()[0]
+    meta = {
+        "schema_version": str(SCHEMA_VERSION),
+        "data_period": period.isoformat() if period else "",
+        "built_at": dt.datetime.now().isoformat(timespec="seconds"),
+    }
+    for k, v in meta.items():
+        con.execute("insert or replace into meta values (?, ?)", [k, v])
+
+
+# ---------------------------------------------------------------- loads
+
+@dataclass
+class FileOutcome:
+    file_name: str
+    status: str  # loaded, unchanged, error
+    message: str
+    period: dt.date | None = None
+    sender: str | None = None
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_quarantined: int = 0
+    conflicts: int = 0
+
+
+@dataclass
+class LoadResult:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    state: Path | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return all(o.status != "error" for o in self.outcomes)
+
+    def as_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "state": self.state.name if self.state else None,
+            "seconds": round(self.seconds, 3),
+            "files": [
+                {**o.__dict__, "period": o.period.isoformat() if o.period else None} for o in self.outcomes
+            ],
+        }
+
+
+def _new_state_path(db: Path) -> Path:
+    d = config.states_dir(db)
+    d.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return d / f"state-{stamp}-{uuid.uuid4().hex[:6]}.duckdb"
+
+
+def _publish(db: Path, state: Path) -> None:
+    """Make `state` the current one: pointer file and the db path, each replaced atomically."""
+    tmp_link = db.with_name(f".{db.name}.{uuid.uuid4().hex[:6]}")
+    try:
+        os.link(state, tmp_link)
+    except OSError:  # another file system: fall back to a copy
+        shutil.copyfile(state, tmp_link)
+    os.replace(tmp_link, db)
+    ptr = pointer_path(db)
+    tmp_ptr = ptr.with_name(f".{ptr.name}.{uuid.uuid4().hex[:6]}")
+    tmp_ptr.write_text(state.name, encoding="utf-8")
+    os.replace(tmp_ptr, ptr)
+
+
+def _prune(db: Path, keep: int) -> None:
+    states = sorted(config.states_dir(db).glob("state-*.duckdb"))
+    current = current_state(db)
+    for old in states[:-keep] if keep > 0 else []:
+        if old != current:
+            old.unlink(missing_ok=True)
+
+
+@contextmanager
+def _building(db: Path):
+    """A writable copy of the current state; published on success, removed on failure."""
+    current = current_state(db)
+    target = _new_state_path(db)
+    tmp = target.with_suffix(".building")
+    if current is not None:
+        shutil.copyfile(current, tmp)
+    con = duckdb.connect(str(tmp))
+    try:
+        ensure_schema(con)
+        yield con, target
+        con.execute("checkpoint")
+        con.close()
+        os.replace(tmp, target)
+        _publish(db, target)
+    except BaseException:
+        con.close()
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+        raise
+
+
+def _already_loaded(db: Path, report: FileReport) -> bool:
+    state = current_state(db)
+    if state is None:
+        return False
+    con = duckdb.connect(str(state), read_only=True)
+    try:
+        try:
+            rows = con.execute("select kind, sha256 from partitions where period = ? and sender = ?",
+                               [report.period, report.sender]).fetchall()
+        except duckdb.CatalogException:
+            return False
+    finally:
+        con.close()
+    have = dict(rows)
+    return all(have.get(s.kind) == report.sha256 for s in report.sheets)
+
+
+def _apply(con: duckdb.DuckDBPyConnection, report: FileReport, load_id: int) -> tuple[int, int]:
+    """Replace the report's partitions with its rows. Returns (accepted, conflicts)."""
+    accepted = conflicts = 0
+    quarantine_frames = []
+    for sheet in report.sheets:
+        table = STG_TABLES[sheet.kind]
+        params = [report.period, report.sender]
+        con.execute(f"delete from {table} where period = ? and sender = ?", params)
+        con.execute("update quarantine set superseded = true where period = ? and sender = ? and kind = ?",
+                    [*params, sheet.kind])
+        con.execute("delete from partitions where period = ? and sender = ? and kind = ?", [*params, sheet.kind])
+        rows = sheet.accepted.with_columns(
+            pl.lit(report.period).alias("period"), pl.lit(report.sender).alias("sender"),
+            pl.lit(load_id, dtype=pl.Int32).alias("load_id"))
+        if sheet.kind in ("progress", "reserve") and rows.height:
+            # a project already reported this month by another sender is a conflict, not a sum
+            taken = con.sql(
+                f"select project_code, any_value(sender) as other, any_value(source_file) as other_file "
+                f"from {table} where period = ? and sender <> ? group by project_code",
+                params=params).pl()
+            clash = rows.join(taken, on="project_code", how="inner")
+            if clash.height:
+                conflicts += clash.height
+                rows = rows.join(taken.select("project_code"), on="project_code", how="anti")
+                quarantine_frames.append(clash.select(
+                    pl.col("source_file"), pl.col("sheet"), pl.col("source_row"), pl.lit(sheet.kind).alias("kind"),
+                    pl.col("project_code"), pl.lit("项目代码").alias("column_name"),
+                    pl.col("project_code").alias("value"), pl.lit("多单位重复上报").alias("rule"),
+                    pl.format("文件「{}」工作表「{}」第{}行：项目「{}」本期已由「{}」上报（文件「{}」），不重复计入",
+                              "source_file", "sheet", "source_row", "project_code", "other", "other_file")
+                    .alias("message"),
+                    pl.lit("{}").alias("raw")))
+        if rows.height:
+            con.register("incoming_rows", rows)
+            con.execute(f"insert into {table} by name select * from incoming_rows")
+            con.unregister("incoming_rows")
+        accepted += rows.height
+        quarantine_frames.append(sheet.quarantine)
+        con.execute("insert into partitions values (?, ?, ?, ?, ?, ?)",
+                    [*params, sheet.kind, load_id, report.file_name, report.sha256])
+    q = pl.concat([f.cast(QUARANTINE_SCHEMA) for f in quarantine_frames]) if quarantine_frames else None
+    if q is not None and q.height:
+        q = q.with_columns(pl.lit(load_id, dtype=pl.Int32).alias("load_id"), pl.lit(report.period).alias("period"),
+                           pl.lit(report.sender).alias("sender"), pl.lit(False).alias("superseded"))
+        con.register("incoming_quarantine", q)
+        con.execute("insert into quarantine by name select * from incoming_quarantine")
+        con.unregister("incoming_quarantine")
+    return accepted, conflicts
+
+
+def load_reports(reports: list[FileReport], db: Path | None = None, user: str | None = None,
+                 progress=None) -> LoadResult:
+    """Load checked files into a new warehouse state and publish it (all or nothing)."""
+    db = Path(db or config.db_path())
+    result = LoadResult()
+    t0 = time.perf_counter()
+    with _load_lock(db):
+        todo = []
+        for r in reports:
+            if _already_loaded(db, r):
+                result.outcomes.append(FileOutcome(r.file_name, "unchanged", "该文件已加载过（内容相同），未作更改",
+                                                   r.period, r.sender, r.rows_read, r.rows_accepted,
+                                                   r.rows_quarantined))
+            else:
+                todo.append(r)
+        if not todo:
+            result.seconds = time.perf_counter() - t0
+            return result
+        with _building(db) as (con, target):
+            con.execute("begin transaction")
+            next_id = con.execute("select coalesce(max(load_id), 0) + 1 from load_log").fetchone()[0]
+            now = dt.datetime.now()
+            for i, r in enumerate(todo):
+                t1 = time.perf_counter()
+                accepted, conflicts = _apply(con, r, next_id + i)
+                quarantined = r.rows_quarantined + conflicts
+                msg = "；".join(r.warnings)
+                con.execute("insert into load_log values (?, ?, 'load', ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?, ?, ?, ?)",
+                            [next_id + i, now, r.file_name, r.sha256, r.period, r.sender,
+                             ",".join(s.kind for s in r.sheets), r.rows_read, accepted, quarantined, msg, user,
+                             target.name, time.perf_counter() - t1])
+                result.outcomes.append(FileOutcome(r.file_name, "loaded", msg or "已加载", r.period, r.sender,
+                                                   r.rows_read, accepted, quarantined, conflicts))
+                if progress:
+                    progress(i + 1, len(todo))
+            rebuild_derived(con)
+            con.execute("commit")
+        result.state = target
+        _prune(db, config.keep_states())
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def load_files(paths, db: Path | None = None, period: dt.date | None = None, unit: str | None = None,
+               user: str | None = None, progress=None, today: dt.date | None = None) -> LoadResult:
+    """Read, check and load files. Files with a file-level fault are reported and skipped."""
+    from etl.read import FileError, read_file
+
+    reports, errors = [], []
+    paths = [Path(p) for p in paths]
+    for i, p in enumerate(paths):
+        try:
+            reports.append(read_file(p, period=period, unit=unit, today=today))
+        except FileError as e:
+            errors.append(FileOutcome(p.name, "error", str(e)))
+        if progress:
+            progress("read", i + 1, len(paths))
+    result = load_reports(reports, db, user=user,
+                          progress=(lambda d, t: progress("load", d, t)) if progress else None) if reports \
+        else LoadResult()
+    result.outcomes = errors + result.outcomes
+    return result
+
+
+# ---------------------------------------------------------------- history and roll back
+
+def history(db: Path | None = None) -> pl.DataFrame:
+    """Every load and roll back recorded in the current state."""
+    con, _ = connect_read(db)
+    try:
+        return con.sql("select * from load_log order by load_id desc").pl()
+    finally:
+        con.close()
+
+
+def available_states(db: Path | None = None) -> list[Path]:
+    db = Path(db or config.db_path())
+    return sorted(config.states_dir(db).glob("state-*.duckdb"), reverse=True)
+
+
+def rollback(state_name: str, db: Path | None = None, user: str | None = None) -> Path:
+    """Make an earlier state current again, as a new state that records the roll back."""
+    db = Path(db or config.db_path())
+    source = config.states_dir(db) / state_name
+    if not source.exists() or not source.name.startswith("state-"):
+        raise FileNotFoundError(f"找不到历史状态「{state_name}」")
+    with _load_lock(db):
+        current = current_state(db)
+        later = pl.DataFrame()
+        if current is not None:
+            c = duckdb.connect(str(current), read_only=True)
+            later = c.sql("select * from load_log").pl()
+            c.close()
+        target = _new_state_path(db)
+        tmp = target.with_suffix(".building")
+        shutil.copyfile(source, tmp)
+        con = duckdb.connect(str(tmp))
+        try:
+            con.execute("begin transaction")
+            have = con.sql("select load_id from load_log").pl()["load_id"].to_list()
+            undone = later.filter(~pl.col("load_id").is_in(have)) if later.height else later
+            if undone.height:
+                undone = undone.with_columns(pl.lit("rolled_back").alias("status"))
+                con.register("undone", undone)
+                con.execute("insert into load_log by name select * from undone")
+                con.unregister("undone")
+            next_id = con.execute("select coalesce(max(load_id), 0) + 1 from load_log").fetchone()[0]
+            con.execute("insert into load_log (load_id, loaded_at, action, file_name, status, message, user_name, "
+                        "state_file) values (?, ?, 'rollback', ?, 'rolled_back_to', ?, ?, ?)",
+                        [next_id, dt.datetime.now(), state_name, f"回退到历史状态 {state_name}，撤销了 "
+                         f"{undone.height} 次加载", user, target.name])
+            con.execute("commit")
+            con.execute("checkpoint")
+            con.close()
+        except BaseException:
+            con.close()
+            tmp.unlink(missing_ok=True)
+            raise
+        os.replace(tmp, target)
+        _publish(db, target)
+    return target
+
+
+def meta(con: duckdb.DuckDBPyConnection) -> dict:
+    return dict(con.sql("select key, value from meta").fetchall())
+
+
+def quarantine_json(df: pl.DataFrame) -> str:
+    return json.dumps(df.to_dicts(), ensure_ascii=False, default=str)
