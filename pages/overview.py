@@ -1,0 +1,80 @@
+"""总览: this year's investment against plan and 序时进度, counts, 红黄绿 and the policy targets."""
+
+import polars as pl
+import streamlit as st
+
+from ui import figures
+from ui.data import q
+from ui.filters import sidebar
+from ui.format import data_date_label, gap_text, growth, pct, period_label, times, yi, ytd_label
+from ui.labels import RULE_TEXT
+from ui.widgets import chart, downloads, kpi, no_data, page_header
+
+f = sidebar()
+page_header(f"{f.unit_name}项目建设总览", f.period)
+
+k = q("overview_kpis", **f.params()).row(0, named=True)
+if not k["projects"]:
+    no_data()
+    st.stop()
+
+c = st.columns(4)
+kpi(c[0], f"{f.period.year}年计划投资", yi(k["plan_wan"]), f"{k['projects']}个年度项目")
+kpi(c[1], f"{ytd_label(f.period)}累计完成", yi(k["ytd_wan"]), f"完成率 {pct(k['completion_rate'])}")
+kpi(c[2], "序时进度", pct(k["time_progress"]), gap_text(k["gap_pts"]),
+    help="序时进度 = 当月月数 ÷ 12；完成率 = 年累计完成投资 ÷ 年度计划投资")
+kpi(c[3], "同比增长", growth(k["yoy_growth"]), f"上年同期 {yi(k['ytd_last_year_wan'])}")
+
+c = st.columns(4)
+kpi(c[0], "储备项目", f"{k['reserve_projects'] or 0}个", f"总投资 {yi(k['reserve_total_wan'])}")
+kpi(c[1], "新开工项目", f"{k['new_start']}个", f"开工率 {pct(k['start_rate'])}（{k['started']}/{k['due_to_start']}）",
+    help="开工率 = 已开工项目数 ÷ 计划开工时间已到的新开工项目数")
+kpi(c[2], "续建项目", f"{k['continuing']}个", f"本月完成 {yi(k['month_wan'])}")
+kpi(c[3], "重点工程", f"{k['key_projects']}个",
+    f"红 {k['key_red']} · 黄 {k['key_yellow']} · 绿 {k['key_green']}")
+
+subtitle = f"{f.describe()} · {data_date_label(f.period)}"
+cum = q("monthly_cumulative", **f.params())
+chart(figures.cumulative_chart(cum, f"{f.unit_name}{f.period.year}年固定资产投资累计完成情况（亿元）", subtitle,
+                               f.period.year), f"投资累计_{f.unit_name}", f.period, key="cum")
+
+left, right = st.columns([3, 2])
+with left:
+    units = q("by_unit", period=f.period, library=f.library)
+    chart(figures.unit_bars(units, "各县区、开发区年度投资完成率", subtitle, k["time_progress"]),
+          "投资完成率_县区", f.period, key="units")
+with right:
+    chart(figures.status_donut({"red": k["key_red"], "yellow": k["key_yellow"], "green": k["key_green"]},
+                               "重点工程红黄绿", subtitle), "重点工程红黄绿", f.period, key="donut")
+    with st.expander("红黄绿判定规则", icon=":material/rule:"):
+        st.markdown(RULE_TEXT)
+
+st.subheader("政策目标完成情况")
+targets = q("policy_targets", period=f.period, unit=f.unit)
+fmt = {"times": times, "share": pct, "growth": growth}
+target_table = pl.DataFrame({
+    "目标": targets["label"],
+    "目标值": [fmt[u](g) for u, g in zip(targets["unit"], targets["goal"])],
+    "实际": [fmt[u](a) for u, a in zip(targets["unit"], targets["actual"])],
+    "是否达标": ["—" if m is None else ("达标" if m else "未达标") for m in targets["met"]],
+})
+st.dataframe(target_table, hide_index=True, width="stretch")
+
+st.subheader(f"分县区投资完成情况（{period_label(f.period)}）")
+table = units.filter(pl.col("projects") > 0).select(
+    pl.col("unit_name").alias("县区/开发区"),
+    pl.col("projects").alias("项目数"),
+    (pl.col("plan_wan") / 10000).round(2).alias("年度计划（亿元）"),
+    (pl.col("month_wan") / 10000).round(2).alias("本月完成（亿元）"),
+    (pl.col("ytd_wan") / 10000).round(2).alias("年累计完成（亿元）"),
+    (pl.col("completion_rate")).alias("完成率"),
+    (pl.col("gap_pts")).round(1).alias("落后序时进度（个百分点）"),
+    (pl.col("yoy_growth")).alias("同比增长"),
+    pl.col("red").alias("红"), pl.col("yellow").alias("黄"), pl.col("green").alias("绿"),
+)
+st.dataframe(table, hide_index=True, width="stretch", column_config={
+    "完成率": st.column_config.NumberColumn(format="percent"),
+    "同比增长": st.column_config.NumberColumn(format="percent"),
+})
+downloads(table, f"分县区投资完成情况_{f.period:%Y-%m}", f"分县区投资完成情况（{period_label(f.period)}）",
+          f"{f.describe()} · {data_date_label(f.period)}", key="units_table")

@@ -1,0 +1,54 @@
+-- Plan and completion for one month by county / development zone, in the official order.
+with annual as (
+    select *
+    from project_month
+    where library <> 'reserve'
+      and ($library is null or ($library = 'key' and is_key) or library = $library)
+),
+
+this_month as (
+    select
+        unit_code,
+        count(*) as projects,
+        sum(annual_plan_wan) as plan_wan,
+        sum(completed_month_wan) as month_wan,
+        sum(completed_ytd_wan) as ytd_wan,
+        count(*) filter (where status = 'red') as red,
+        count(*) filter (where status = 'yellow') as yellow,
+        count(*) filter (where status = 'green') as green
+    from annual
+    where period = $period
+    group by unit_code
+),
+
+last_year as (
+    select unit_code, sum(completed_ytd_wan) as ytd_last_year_wan
+    from annual
+    where period = $period - interval 1 year
+    group by unit_code
+),
+
+final as (
+    select
+        u.code as unit_code,
+        u.name as unit_name,
+        u.kind as unit_kind,
+        u.sort_order,
+        coalesce(t.projects, 0) as projects,
+        t.plan_wan,
+        t.month_wan,
+        t.ytd_wan,
+        t.ytd_wan / nullif(t.plan_wan, 0) as completion_rate,
+        (month($period) / 12.0 - t.ytd_wan / nullif(t.plan_wan, 0)) * 100 as gap_pts,
+        l.ytd_last_year_wan,
+        t.ytd_wan / nullif(l.ytd_last_year_wan, 0) - 1 as yoy_growth,
+        coalesce(t.red, 0) as red,
+        coalesce(t.yellow, 0) as yellow,
+        coalesce(t.green, 0) as green
+    from units as u
+    left join this_month as t on t.unit_code = u.code
+    left join last_year as l on l.unit_code = u.code
+    where u.kind <> 'city' or t.projects > 0
+)
+
+select * from final order by sort_order

@@ -1,0 +1,5 @@
+-- Months with progress data, newest first.
+select distinct period
+from project_month
+where library <> 'reserve'
+order by period desc

@@ -1,0 +1,1 @@
+"""Shared widgets, number formats, labels and figure builders for the pages."""

@@ -1,0 +1,87 @@
+"""Figure builders: pure functions, data frame in, plotly Figure out.
+
+Every figure carries its own title, unit and data date, so an exported PNG stands alone.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from ui.labels import STATUS, STATUS_COLOR
+
+FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+BLUE, GREY, ORANGE, INK = "#1f5fa8", "#9aa5b1", "#e07b00", "#1f2933"
+
+
+def _layout(fig: go.Figure, title: str, subtitle: str, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        title={"text": f"<b>{title}</b><br><span style='font-size:12px;color:#52606d'>{subtitle}</span>",
+               "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top"},
+        font={"family": FONT, "size": 13, "color": INK},
+        height=height,
+        margin={"l": 60, "r": 20, "t": 78, "b": 50},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        hoverlabel={"font": {"family": FONT}},
+        separators=".,",
+    )
+    fig.update_xaxes(showgrid=False, linecolor="#cbd2d9")
+    fig.update_yaxes(gridcolor="#eef1f4", zerolinecolor="#cbd2d9")
+    return fig
+
+
+def cumulative_chart(df: pl.DataFrame, title: str, subtitle: str, current_year: int) -> go.Figure:
+    """Year-to-date completion by month vs 序时进度 and last year, in 亿元.
+
+    df: month, schedule_wan, ytd_wan, ytd_last_year_wan.
+    """
+    months = [f"{m}月" for m in df["month"]]
+    fig = go.Figure()
+    fig.add_scatter(x=months, y=(df["schedule_wan"] / 10000).to_list(), name="序时进度（年度计划×月数/12）",
+                    mode="lines", line={"color": GREY, "dash": "dash", "width": 2},
+                    hovertemplate="%{x} 序时进度 %{y:,.2f}亿元<extra></extra>")
+    fig.add_scatter(x=months, y=(df["ytd_last_year_wan"] / 10000).to_list(), name=f"{current_year - 1}年累计完成",
+                    mode="lines+markers", line={"color": ORANGE, "width": 2}, marker={"size": 5},
+                    hovertemplate="%{x} 上年累计 %{y:,.2f}亿元<extra></extra>")
+    fig.add_scatter(x=months, y=(df["ytd_wan"] / 10000).to_list(), name=f"{current_year}年累计完成",
+                    mode="lines+markers", line={"color": BLUE, "width": 3}, marker={"size": 7},
+                    hovertemplate="%{x} 本年累计 %{y:,.2f}亿元<extra></extra>")
+    fig.update_yaxes(title_text="亿元", rangemode="tozero")
+    return _layout(fig, title, subtitle)
+
+
+def unit_bars(df: pl.DataFrame, title: str, subtitle: str, time_progress: float) -> go.Figure:
+    """Completion rate by county/zone as horizontal bars with the 序时进度 line.
+
+    df: unit_name, completion_rate, ytd_wan, plan_wan (in display order, top first).
+    """
+    d = df.filter(pl.col("plan_wan") > 0)
+    rates = (d["completion_rate"] * 100).to_list()
+    colors = [STATUS_COLOR["red"] if (time_progress * 100 - r) > 30 else STATUS_COLOR["yellow"]
+              if (time_progress * 100 - r) > 10 else BLUE for r in rates]
+    custom = list(zip((d["ytd_wan"] / 10000).to_list(), (d["plan_wan"] / 10000).to_list()))
+    fig = go.Figure(go.Bar(
+        y=d["unit_name"].to_list(), x=rates, orientation="h", marker_color=colors,
+        text=[f"{r:.1f}%" for r in rates], textposition="outside", cliponaxis=False, customdata=custom,
+        hovertemplate="%{y}<br>完成率 %{x:.1f}%<br>年累计 %{customdata[0]:,.2f}亿元 / 计划 %{customdata[1]:,.2f}亿元"
+                      "<extra></extra>"))
+    fig.add_vline(x=time_progress * 100, line_dash="dash", line_color=GREY,
+                  annotation_text=f"序时进度 {time_progress * 100:.1f}%", annotation_position="top")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text="年度投资完成率（%）", range=[0, max(rates + [time_progress * 100]) * 1.18])
+    return _layout(fig, title, subtitle, height=max(360, 34 * d.height + 130))
+
+
+def status_donut(counts: dict[str, int], title: str, subtitle: str) -> go.Figure:
+    """Key projects by red/yellow/green."""
+    keys = ["red", "yellow", "green"]
+    fig = go.Figure(go.Pie(
+        labels=[STATUS[k] for k in keys], values=[counts.get(k, 0) for k in keys], hole=0.6, sort=False,
+        marker={"colors": [STATUS_COLOR[k] for k in keys]}, textinfo="label+value",
+        hovertemplate="%{label}：%{value}个（%{percent}）<extra></extra>"))
+    total = sum(counts.get(k, 0) for k in keys)
+    fig.add_annotation(text=f"<b>{total}</b><br>个", showarrow=False, font={"size": 18})
+    fig.update_layout(showlegend=False)
+    return _layout(fig, title, subtitle, height=320)

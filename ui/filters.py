@@ -1,0 +1,86 @@
+"""The shared sidebar filters: period, county/zone and library, kept in the URL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ui import data
+from ui.format import period_label
+from ui.labels import LIBRARY_FILTER
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: dt.date
+    unit: str | None  # county / zone code, None = whole city
+    unit_name: str  # 「全市」 or the unit's name
+    library: str | None  # new_start, continuing, key, None = all annual projects
+
+    def params(self) -> dict:
+        return {"period": self.period, "unit": self.unit, "library": self.library}
+
+    def describe(self) -> str:
+        """The filters in words, for titles and export headers."""
+        return f"{period_label(self.period)} · {self.unit_name} · {LIBRARY_FILTER[self.library]}"
+
+
+def _from_url(key: str, allowed: list, parse=lambda s: s):
+    raw = st.query_params.get(key)
+    if raw is None:
+        return None
+    try:
+        value = parse(raw)
+    except ValueError:
+        return None
+    return value if value in allowed else None
+
+
+def _remember(key: str, value, url_value: str | None):
+    st.session_state[f"_keep_{key}"] = value
+    if url_value is None:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = url_value
+
+
+def _pick(key: str, options: list, default):
+    """The value for a widget: URL first, then what this session chose before, then default."""
+    from_url = _from_url(key, options, _PARSERS.get(key, lambda s: s))
+    if from_url is not None:
+        return from_url
+    kept = st.session_state.get(f"_keep_{key}")
+    return kept if kept in options else default
+
+
+_PARSERS = {"period": lambda s: dt.date.fromisoformat(s + "-01") if len(s) == 7 else dt.date.fromisoformat(s)}
+
+
+def sidebar(show_library: bool = True, show_unit: bool = True) -> Filters:
+    """Draw the shared filters in the sidebar and return the choice."""
+    periods = data.periods()
+    units = data.units()
+    unit_codes = [None] + [c for c, k in zip(units["code"], units["kind"]) if k != "city"]
+    unit_names = {None: "全市", **dict(zip(units["code"], units["name"]))}
+    libs = list(LIBRARY_FILTER)
+
+    with st.sidebar:
+        period = st.selectbox("数据期间", periods, index=periods.index(_pick("period", periods, periods[0])),
+                              format_func=period_label, key="flt_period")
+        _remember("period", period, f"{period:%Y-%m}")
+        unit = None
+        if show_unit:
+            unit = st.selectbox("县区 / 开发区", unit_codes, index=unit_codes.index(_pick("unit", unit_codes, None)),
+                                format_func=lambda c: unit_names[c], key="flt_unit")
+            _remember("unit", unit, unit)
+        library = None
+        if show_library:
+            lib_keys = ["all" if k is None else k for k in libs]
+            picked = _pick("lib", lib_keys, "all")
+            choice = st.selectbox("项目范围", lib_keys, index=lib_keys.index(picked),
+                                  format_func=lambda k: LIBRARY_FILTER[None if k == "all" else k], key="flt_lib")
+            library = None if choice == "all" else choice
+            _remember("lib", choice, None if choice == "all" else choice)
+    return Filters(period=period, unit=unit, unit_name=unit_names[unit], library=library)

@@ -1,0 +1,110 @@
+"""Number and date formats as Chinese readers expect them. Amounts arrive in 万元."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def yi(wan, digits: int = 2, unit: bool = True) -> str:
+    """万元 → 「564.87亿元」."""
+    if _missing(wan):
+        return "—"
+    s = f"{wan / 10000:,.{digits}f}"
+    return f"{s}亿元" if unit else s
+
+
+def wan(x, digits: int = 0, unit: bool = True) -> str:
+    """「12,345万元」."""
+    if _missing(x):
+        return "—"
+    s = f"{x:,.{digits}f}"
+    return f"{s}万元" if unit else s
+
+
+def money(x) -> str:
+    """亿元 for big amounts, 万元 below 1亿元."""
+    if _missing(x):
+        return "—"
+    return yi(x) if abs(x) >= 10000 else wan(x)
+
+
+def pct(x, digits: int = 1) -> str:
+    """0.873 → 「87.3%」."""
+    if _missing(x):
+        return "—"
+    return f"{x * 100:.{digits}f}%"
+
+
+def pts(x, digits: int = 1) -> str:
+    """Gap in percentage points: 「4.2个百分点」."""
+    if _missing(x):
+        return "—"
+    return f"{abs(x):.{digits}f}个百分点"
+
+
+def gap_text(gap_pts) -> str:
+    """「落后序时进度4.2个百分点」 / 「快于序时进度1.0个百分点」."""
+    if _missing(gap_pts):
+        return "—"
+    if abs(gap_pts) < 0.05:
+        return "与序时进度持平"
+    return ("落后序时进度" if gap_pts > 0 else "快于序时进度") + pts(gap_pts)
+
+
+def growth(x, digits: int = 1) -> str:
+    """Change with an arrow and a sign, never colour alone: 「↑9.1%」, 「↓2.3%」."""
+    if _missing(x):
+        return "—"
+    if abs(x) < 0.0005:
+        return "→0.0%"
+    return f"{'↑' if x > 0 else '↓'}{abs(x) * 100:.{digits}f}%"
+
+
+def rank_change(delta) -> str:
+    """Rank moves: 「↑2」, 「↓1」, 「—」 (no change or no previous rank)."""
+    if _missing(delta) or delta == 0:
+        return "—"
+    return f"↑{int(delta)}" if delta > 0 else f"↓{int(-delta)}"
+
+
+def times(x, digits: int = 1) -> str:
+    if _missing(x):
+        return "—"
+    return f"{x:.{digits}f}倍"
+
+
+def period_label(p: dt.date) -> str:
+    """「2026年10月」."""
+    return f"{p.year}年{p.month}月"
+
+
+def ytd_label(p: dt.date) -> str:
+    """「1-10月」 (「1月」 in January)."""
+    return f"1-{p.month}月" if p.month > 1 else "1月"
+
+
+def month_end(p: dt.date) -> dt.date:
+    nxt = dt.date(p.year + (p.month == 12), p.month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def data_date_label(p: dt.date) -> str:
+    """「数据截至2026年10月31日」 for the month p."""
+    d = month_end(p)
+    return f"数据截至{d.year}年{d.month}月{d.day}日"
+
+
+def date_label(d) -> str:
+    if _missing(d):
+        return "—"
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def period_slug(p: dt.date) -> str:
+    """For file names: 「2026-10」."""
+    return f"{p.year}-{p.month:02d}"
