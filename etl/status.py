@@ -34,11 +34,14 @@ with base as (
             then date_diff('month', date_trunc('month', planned_start), period)
             else 0
         end as months_late_start,
-        coalesce(library = 'new_start' and actual_start is null and planned_start <= last_day(period), false)
-            as late_start,
-        library = 'new_start' and actual_start is null
+        coalesce(library = 'new_start' and actual_start is null and not has_progress
+                 and planned_start <= last_day(period), false) as late_start,
+        library = 'new_start' and actual_start is null and not has_progress
             and (planned_start is null or planned_start > last_day(period)) as not_due_yet
-    from {{source}}
+    from (
+        select *, coalesce(completed_ytd_wan, 0) > 0 or coalesce(completed_cum_wan, 0) > 0 as has_progress
+        from {{source}}
+    )
 ),
 
 gapped as (

@@ -1,0 +1,26 @@
+"""Every page runs on the fixture warehouse without an exception (AppTest)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs(fixture_db, page):
+    at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    # every page shows the data date
+    texts = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "数据截至" in texts
+
+
+def test_app_frame_runs(fixture_db):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert at.title[0].value.endswith("项目建设总览")
