@@ -5,7 +5,7 @@ import streamlit as st
 from ui.data import ensure_data
 from ui.labels import APP_TITLE
 
-st.set_page_config(page_title=APP_TITLE, page_icon=":material/dashboard:", layout="wide",
+st.set_page_config(page_title=APP_TITLE, page_icon="static/favicon.png", layout="wide",
                    initial_sidebar_state="auto")
 ensure_data()
 

@@ -52,7 +52,7 @@ def page_header(title: str, period: dt.date | None = None) -> None:
 
 def kpi(col, label: str, value: str, delta: str | None = None, help: str | None = None) -> None:
     """A KPI tile. Deltas are text with arrows in a neutral colour (red/green mean status here)."""
-    col.metric(label, value, delta=delta, delta_color="off", help=help, border=False)
+    col.metric(label, value, delta=delta, delta_color="off", delta_arrow="off", help=help, border=False)
 
 
 def chart(fig: go.Figure, name: str, period: dt.date | None = None, key: str | None = None, **kwargs):
