@@ -1,0 +1,114 @@
+"""Start the real cockpit server for browser tests and drive Debian's Chromium with Playwright."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+DESKTOP = {"width": 1440, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def cockpit_server(db: Path, port: int | None = None):
+    """Run `streamlit run app.py` on the warehouse `db`; yields the base URL."""
+    port = port or free_port()
+    env = {**os.environ, "COCKPIT_DB": str(db)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError(proc.stdout.read().decode(errors="replace"))
+                time.sleep(0.3)
+        else:
+            raise RuntimeError("streamlit did not start in 60 s")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def wait_ready(page, text: str | None = None, timeout_ms: int = 90_000) -> None:
+    """Wait until Streamlit has rendered (`text` visible, if given) and finished running the script."""
+    page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
+    if text:
+        page.get_by_text(text).first.wait_for(timeout=timeout_ms)
+    # the status widget ("Running…") must stay away for a while: the script may start late
+    page.wait_for_function(
+        """() => {
+            const busy = document.querySelector('[data-testid="stStatusWidget"]')
+                || document.querySelector('[data-testid="stSkeleton"]');
+            const now = Date.now();
+            if (busy) { window.__idleSince = null; return false; }
+            if (!window.__idleSince) { window.__idleSince = now; }
+            return now - window.__idleSince > 1200;
+        }""", timeout=timeout_ms, polling=200)
+
+
+class PageErrors:
+    """Console errors and failed requests of a page, minus Streamlit's own base-path probes
+    (a page opened at /<page> first asks /<page>/_stcore/health, gets 404, then falls back)."""
+
+    def __init__(self, page):
+        self.console: list[str] = []
+        self.bad_responses: list[str] = []
+        self.external: list[str] = []
+        page.on("console", lambda m: self.console.append(m.text) if m.type == "error" else None)
+        page.on("response", lambda r: self.bad_responses.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.on("request", lambda r: self.external.append(r.url)
+                if not r.url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")) else None)
+
+    def ours(self) -> list[str]:
+        probes = [b for b in self.bad_responses if "/_stcore/" in b]
+        errors = list(self.console)
+        for _ in probes:
+            for i, e in enumerate(errors):
+                if "Failed to load resource" in e and "404" in e:
+                    del errors[i]
+                    break
+        return errors + [b for b in self.bad_responses if "/_stcore/" not in b]
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    out = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(out))
+    return out
+
+
+def error_boxes(page) -> list[str]:
+    """Texts of Streamlit exception / error boxes on the page."""
+    return [e.inner_text() for e in page.query_selector_all("[data-testid='stException'], [data-testid='stAlertContentError']")]
