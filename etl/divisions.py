@@ -61,6 +61,8 @@ def normalise_county(text: object) -> str | None:
         return None
     if s in COUNTY_NAME:
         return s
+    if s in _OLD_NAMES:
+        return _OLD_NAMES[s]
     for prefix in ("山西省", "大同市", "大同"):
         if s.startswith(prefix) and len(s) > len(prefix):
             s = s[len(prefix):]

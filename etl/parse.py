@@ -111,6 +111,7 @@ def parse_date(value: object) -> dt.date | None:
     s = clean_text(value)
     if s is None or s in ("-", "—", "/", "无", "待定"):
         return None
+    s = re.sub(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$", "", s.strip())
     s = _WS.sub("", s).translate(_FULLWIDTH)
     for pattern, parts in _DATE_PATTERNS:
         m = pattern.match(s)

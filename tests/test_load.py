@@ -1,0 +1,205 @@
+"""Loading into the warehouse: senders add up, reloads change nothing, a corrected file
+replaces its earlier one, conflicts are reported, failures leave the warehouse as it was,
+readers in other processes always see a whole state."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+import xlsxwriter
+
+import fixtures
+from etl import warehouse
+from etl.warehouse import connect_read, current_state, load_files, rollback
+
+
+def totals(db: Path, period="2026-10-01") -> tuple:
+    con, _ = connect_read(db)
+    try:
+        return con.execute("select count(*), sum(annual_plan_wan), sum(completed_ytd_wan) from project_month "
+                           "where period = ? and library <> 'reserve'", [period]).fetchone()
+    finally:
+        con.close()
+
+
+def write_progress(path: Path, sender: str, rows: list[list], title="2026年10月项目进展情况表") -> Path:
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("项目进展")
+    ws.write(0, 0, title)
+    ws.write_row(1, 0, ["项目代码", "项目名称", "所在县区", "年度计划投资", "本月完成投资", "年累计完成投资"])
+    for i, r in enumerate(rows, start=2):
+        ws.write_row(i, 0, r)
+    ws.write(len(rows) + 3, 0, f"填报单位：{sender}")
+    wb.close()
+    return path
+
+
+def test_fixture_totals(fixture_db):
+    assert totals(fixture_db) == (6, 88000.0, 61000.0)
+
+
+def test_senders_add_up_and_reload_changes_nothing(tmp_path, fixture_files):
+    db = tmp_path / "cockpit.duckdb"
+    pc = [f for f in fixture_files if f.name == "2026-10_平城区.xlsx"]
+    yz = [f for f in fixture_files if f.name.startswith("云州区")]
+    load_files(pc, db=db)
+    assert totals(db) == (3, 35000.0, 18000.0)
+    load_files(yz, db=db)
+    assert totals(db) == (5, 58000.0, 34000.0)
+    state = current_state(db)
+    again = load_files(pc + yz, db=db)
+    assert [o.status for o in again.outcomes] == ["unchanged", "unchanged"]
+    assert current_state(db) == state  # no new state at all
+    assert totals(db) == (5, 58000.0, 34000.0)
+
+
+def test_corrected_file_replaces_what_its_earlier_file_brought(tmp_path):
+    db = tmp_path / "cockpit.duckdb"
+    first = write_progress(tmp_path / "a.xlsx", "平城区发改局", [
+        ["2026-140213-44-01-000301", "甲", "平城区", 100, 10, 50],
+        ["2026-140213-44-01-000302", "乙", "平城区", 200, 20, 80]])
+    load_files([first], db=db)
+    assert totals(db) == (2, 300.0, 130.0)
+    corrected = write_progress(tmp_path / "b.xlsx", "平城区发改局", [
+        ["2026-140213-44-01-000301", "甲", "平城区", 100, 10, 60]])  # 乙 no longer listed
+    load_files([corrected], db=db)
+    assert totals(db) == (1, 100.0, 60.0)
+    con, _ = connect_read(db)
+    log = con.execute("select file_name, rows_accepted from load_log order by load_id").fetchall()
+    con.close()
+    assert log == [("a.xlsx", 2), ("b.xlsx", 1)]
+
+
+def test_project_reported_by_two_senders_is_a_conflict_not_a_sum(tmp_path):
+    db = tmp_path / "cockpit.duckdb"
+    a = write_progress(tmp_path / "a.xlsx", "平城区发改局", [["2026-140213-44-01-000401", "甲", "平城区", 100, 10, 50]])
+    b = write_progress(tmp_path / "b.xlsx", "大同市交通运输局", [
+        ["2026-140213-44-01-000401", "甲", "平城区", 100, 10, 50],
+        ["2026-140213-44-01-000402", "丙", "平城区", 300, 30, 90]])
+    load_files([a], db=db)
+    result = load_files([b], db=db)
+    assert result.outcomes[0].conflicts == 1
+    assert totals(db) == (2, 400.0, 140.0)
+    con, _ = connect_read(db)
+    q = con.execute("select sender, project_code, rule, message from quarantine").fetchall()
+    con.close()
+    assert q[0][:3] == ("市交通运输局", "2026-140213-44-01-000401", "多单位重复上报")
+    assert "本期已由「平城区」上报" in q[0][3]
+
+
+def test_quarantined_rows_are_kept_in_the_warehouse(fixture_db):
+    con, _ = connect_read(fixture_db)
+    rows = con.execute("select source_file, source_row, column_name, value, rule from quarantine "
+                       "order by source_row").fetchall()
+    con.close()
+    assert rows == [("云州区_2026年10月.csv", 6, "本月完成投资（万元）", "约500", "非数值金额"),
+                    ("云州区_2026年10月.csv", 7, "所在县区", "大同市北城区", "未知县区")]
+
+
+def test_file_level_error_leaves_the_warehouse_unchanged(tmp_path, fixture_files):
+    db = tmp_path / "cockpit.duckdb"
+    load_files(fixture_files, db=db)
+    state = current_state(db)
+    bad = tmp_path / "2026-10_坏文件.xlsx"
+    bad.write_bytes(b"not a workbook")
+    result = load_files([bad], db=db)
+    assert not result.ok and "不是有效的 Excel 文件" in result.outcomes[0].message
+    assert current_state(db) == state
+
+
+def test_failure_during_load_leaves_the_warehouse_as_it_was(tmp_path, fixture_files, monkeypatch):
+    db = tmp_path / "cockpit.duckdb"
+    load_files(fixture_files[:2], db=db)
+    before, state = totals(db, "2026-09-01"), current_state(db)
+
+    def boom(con):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(warehouse, "rebuild_derived", boom)
+    with pytest.raises(RuntimeError):
+        load_files(fixture_files[2:], db=db)
+    assert current_state(db) == state
+    assert totals(db, "2026-09-01") == before
+    leftovers = [p.name for p in (tmp_path / "states").iterdir() if not p.name.endswith(".duckdb")]
+    assert leftovers == []
+
+
+def test_rollback_restores_earlier_totals_exactly(tmp_path, fixture_files):
+    db = tmp_path / "cockpit.duckdb"
+    load_files(fixture_files[:3], db=db)
+    first = current_state(db).name
+    before = totals(db)
+    load_files(fixture_files[3:], db=db)
+    assert totals(db) != before
+    rollback(first, db=db, user="测试")
+    assert totals(db) == before
+    con, _ = connect_read(db)
+    log = con.execute("select action, status from load_log order by load_id").fetchall()
+    con.close()
+    assert log[-1] == ("rollback", "rolled_back_to")
+    assert ("load", "rolled_back") in log
+
+
+def test_db_path_is_always_a_complete_warehouse(fixture_db):
+    con = duckdb.connect(str(fixture_db), read_only=True)
+    assert con.execute("select count(*) from project_month").fetchone()[0] > 0
+    con.close()
+
+
+READER = textwrap.dedent("""
+    import sys, time, duckdb
+    from pathlib import Path
+    sys.path.insert(0, sys.argv[2])
+    from etl.warehouse import current_state
+    db = Path(sys.argv[1])
+    seen, errors, t_end = set(), [], time.time() + float(sys.argv[3])
+    while time.time() < t_end:
+        try:
+            con = duckdb.connect(str(current_state(db)), read_only=True)
+            seen.add(con.execute("select count(*), sum(annual_plan_wan) from project_month "
+                                 "where library <> 'reserve'").fetchone())
+            con.close()
+            # the plain path too, as any other tool would open it
+            con = duckdb.connect(str(db), read_only=True)
+            seen.add(con.execute("select count(*), sum(annual_plan_wan) from project_month "
+                                 "where library <> 'reserve'").fetchone())
+            con.close()
+        except Exception as e:
+            errors.append(repr(e))
+    print(sorted(seen)); print(errors)
+""")
+
+
+def test_load_while_another_process_reads(tmp_path, fixture_files):
+    db = tmp_path / "cockpit.duckdb"
+    load_files(fixture_files[:3], db=db)
+    old = totals(db, "2026-10-01")
+    con, _ = connect_read(db)
+    before = con.execute("select count(*), sum(annual_plan_wan) from project_month where library <> 'reserve'"
+                         ).fetchone()
+    con.close()
+    assert before == (6, 83000.0)  # 2025-10: 1, 2026-09: 2, 2026-10: 3 projects of 平城区
+    root = Path(__file__).resolve().parent.parent
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(db), str(root), "4"],
+                              stdout=subprocess.PIPE, text=True)
+    time.sleep(1.0)
+    result = load_files(fixture_files[3:], db=db)  # the writer is never blocked by the reader
+    assert result.ok
+    out, _ = reader.communicate(timeout=30)
+    seen_line, errors_line = out.strip().splitlines()
+    assert errors_line == "[]"
+    seen = eval(seen_line)  # noqa: S307 — our own subprocess's output
+    # only whole states: before (3 files) and after (5 files), nothing in between
+    con, _ = connect_read(db)
+    new = con.execute("select count(*), sum(annual_plan_wan) from project_month where library <> 'reserve'"
+                      ).fetchone()
+    con.close()
+    assert set(seen) <= {before, new}
+    assert new in seen and before in seen
+    assert old != totals(db, "2026-10-01")
