@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -21,11 +22,10 @@ def shoot(url: str, out: str, width: int = 1440, height: int = 900, wait_text: s
                                 device_scale_factor=2 if width < 500 else 1)
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.goto(url, wait_until="domcontentloaded", timeout=60_000)
-        page.wait_for_selector("[data-testid='stApp']", timeout=60_000)
-        page.wait_for_function(
-            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
-        if wait_text:
-            page.get_by_text(wait_text).first.wait_for(timeout=60_000)
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+        from browser import wait_ready
+
+        wait_ready(page, wait_text, timeout_ms=120_000)
         page.wait_for_timeout(settle_ms)
         page.screenshot(path=out, full_page=False)
         browser.close()
