@@ -4,34 +4,35 @@ import polars as pl
 import streamlit as st
 
 from ui import figures
+from ui.admin import freshness_badge
 from ui.data import q
 from ui.filters import sidebar
 from ui.format import data_date_label, gap_text, growth, pct, period_label, times, yi, ytd_label
 from ui.labels import RULE_TEXT
-from ui.widgets import chart, downloads, kpi, no_data, page_header
+from ui.tiles import Tile, tiles
+from ui.widgets import chart, downloads, no_data, page_header
 
 f = sidebar()
 page_header(f"{f.unit_name}项目建设总览", f.period)
+freshness_badge()  # who has not reported yet (数据管理 › 报送情况)
 
 k = q("overview_kpis", **f.params()).row(0, named=True)
 if not k["projects"]:
     no_data()
     st.stop()
 
-c = st.columns(4)
-kpi(c[0], f"{f.period.year}年计划投资", yi(k["plan_wan"]), f"{k['projects']}个年度项目")
-kpi(c[1], f"{ytd_label(f.period)}累计完成", yi(k["ytd_wan"]), f"完成率 {pct(k['completion_rate'])}")
-kpi(c[2], "序时进度", pct(k["time_progress"]), gap_text(k["gap_pts"]),
-    help="序时进度 = 当月月数 ÷ 12；完成率 = 年累计完成投资 ÷ 年度计划投资")
-kpi(c[3], "同比增长", growth(k["yoy_growth"]), f"上年同期 {yi(k['ytd_last_year_wan'])}")
-
-c = st.columns(4)
-kpi(c[0], "储备项目", f"{k['reserve_projects'] or 0}个", f"总投资 {yi(k['reserve_total_wan'])}")
-kpi(c[1], "新开工项目", f"{k['new_start']}个", f"开工率 {pct(k['start_rate'])}（{k['started']}/{k['due_to_start']}）",
-    help="开工率 = 已开工项目数 ÷ 计划开工时间已到的新开工项目数")
-kpi(c[2], "续建项目", f"{k['continuing']}个", f"本月完成 {yi(k['month_wan'])}")
-kpi(c[3], "重点工程", f"{k['key_projects']}个",
-    f"红 {k['key_red']} · 黄 {k['key_yellow']} · 绿 {k['key_green']}")
+tiles([
+    Tile(f"{f.period.year}年计划投资", yi(k["plan_wan"]), f"{k['projects']}个年度项目"),
+    Tile(f"{ytd_label(f.period)}累计完成", yi(k["ytd_wan"]), f"完成率 {pct(k['completion_rate'])}"),
+    Tile("序时进度", pct(k["time_progress"]), gap_text(k["gap_pts"]),
+         help="序时进度 = 当月月数 ÷ 12；完成率 = 年累计完成投资 ÷ 年度计划投资"),
+    Tile("同比增长", growth(k["yoy_growth"]), f"上年同期 {yi(k['ytd_last_year_wan'])}"),
+    Tile("储备项目", f"{k['reserve_projects'] or 0}个", f"总投资 {yi(k['reserve_total_wan'])}"),
+    Tile("新开工项目", f"{k['new_start']}个", f"开工率 {pct(k['start_rate'])}（{k['started']}/{k['due_to_start']}）",
+         help="开工率 = 已开工项目数 ÷ 计划开工时间已到的新开工项目数"),
+    Tile("续建项目", f"{k['continuing']}个", f"本月完成 {yi(k['month_wan'])}"),
+    Tile("重点工程", f"{k['key_projects']}个", f"红 {k['key_red']} · 黄 {k['key_yellow']} · 绿 {k['key_green']}"),
+])
 
 subtitle = f"{f.describe()} · {data_date_label(f.period)}"
 cum = q("monthly_cumulative", **f.params())

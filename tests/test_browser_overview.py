@@ -22,7 +22,7 @@ def test_overview_in_browser(server, size, name):
         browser = launch(p)
         page = browser.new_page(viewport=size)
         errors = PageErrors(page)
-        page.goto(server + "/overview?period=2026-10")
+        page.goto(server + "/?period=2026-10")  # the default page lives at "/"
         wait_ready(page, "全市项目建设总览")
         body = page.inner_text("body")
         boxes = error_boxes(page)
