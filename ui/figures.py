@@ -20,10 +20,11 @@ def _layout(fig: go.Figure, title: str, subtitle: str, height: int = 420) -> go.
                "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top"},
         font={"family": FONT, "size": 13, "color": INK},
         height=height,
-        margin={"l": 60, "r": 20, "t": 78, "b": 50},
+        margin={"l": 60, "r": 20, "t": 78, "b": 80},
         paper_bgcolor="white",
         plot_bgcolor="white",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        # below the plot: at the top it collides with the subtitle on a phone
+        legend={"orientation": "h", "yanchor": "top", "y": -0.14, "xanchor": "left", "x": 0},
         hoverlabel={"font": {"family": FONT}},
         separators=".,",
     )
