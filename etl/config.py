@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -30,3 +31,19 @@ def keep_states() -> int:
 
 def max_upload_mb() -> int:
     return int(os.environ.get("COCKPIT_MAX_UPLOAD_MB", "20"))
+
+
+def report_deadline_day() -> int:
+    """Day of the following month by which a month's report is due (5 → 2026-10 due 2026-11-05)."""
+    return int(os.environ.get("COCKPIT_REPORT_DAY", "5"))
+
+
+def expected_sender_months() -> int:
+    """A sender seen within this many months before a period is expected to report for it."""
+    return int(os.environ.get("COCKPIT_EXPECTED_MONTHS", "3"))
+
+
+def today() -> dt.date:
+    """Today, for report deadlines (COCKPIT_TODAY=2026-11-27 fixes it for tests and screenshots)."""
+    fixed = os.environ.get("COCKPIT_TODAY")
+    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()

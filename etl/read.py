@@ -29,7 +29,8 @@ MAX_HEADER_SCAN = 25
 CODE_PATTERN = re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$")
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".parquet", ".txt"}
 _FOOTNOTE = re.compile(r"^(填报单位|报送单位|填报人|填表人|联系电话|电话|审核人|负责人|填报日期|报送日期|制表|注[:：]|说明[:：]|备注[:：]|注\d)")
-_SENDER = re.compile(r"(?:填报单位|报送单位)\s*[:：]\s*([^\s:：,，;；]+)")
+# possessive, and not followed by a colon: in 「填报单位：  填报人：张三」 the unit is blank, not 「填报人」
+_SENDER = re.compile(r"(?:填报单位|报送单位)\s*[:：]\s*([^\s:：,，;；]++)(?![:：])")
 _SECTION = re.compile(r"^([一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+)")
 _TOTAL_WORDS = ("合计", "小计", "总计", "全市合计", "总合计")
 _UNIT_LINE = re.compile(r"单位\s*[:：]\s*(万元|亿元|元)")
@@ -618,13 +619,20 @@ def read_file(path: Path | str, period: dt.date | None = None, unit: str | None 
     sender_unit = divisions.unit_for_sender(unit) if unit else None
     sheets: list[SheetReport] = []
     senders: list[str] = []
+    title_senders: list[str] = []
     for sheet_name, grid in grids:
-        rep, _, s = read_sheet(name, sheet_name, grid, the_period, sender_unit)
+        rep, titles, s = read_sheet(name, sheet_name, grid, the_period, sender_unit)
         senders += s
+        title_senders += [t for t in (_footnote_sender([c]) for c in titles) if t]
         if rep is not None:
             sheets.append(rep)
     if not sheets:
         raise FileError(f"文件「{name}」中没有找到项目表：未识别出表头（应含「项目代码」「项目名称」等列）")
+    # a sheet with headers only (an unused sheet of the template) must not empty that partition
+    if not any(s.rows_read for s in sheets):
+        raise FileError(f"文件「{name}」的项目表只有表头，没有数据行")
+    sheets = [s for s in sheets if s.rows_read]
+    senders += title_senders  # 「填报单位：」 above the header, when there is no footnote
     if unit:
         sender = sender_name(unit)
     elif senders:
