@@ -59,3 +59,8 @@ def status() -> dict:
 
 def units() -> pl.DataFrame:
     return q("units")
+
+
+def state() -> str | None:
+    """The current warehouse state's name: a cache key for anything drawn from the data."""
+    return queries.state_name()

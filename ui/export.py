@@ -1,12 +1,27 @@
-"""Tables as files staff can send on: xlsx with a title row, Chinese headers with units and
-numbers kept as numbers; csv in UTF-8 with BOM so Excel opens it in Chinese."""
+"""Exports staff can send on.
+
+Tables: xlsx with a title row and a row with the filters and the data date, Chinese headers
+with units, numbers kept as numbers; csv in UTF-8 with BOM so Excel opens it in Chinese.
+Charts: PNG files rendered server-side by kaleido (the system Chromium), several in one
+batch so the browser starts once; every exported chart carries its data date.
+No streamlit here: pages reach these through ui.widgets.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
 
+import plotly.graph_objects as go
 import polars as pl
+
+CHART_EXPORT = {"width": 1600, "height": 900, "scale": 2}  # print resolution: 3200×1800 px
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
 def table_xlsx(df: pl.DataFrame, title: str, subtitle: str, sheet: str = "数据") -> bytes:
@@ -54,9 +69,93 @@ def tables_xlsx(sheets: list[tuple[str, pl.DataFrame, str, str]]) -> bytes:
                     ws.write(3 + i, j, v, fmt)
         ws.freeze_panes(3, 0)
         ws.set_row(2, 32)
+        # printable as it is: landscape, all columns on one page width, header repeated
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(2)
     wb.close()
     return buf.getvalue()
 
 
 def table_csv(df: pl.DataFrame) -> bytes:
     return df.write_csv().encode("utf-8-sig")
+
+
+def file_name(name: str, period: dt.date | None = None, ext: str | None = None) -> str:
+    """「投资进度_县区」 + 2026-10 → 「投资进度_县区_2026-10.png」; characters Windows refuses become 「_」."""
+    stem = _UNSAFE.sub("_", name).strip("_") or "导出"
+    if period is not None:
+        slug = f"{period.year}-{period.month:02d}"
+        if slug not in stem:
+            stem = f"{stem}_{slug}"
+    return f"{stem}.{ext}" if ext else stem
+
+
+def figure_title(fig: go.Figure) -> str:
+    text = fig.layout.title.text if fig.layout.title and fig.layout.title.text else ""
+    return text
+
+
+def stamp_figure(fig: go.Figure, data_date: str) -> go.Figure:
+    """The figure with 「数据截至…」 in its title (a copy), unless the title already says it."""
+    title = figure_title(fig)
+    if "数据截至" in title or "数据截至" in " ".join(a.text or "" for a in fig.layout.annotations):
+        return fig
+    out = go.Figure(fig)
+    line = f"<span style='font-size:12px;color:#52606d'>{data_date}</span>"
+    out.update_layout(title={"text": f"{title}<br>{line}" if title else line})
+    top = out.layout.margin.t if out.layout.margin and out.layout.margin.t is not None else None
+    if top is None or top < 78:
+        out.update_layout(margin={"t": 78})
+    return out
+
+
+@dataclass(frozen=True)
+class Image:
+    """One static image to render: a figure, its file name and size (pixels before scaling)."""
+
+    name: str
+    fig: go.Figure
+    width: int = CHART_EXPORT["width"]
+    height: int = CHART_EXPORT["height"]
+    scale: float = CHART_EXPORT["scale"]
+    format: str = "png"
+
+
+_render_lock = threading.Lock()
+
+
+def render_images(images: list[Image]) -> dict[str, bytes]:
+    """Render figures to PNG/PDF/SVG with kaleido in one batch (one Chromium start); name → bytes.
+
+    Kaleido finds /usr/bin/chromium itself and uses plotly.js from the plotly package; MathJax
+    is switched off (kaleido would load it from a CDN). Chinese needs fonts-noto-cjk. One batch
+    at a time per process, so two users building packs do not start browsers at once.
+    """
+    import kaleido
+
+    if not images:
+        return {}
+    with _render_lock, tempfile.TemporaryDirectory(prefix="cockpit-img-") as tmp:
+        paths = [Path(tmp) / f"{i}.{im.format}" for i, im in enumerate(images)]
+        specs = [{"fig": im.fig.to_dict(), "path": path,
+                  "opts": {"format": im.format, "width": im.width, "height": im.height, "scale": im.scale}}
+                 for im, path in zip(images, paths)]
+        kaleido.write_fig_from_object_sync(specs, kopts={"mathjax": False})
+        return {im.name: path.read_bytes() for im, path in zip(images, paths)}
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    """Files in a zip (UTF-8 names, so Chinese names survive on Windows and macOS)."""
+    import zipfile
+
+    buf = io.BytesIO()
+    stamp = dt.datetime.now().timetuple()[:6]
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in files.items():
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.flag_bits |= 0x800
+            zf.writestr(info, data)
+    return buf.getvalue()

@@ -11,8 +11,8 @@ import polars as pl
 import streamlit as st
 
 from ui import data
-from ui.export import table_csv, table_xlsx
-from ui.format import data_date_label, period_label, period_slug
+from ui.export import CHART_EXPORT, file_name, stamp_figure, table_csv, table_xlsx
+from ui.format import data_date_label, period_label
 
 CSS = """
 <style>
@@ -55,24 +55,36 @@ def kpi(col, label: str, value: str, delta: str | None = None, help: str | None 
     col.metric(label, value, delta=delta, delta_color="off", delta_arrow="off", help=help, border=False)
 
 
-def chart(fig: go.Figure, name: str, period: dt.date | None = None, key: str | None = None, **kwargs):
-    """Place a figure; its toolbar downloads a 1600×900 PNG at 2× named 「name_2026-10.png」."""
-    filename = f"{name}_{period_slug(period)}" if period else name
-    return st.plotly_chart(fig, width="stretch", key=key, config={
+def chart(fig: go.Figure, name: str, period: dt.date | None = None, key: str | None = None, *,
+          export_size: tuple[int, int] | None = None, width="stretch", **kwargs):
+    """Place a figure; its toolbar downloads a PNG at 2× (1600×900 unless export_size) named
+    「name_2026-10.png」, with 「数据截至…」 in the image (added to the title if the figure lacks it)."""
+    if period is not None:
+        fig = stamp_figure(fig, data_date_label(period))
+    w, h = export_size or (CHART_EXPORT["width"], CHART_EXPORT["height"])
+    return st.plotly_chart(fig, width=width, key=key, config={
         "displaylogo": False,
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-        "toImageButtonOptions": {"format": "png", "filename": filename, "width": 1600, "height": 900, "scale": 2},
+        "toImageButtonOptions": {"format": "png", "filename": file_name(name, period), "width": w, "height": h,
+                                 "scale": CHART_EXPORT["scale"]},
     }, **kwargs)
 
 
-def downloads(df: pl.DataFrame, name: str, title: str, subtitle: str, key: str) -> None:
-    """xlsx and csv buttons for a table (headers already in Chinese)."""
+def downloads(df: pl.DataFrame, name: str, title: str, subtitle: str, key: str, *,
+              period: dt.date | None = None) -> None:
+    """xlsx and csv buttons for a table (headers already in Chinese, with units).
+
+    The xlsx carries `title` and `subtitle` (the filters) above the table; with `period`, the
+    data date is added to the subtitle and the period to the file name when they are missing."""
+    if period is not None:
+        if "数据截至" not in subtitle:
+            subtitle = f"{subtitle} · {data_date_label(period)}" if subtitle else data_date_label(period)
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button("下载 Excel", table_xlsx(df, title, subtitle), file_name=f"{name}.xlsx",
+    c1.download_button("下载 Excel", table_xlsx(df, title, subtitle), file_name=file_name(name, period, "xlsx"),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
                        icon=":material/download:")
-    c2.download_button("下载 CSV", table_csv(df), file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv",
-                       icon=":material/download:")
+    c2.download_button("下载 CSV", table_csv(df), file_name=file_name(name, period, "csv"), mime="text/csv",
+                       key=f"{key}_csv", icon=":material/download:")
 
 
 def escape(text) -> str:

@@ -1,0 +1,95 @@
+"""The briefing (周报) in headless Chromium at 1920×1080: the whole 16:9 view is on screen with its
+figures, no error box, no request outside the server; its page PNG and pack download."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from PIL import Image
+
+from browser import PHONE, PageErrors, cockpit_server, error_boxes, launch, screenshot, wait_ready
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+SCREEN = {"width": 1920, "height": 1080}
+URL = "/briefing?period=2026-10"
+
+
+@pytest.fixture(scope="module")
+def server(fixture_db):
+    with cockpit_server(fixture_db) as url:
+        with playwright.sync_playwright() as p:
+            # the first page a fresh server runs decides its navigation: open the app's root first
+            browser = launch(p)
+            page = browser.new_page()
+            page.goto(url + "/")
+            page.get_by_text("数据截至").first.wait_for(timeout=90_000)
+            browser.close()
+        yield url
+
+
+def _view_box(page) -> dict:
+    return page.eval_on_selector(".briefing-view svg", "e => { const r = e.getBoundingClientRect();"
+                                 " return {x: r.x, y: r.y, w: r.width, h: r.height}; }")
+
+
+def test_briefing_view_fits_a_1920x1080_screen(server):
+    with playwright.sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport=SCREEN)
+        errors = PageErrors(page)
+        page.goto(server + URL)
+        wait_ready(page, "数据分析")
+        box = _view_box(page)
+        view_text = page.inner_text(".briefing-view")
+        boxes = error_boxes(page)
+        screenshot(page, "briefing_1920")
+        browser.close()
+    # the whole view is on screen, at 16:9 and a readable size
+    assert box["x"] >= 0 and box["y"] >= 0
+    assert box["x"] + box["w"] <= SCREEN["width"] and box["y"] + box["h"] <= SCREEN["height"], box
+    assert abs(box["w"] / box["h"] - 16 / 9) < 0.01, box
+    assert box["w"] >= 1400, box
+    for expected in ["2026年10月", "数据截至2026年10月31日", "8.80亿元", "6.10亿元", "69.3%", "1. 大同经济技术开发区",
+                     "平城区供热管网改造工程", "新转红", "资金缺口3000万元", "61天"]:
+        assert expected in view_text, expected
+    assert boxes == []
+    assert errors.external == []
+    assert errors.ours() == []
+
+
+def test_briefing_view_scales_down_on_a_phone(server):
+    with playwright.sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport=PHONE, device_scale_factor=2)
+        page.goto(server + URL)
+        wait_ready(page, "数据分析")
+        box = _view_box(page)
+        overflow = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
+        screenshot(page, "briefing_phone")
+        browser.close()
+    assert box["x"] >= 0 and box["x"] + box["w"] <= PHONE["width"], box  # the same drawing, smaller
+    assert abs(box["w"] / box["h"] - 16 / 9) < 0.01, box
+    assert overflow <= PHONE["width"]
+
+
+def test_briefing_downloads_page_png_and_pack(server):
+    with playwright.sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport=SCREEN, accept_downloads=True)
+        page.goto(server + URL)
+        wait_ready(page, "数据分析")
+        with page.expect_download(timeout=120_000) as png_dl:
+            page.get_by_text("下载单页PNG").click()
+        with page.expect_download(timeout=120_000) as zip_dl:
+            page.get_by_text("下载周报包").click()
+        png_name, png = png_dl.value.suggested_filename, open(png_dl.value.path(), "rb").read()
+        zip_name, pack = zip_dl.value.suggested_filename, open(zip_dl.value.path(), "rb").read()
+        browser.close()
+    assert png_name == "周报_2026-10.png"
+    assert Image.open(io.BytesIO(png)).size == (3072, 1728)
+    assert zip_name == "周报_2026-10.zip"
+    names = zipfile.ZipFile(io.BytesIO(pack)).namelist()
+    assert {"周报_2026-10.png", "周报_2026-10.pdf", "周报数据_2026-10.xlsx", "数据分析_2026-10.txt"} <= set(names)

@@ -1,0 +1,205 @@
+"""Exports open and hold what they say: the briefing pack (PNG at 2×, one-page PDF, one xlsx with
+a sheet per table, the text), table xlsx/csv (title row with filters and data date, Chinese
+headers, numbers as numbers), and every chart on every page (PNG at 2× named in Chinese with
+the period, data date inside the image)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import plotly.graph_objects as go
+import polars as pl
+import pytest
+from PIL import Image as PILImage
+from streamlit.testing.v1 import AppTest
+
+from ui import briefing
+from ui.export import file_name, stamp_figure, table_csv, table_xlsx, zip_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+OCT = dt.date(2026, 10, 1)
+SLUG = "2026-10"
+
+
+@pytest.fixture(scope="module")
+def pack(fixture_db) -> dict[str, bytes]:
+    """The pack for 2026-10, built once (one kaleido batch)."""
+    return briefing.pack_files(briefing.load(OCT))
+
+
+def _png(data: bytes) -> PILImage.Image:
+    img = PILImage.open(io.BytesIO(data))
+    img.load()  # decodes the whole image
+    return img
+
+
+def test_pack_holds_every_file(pack):
+    assert sorted(pack) == sorted([
+        f"周报_{SLUG}.png", f"周报_{SLUG}.pdf", f"投资累计完成_全市_{SLUG}.png", f"投资完成率排名_县区_{SLUG}.png",
+        f"重点工程红黄绿_{SLUG}.png", f"周报数据_{SLUG}.xlsx", f"数据分析_{SLUG}.txt"])
+
+
+def test_pack_pngs_are_print_resolution(pack):
+    page = _png(pack[f"周报_{SLUG}.png"])
+    assert page.format == "PNG"
+    assert page.size == (briefing.VIEW_W * 2, briefing.VIEW_H * 2)  # 3072×1728, 16:9
+    for name in [f"投资累计完成_全市_{SLUG}.png", f"投资完成率排名_县区_{SLUG}.png", f"重点工程红黄绿_{SLUG}.png"]:
+        img = _png(pack[name])
+        assert img.size == (3200, 1800), name  # 1600×900 at 2×
+        # not blank: a chart has ink in it
+        lo, hi = img.convert("L").getextrema()
+        assert lo < 100 and hi > 240, name
+
+
+def test_pack_pdf_is_one_16_9_page(pack):
+    pdf = pack[f"周报_{SLUG}.pdf"]
+    assert pdf.startswith(b"%PDF-")
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
+    box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
+    w, h = float(box.group(1)), float(box.group(2))
+    assert abs(w / h - 16 / 9) < 0.01
+
+
+def test_pack_xlsx_has_a_sheet_per_table_and_the_warehouse_totals(pack):
+    wb = openpyxl.load_workbook(io.BytesIO(pack[f"周报数据_{SLUG}.xlsx"]))
+    assert wb.sheetnames == ["核心指标", "县区排名", "红色重点工程", "超期问题", "投资累计", "数据分析"]
+    for ws in wb.worksheets:
+        assert ws["A1"].value, ws.title  # title row
+        assert "数据截至2026年10月31日" in ws["A2"].value, ws.title  # filters and data date
+    ws = wb["县区排名"]
+    headers = [c.value for c in ws[3]]
+    assert headers[:6] == ["排名", "县区/开发区", "年度计划投资（万元）", "年累计完成投资（万元）", "完成率",
+                           "落后序时进度（个百分点）"]
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    assert sum(r[2] for r in rows) == 88000  # plan, as numbers
+    assert sum(r[3] for r in rows) == 61000  # year to date
+    assert ws.cell(4, 5).number_format == "0.0%"
+    red = wb["红色重点工程"]
+    assert [c.value for c in red[3]][:3] == ["项目代码", "项目名称", "县区/开发区"]
+    assert [r[1] for r in red.iter_rows(min_row=4, values_only=True)] == ["平城区供热管网改造工程", "云州区黄花产业园"]
+    overdue = wb["超期问题"]
+    row = next(overdue.iter_rows(min_row=4, values_only=True))
+    assert row[0] == "WT-1" and row[-1] == 61
+    assert isinstance(row[8], dt.datetime)  # 完成时限 as a date, not text
+
+
+def test_pack_text_is_the_summary(pack):
+    text = pack[f"数据分析_{SLUG}.txt"].decode("utf-8-sig")
+    assert text.startswith("数据分析（2026年10月）")
+    assert "累计完成投资6.10亿元" in text and "数据依据：" in text
+
+
+def test_zip_keeps_chinese_names(pack):
+    z = zipfile.ZipFile(io.BytesIO(zip_bytes(pack)))
+    assert z.testzip() is None
+    assert sorted(z.namelist()) == sorted(pack)
+    assert all(i.flag_bits & 0x800 for i in z.infolist())  # UTF-8 names
+
+
+def test_command_line_writes_the_pack(fixture_db, tmp_path, monkeypatch):
+    # the files are the ones tested above; here: it runs without a server and writes them, zip included
+    monkeypatch.setattr(briefing, "pack_files", lambda b: {f"周报_{b.period:%Y-%m}.png": b"x"})
+    assert briefing.main(["--period", SLUG, "--out", str(tmp_path), "--zip"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"周报_{SLUG}.png", f"周报_{SLUG}.zip"]
+
+
+# ------------------------------------------------------------------ tables
+
+def test_table_xlsx_title_headers_and_numbers():
+    df = pl.DataFrame({"县区/开发区": ["平城区", "云州区"], "年度计划投资（万元）": [35000.0, 23000.0],
+                       "项目数": [3, 2], "完成率": [0.514, 0.696], "完成时限": [dt.date(2026, 8, 31), None]})
+    wb = openpyxl.load_workbook(io.BytesIO(table_xlsx(df, "分县区投资完成情况（2026年10月）",
+                                                      "2026年10月 · 全市 · 全部年度项目 · 数据截至2026年10月31日")))
+    ws = wb.active
+    assert ws["A1"].value == "分县区投资完成情况（2026年10月）"
+    assert ws["A2"].value.endswith("数据截至2026年10月31日")
+    assert [c.value for c in ws[3]] == df.columns
+    assert ws["B4"].value == 35000 and isinstance(ws["B4"].value, (int, float))
+    assert ws["C5"].value == 2
+    assert ws["D4"].number_format == "0.0%"
+    assert ws["E4"].value == dt.datetime(2026, 8, 31) and ws["E5"].value is None
+    assert ws.freeze_panes == "A4"
+
+
+def test_table_csv_is_utf8_with_bom_and_plain_numbers():
+    df = pl.DataFrame({"县区/开发区": ["平城区"], "年度计划投资（万元）": [35000.5]})
+    data = table_csv(df)
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.decode("utf-8-sig").splitlines() == ["县区/开发区,年度计划投资（万元）", "平城区,35000.5"]
+
+
+@pytest.mark.parametrize("name,period,ext,expected", [
+    ("投资进度_县区", OCT, "png", "投资进度_县区_2026-10.png"),
+    ("分县区投资完成情况_2026-10", OCT, "xlsx", "分县区投资完成情况_2026-10.xlsx"),  # period not repeated
+    ("问题清单_平城区/云州区", None, "csv", "问题清单_平城区_云州区.csv"),  # no path separators
+    ("重点工程 红黄绿", OCT, None, "重点工程_红黄绿_2026-10"),
+])
+def test_file_names(name, period, ext, expected):
+    assert file_name(name, period, ext) == expected
+
+
+def test_stamp_adds_the_data_date_only_when_missing():
+    bare = go.Figure(layout={"title": {"text": "<b>各县区完成率</b>"}})
+    stamped = stamp_figure(bare, "数据截至2026年10月31日")
+    assert "数据截至2026年10月31日" in stamped.layout.title.text and "各县区完成率" in stamped.layout.title.text
+    assert bare.layout.title.text == "<b>各县区完成率</b>"  # the caller's figure is left alone
+    dated = go.Figure(layout={"title": {"text": "x<br>数据截至2026年10月31日"}})
+    assert stamp_figure(dated, "数据截至2026年10月31日") is dated
+
+
+# ------------------------------------------------------------------ every chart on every page
+
+def _charts(at: AppTest) -> list[tuple[dict, dict]]:
+    """(figure spec, plotly config) of every plotly chart the script drew."""
+    out = []
+    for el in at.get("plotly_chart"):
+        proto = el.proto
+        out.append((json.loads(proto.spec), json.loads(proto.config)))
+    return out
+
+
+def _chart_script():
+    import datetime as dt
+
+    import plotly.graph_objects as go
+
+    from ui.widgets import chart
+
+    chart(go.Figure(go.Bar(x=["平城区"], y=[1]), layout={"title": {"text": "各县区完成率"}}), "投资进度_县区",
+          dt.date(2026, 10, 1), key="c")
+
+
+def test_chart_toolbar_exports_named_2x_png_with_data_date(fixture_db):
+    at = AppTest.from_function(_chart_script, default_timeout=30).run()
+    assert not at.exception
+    [(spec, config)] = _charts(at)
+    opts = config["toImageButtonOptions"]
+    assert opts == {"format": "png", "filename": "投资进度_县区_2026-10", "width": 1600, "height": 900, "scale": 2}
+    assert "数据截至2026年10月31日" in spec["layout"]["title"]["text"]
+
+
+PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_chart_exports_as_named_2x_png_with_its_data_date(fixture_db, page):
+    at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=60)
+    at.query_params["period"] = SLUG
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    for spec, config in _charts(at):
+        opts = config.get("toImageButtonOptions", {})
+        assert opts.get("format") == "png" and opts.get("scale", 1) >= 2, (page, opts)
+        assert opts.get("width", 0) >= 1200, (page, opts)
+        name = opts.get("filename", "")
+        assert re.search(r"[\u4e00-\u9fff]", name) and name.endswith(f"_{SLUG}"), (page, name)
+        layout = spec.get("layout", {})
+        inside = (layout.get("title") or {}).get("text", "") + " ".join(
+            a.get("text", "") for a in layout.get("annotations", []))
+        assert "数据截至" in inside, (page, name)
