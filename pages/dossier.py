@@ -1,8 +1,100 @@
-"""Placeholder while the page is being built."""
+"""项目档案 (一项一档): one project's file, opened by URL (?project=<项目代码>), from the map, from
+tables or by searching its name or code; laid out to print or screenshot as one page."""
 
+import polars as pl
 import streamlit as st
 
-from ui.widgets import page_header
+from ui import dossier
+from ui.data import periods, q
+from ui.format import data_date_label, month_end, period_label
+from ui.links import dossier_url, page_path
+from ui.maps import project_table
+from ui.widgets import chart, downloads, kpi, no_data, page_header
 
-page_header("建设中")
-st.info("本页面正在建设中")
+code = (st.query_params.get("project") or "").strip()
+found = q("dossier_project", code=code) if code else None
+p = found.row(0, named=True) if found is not None and found.height else None
+
+page_header("项目档案", p["period"] if p else None)
+st.markdown(dossier.CSS, unsafe_allow_html=True)
+if code and p is None:
+    st.warning(f"没有找到项目代码为「{code}」的项目，请检查代码或按名称查找。", icon=":material/search_off:")
+
+with st.expander("查找项目（名称或代码）", expanded=p is None, icon=":material/search:"):
+    text = st.text_input("项目名称或代码", placeholder="如：供热管网、2024-140213", key="dossier_search")
+    if text.strip():
+        hits = q("dossier_search", text=text.strip())
+        if hits.is_empty():
+            st.caption("没有找到匹配的项目")
+        for h in hits.iter_rows(named=True):
+            if st.button(f"{h['name']} · {h['unit_name'] or '—'} · {h['project_code']}", key=f"hit_{h['project_code']}",
+                         width="stretch"):
+                st.query_params.clear()
+                st.query_params["project"] = h["project_code"]
+                st.rerun()
+
+if p is None:
+    period = periods()[0]
+    st.subheader(f"重点工程（{period_label(period)}）")
+    keys = q("map_projects", period=period, unit=None, level=None, status=None, six_new=None, leader=None)
+    if keys.is_empty():
+        no_data("暂无重点工程")
+        st.stop()
+    st.dataframe(project_table(keys, page_path("dossier")), hide_index=True, width="stretch", column_config={
+        "项目档案": st.column_config.LinkColumn("项目档案", display_text="打开档案"),
+        "完成率": st.column_config.NumberColumn(format="percent")})
+    st.stop()
+
+if p["period"] != p["data_period"]:
+    st.info(f"该项目最近一次报送为{period_label(p['period'])}，以下为当时的情况（全市数据已更新至"
+            f"{period_label(p['data_period'])}）。", icon=":material/history:")
+
+url = dossier_url(p["project_code"], absolute=True)
+st.markdown(dossier.head_html(p, dossier.qr_data_uri(url), url), unsafe_allow_html=True)
+st.markdown(dossier.identity_html(p), unsafe_allow_html=True)
+
+cols = st.columns(4)
+for col, (label, value, note) in zip(cols, dossier.investment_summary(p)):
+    kpi(col, label, value, note)
+
+months = q("dossier_months", code=p["project_code"])
+subtitle = f"{p['name']} · {data_date_label(p['period'])}"
+left, right = st.columns([3, 2])
+with left:
+    chart(dossier.investment_chart(months, p["period"].year, f"{p['period'].year}年投资完成情况（万元）", subtitle),
+          f"项目投资_{p['project_code']}", p["period"], key="invest")
+with right:
+    st.markdown("**红黄绿（逐月）**")
+    st.markdown(dossier.status_months_html(months), unsafe_allow_html=True)
+    st.markdown("**形象进度（逐月）**")
+    progress = dossier.progress_table(months)
+    st.dataframe(progress.select("月份", "形象进度", "年累计完成（万元）", "红黄绿"), hide_index=True, width="stretch",
+                 height=min(36 * progress.height + 40, 260))
+
+st.subheader("节点计划（挂图作战）")
+ms = q("dossier_milestones", code=p["project_code"])
+milestones = dossier.milestone_table(ms)
+if ms.is_empty():
+    st.caption("该项目尚未报送节点计划。")
+else:
+    overdue = ms.filter(pl.col("node_state") == "overdue").height
+    chart(dossier.milestone_gantt(ms, month_end(p["data_period"]), "节点计划与实际完成",
+                                  f"{subtitle} · 已逾期节点 {overdue} 个"),
+          f"节点计划_{p['project_code']}", p["period"], key="gantt")
+    st.dataframe(milestones, hide_index=True, width="stretch")
+
+st.subheader("问题清单")
+pb = q("dossier_problems", code=p["project_code"])
+problems = dossier.problem_table(pb)
+if pb.is_empty():
+    st.caption("该项目没有报送问题。")
+else:
+    st.dataframe(problems, hide_index=True, width="stretch")
+
+with st.expander("下载表格", icon=":material/download:"):
+    stamp = f"{p['name']} · {data_date_label(p['period'])}"
+    downloads(progress, f"形象进度_{p['project_code']}", "形象进度与投资（逐月）", stamp, key="dl_progress")
+    if not ms.is_empty():
+        downloads(milestones, f"节点计划_{p['project_code']}", "节点计划", stamp, key="dl_ms")
+    if not pb.is_empty():
+        downloads(problems, f"问题清单_{p['project_code']}", "问题清单", stamp, key="dl_pb")

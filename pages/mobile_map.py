@@ -1,8 +1,31 @@
-"""Placeholder while the page is being built."""
+"""掌上地图: the key-project map for a phone. The map fills the width, markers and controls are
+thumb-sized, and a compact list under it opens each project's file."""
 
 import streamlit as st
+from streamlit_folium import st_folium
 
-from ui.widgets import page_header
+from ui.data import q
+from ui.links import page_path, static_base
+from ui.map_filters import map_filters
+from ui.maps import load_config, mobile_list_html, project_map, status_line
+from ui.widgets import no_data, page_header
 
-page_header("建设中")
-st.info("本页面正在建设中")
+config = load_config()
+head = st.container()  # the title above the filter box, though the filters decide the period
+f = map_filters(config, mobile=True)
+with head:
+    page_header("掌上地图", f.period)
+
+df = q("map_projects", **f.params())
+if df.is_empty():
+    no_data("所选条件下没有重点工程")
+    st.stop()
+
+st.markdown(status_line(df, f.describe()), unsafe_allow_html=True)
+st_folium(project_map(df, provider=f.provider, unit=f.unit, dossier_href=page_path("dossier"),
+                      map_href=page_path("mobile"), static_base=static_base(), mobile=True, height=460),
+          height=460, use_container_width=True, returned_objects=[], key="mobile_map")
+
+limit = 60
+st.markdown(f"**项目清单**（红色在前{'，显示前' + str(limit) + '个，可用筛选缩小范围' if df.height > limit else ''}）")
+st.markdown(mobile_list_html(df, page_path("dossier"), limit=limit), unsafe_allow_html=True)

@@ -14,6 +14,11 @@
 Totals 2026-10: plan 88000, month 6000, ytd 61000. Reserve: D (平城区, 50000).
 云州区's csv also has two bad rows (「约500」, 「大同市北城区」) that must be quarantined.
 2026-09 (平城区 only): A ytd 7000, B ytd 9500. 2025-10 (平城区 only): B ytd 9000 (plan 18000).
+
+Milestones (节点计划 sheet of the 2026-10 平城区 workbook, for the project file; no answer above
+changes): B has six nodes (MILESTONES_B), judged at the data date 2026-10-31: 设计批复 done early,
+主管网开工 done late (2024-05-20 vs 2024-04-30), 一期管网完工 done, 二期管网铺设完成 overdue
+(planned 2026-09-30, 31 days), 换热站调试 due (2026-11-15, within 30 days), 竣工验收 planned.
 """
 
 from __future__ import annotations
@@ -29,6 +34,16 @@ CODES["D"] = "2026-140213-44-01-000009"
 
 PC_LON, PC_LAT = 113.30347, 40.08510  # inside 平城区
 YZ_LON, YZ_LAT = 113.57211, 39.99230  # inside 云州区
+
+# B's milestone nodes (节点计划): seq, name, planned, actual, remarks
+MILESTONES_B = [
+    (1, "设计批复", "2024-03-31", "2024-03-25", None),
+    (2, "主管网开工", "2024-04-30", "2024-05-20", "受拆迁影响推迟"),
+    (3, "一期管网完工", "2025-10-31", "2025-10-15", None),
+    (4, "二期管网铺设完成", "2026-09-30", None, "资金缺口影响进度"),
+    (5, "换热站调试", "2026-11-15", None, None),
+    (6, "竣工验收", "2026-12-31", None, None),
+]
 
 HEAD_TOP = ["序号", "项目代码", "项目名称", "建设单位", "所在县（区）", "所在开发区", "项目类别", "重点工程级别",
             "所属行业", "六新类型", "投资类型", "总投资（万元）", "年度计划\n投资（万元）", "投资完成情况（万元）", None, None,
@@ -106,6 +121,11 @@ def write_pingcheng(folder: Path, period: str) -> Path:
                             "市自然资源局", None, "钱七", "加快组卷报批", "2026-12-31", "已交办", None, None])
         qs.write_row(4, 0, ["WT-3", CODES["A"], "平城区新型碳材料项目", "水电气暖接入", "电力接入慢", "2026-04-01",
                             "国网大同供电公司", "王建国", "孙八", "增容改造", "2026-06-30", "已办结", "2026-06-20", "满意"])
+        ms = wb.add_worksheet("节点计划")
+        ms.write(0, 0, "2026年10月平城区重点工程节点计划（挂图作战）")
+        ms.write_row(1, 0, ["项目代码", "项目名称", "节点序号", "节点名称", "计划完成时间", "实际完成时间", "备注"])
+        for i, node in enumerate(MILESTONES_B, start=2):
+            ms.write_row(i, 0, [CODES["B"], "平城区供热管网改造工程", *node])
     wb.close()
     return path
 

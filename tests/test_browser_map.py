@@ -1,0 +1,146 @@
+"""The map, the mobile map and a project file in headless Chromium on a machine without internet:
+boundaries and markers are drawn from the cockpit's own files, nothing is fetched from outside,
+hostile names show as text, and a file opened from its URL reads at phone size."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser import DESKTOP, PHONE, PageErrors, cockpit_server, error_boxes, launch, screenshot, wait_ready
+from map_data import HOSTILE, HOSTILE_CODE, hostile_db  # noqa: F401
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+PORT = 8612
+B = "2024-140213-44-01-000002"
+BOUNDARY = (82, 96, 109)  # county outline #52606d
+CLUSTER = (31, 95, 168)  # cluster disc
+RED = (214, 39, 40)
+
+
+@pytest.fixture(scope="module")
+def server(hostile_db):
+    with cockpit_server(hostile_db, port=PORT) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+def _map_frame(page):
+    """The st_folium iframe, once Leaflet has drawn into it."""
+    page.wait_for_selector("iframe[title*='st_folium']", timeout=60_000)
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    frame.wait_for_selector(".leaflet-container path.cp-county-shape", state="attached", timeout=60_000)
+    frame.wait_for_timeout(500)
+    return frame
+
+
+def _near(pixels, colour, tol=12) -> int:
+    return sum(1 for p in pixels if all(abs(a - b) <= tol for a, b in zip(p[:3], colour)))
+
+
+def _pixels(png: bytes):
+    from io import BytesIO
+
+    from PIL import Image
+
+    return list(Image.open(BytesIO(png)).convert("RGB").getdata())
+
+
+def test_dossier_from_its_url_on_a_phone(server, browser):
+    # opened cold, as from the QR code: the first request of this server is this deep link
+    page = browser.new_page(viewport=PHONE, device_scale_factor=2)
+    errors = PageErrors(page)
+    page.goto(f"{server}/dossier?project={B}")
+    wait_ready(page, "平城区供热管网改造工程")
+    body = page.inner_text("body")
+    qr = page.eval_on_selector(".dossier-qr img", "img => [img.src.slice(0, 18), img.getBoundingClientRect().width]")
+    overflow = page.evaluate("""() => [...document.querySelectorAll('.dossier-head, .dossier-id, .dossier-months')]
+        .map(e => e.getBoundingClientRect().right).filter(r => r > window.innerWidth + 1).length""")
+    boxes = error_boxes(page)
+    screenshot(page, "dossier_phone")
+    page.close()
+    assert "数据截至2026年10月31日" in body
+    assert "李明（市长）" in body and "8.00亿元" in body and "落后序时进度33.3个百分点" in body
+    assert "节点计划" in body and "问题清单" in body
+    assert qr[0] == "data:image/svg+xml" and 60 <= qr[1] <= 130
+    assert overflow == 0
+    assert boxes == [] and errors.external == [] and errors.ours() == []
+
+
+def test_map_offline_with_markers_boundaries_and_escaped_popup(server, browser):
+    page = browser.new_page(viewport={**DESKTOP, "height": 1000})
+    errors = PageErrors(page)
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{server}/map?period=2026-10")
+    wait_ready(page, "重点工程地图")
+    frame = _map_frame(page)
+    counts = frame.evaluate("""() => ({
+        counties: document.querySelectorAll('path.cp-county-shape').length,
+        outline: document.querySelectorAll('path.cp-city-outline').length,
+        clusters: document.querySelectorAll('.cp-cluster').length,
+        markers: document.querySelectorAll('path.cp-marker').length,
+        labels: document.querySelectorAll('.cp-county').length,
+        zones: document.querySelectorAll('.cp-zone').length,
+        tiles: document.querySelectorAll('img.leaflet-tile').length})""")
+    iframe = page.query_selector("iframe[title*='st_folium']")
+    shot = _pixels(iframe.screenshot())
+    screenshot(page, "map_desktop")
+
+    # zoom to the city centre: clusters open into red/yellow/green circles; open the hostile popup
+    frame.evaluate("() => map_div.setView([40.078, 113.30], 14)")
+    frame.wait_for_timeout(800)
+    near = frame.evaluate("() => document.querySelectorAll('path.cp-marker').length")
+    frame.evaluate("""() => map_div.eachLayer(l => {
+        if (l.getTooltip && l.getTooltip() && String(l.getTooltip().getContent()).includes('alert(1)')) l.openPopup();
+    })""")
+    popup = frame.wait_for_selector(".leaflet-popup-content", timeout=10_000)
+    popup_text = popup.inner_text()
+    link = frame.eval_on_selector(".leaflet-popup-content a.cp-pop-link", "a => [a.getAttribute('href'), a.target]")
+    injected = frame.evaluate("() => document.querySelectorAll('.leaflet-popup-content script, .leaflet-popup-content img').length")
+    screenshot(page, "map_desktop_popup")
+    boxes = error_boxes(page)
+    page.close()
+
+    assert counts["counties"] == 10 and counts["outline"] == 1 and counts["labels"] == 10
+    assert counts["zones"] == 5
+    assert counts["clusters"] + counts["markers"] >= 1
+    assert counts["tiles"] == 0  # no base map by default
+    assert _near(shot, BOUNDARY) > 500, "county boundaries are not visible"
+    assert _near(shot, CLUSTER) + _near(shot, RED) > 100, "markers are not visible"
+    assert near >= 3
+    assert HOSTILE in popup_text and "包联领导" in popup_text and "&lt;" not in popup_text
+    assert link == [f"/dossier?project={HOSTILE_CODE}", "_top"]
+    assert injected == 0 and dialogs == []
+    assert boxes == [] and errors.external == [] and errors.ours() == []
+
+
+def test_mobile_map_on_a_phone(server, browser):
+    page = browser.new_page(viewport=PHONE, device_scale_factor=2)
+    errors = PageErrors(page)
+    page.goto(f"{server}/mobile")
+    wait_ready(page, "掌上地图")
+    frame = _map_frame(page)
+    iframe_box = page.query_selector("iframe[title*='st_folium']").bounding_box()
+    zoom_button = frame.eval_on_selector(".leaflet-control-zoom-in", "a => a.getBoundingClientRect().height")
+    items = page.eval_on_selector_all("a.mm-item", "as => as.map(a => [a.getAttribute('href'), a.offsetHeight])")
+    screenshot(page, "mobile_map_phone")
+    page.click("a.mm-item >> nth=0")
+    wait_ready(page, "项目档案")
+    opened = page.url
+    body = page.inner_text("body")
+    page.close()
+    assert iframe_box["width"] >= PHONE["width"] - 40  # the map fills the width
+    assert zoom_button >= 44  # thumb-sized controls
+    assert len(items) == 6 and all(h >= 48 for _, h in items)
+    assert items[0][0] == f"/dossier?project={B}"  # red first, largest first
+    assert opened.endswith(f"/dossier?project={B}")
+    assert "平城区供热管网改造工程" in body and "数据截至2026年10月31日" in body
+    assert errors.external == [] and errors.ours() == []

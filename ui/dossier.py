@@ -1,0 +1,289 @@
+"""Builders for the project file (项目档案, 一项一档): frames in, HTML / plotly figures / tables out.
+
+Every text from data that goes into HTML is escaped here. Amounts arrive in 万元.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import plotly.graph_objects as go
+import polars as pl
+import segno
+
+from etl.vocab import INVEST_KIND, KEY_LEVEL, LIBRARY_LONG, PROBLEM_STATE, STATUS, STATUS_COLOR
+from ui.figures import BLUE, GREY, ORANGE, _layout
+from ui.format import date_label, money, pct, period_label, wan
+
+NODE_STATE = {
+    "done": "按期完成",
+    "done_late": "逾期完成",
+    "overdue": "已逾期",
+    "due": "30天内到期",
+    "planned": "未到期",
+}
+NODE_COLOR = {"done": STATUS_COLOR["green"], "done_late": STATUS_COLOR["yellow"], "overdue": STATUS_COLOR["red"],
+              "due": BLUE, "planned": GREY}
+
+CSS = """
+<style>
+.dossier-head {display:flex; gap:18px; align-items:flex-start; justify-content:space-between;
+  border:1px solid #e4e9f0; border-radius:10px; padding:14px 16px; background:#f7f9fc; margin-bottom:10px;}
+.dossier-head h2 {font-size:1.45rem; margin:0 0 4px 0; padding:0; line-height:1.35;}
+.dossier-code {color:#52606d; font-size:0.9rem;}
+.dossier-status {display:inline-block; color:#fff; border-radius:12px; padding:1px 10px; font-size:0.9rem;
+  margin-right:6px; font-weight:600;}
+.dossier-reason {color:#3e4c59; font-size:0.92rem;}
+.dossier-qr {text-align:center; font-size:0.78rem; color:#52606d; flex:0 0 auto;}
+.dossier-qr img {width:112px; height:112px; display:block; margin:0 auto 2px auto;}
+.dossier-id {display:grid; grid-template-columns:repeat(3, max-content minmax(0, 1fr)); column-gap:12px; row-gap:5px;
+  font-size:0.9rem; margin:4px 0 12px 0; align-items:baseline;}
+.dossier-id .k {color:#52606d; white-space:nowrap;}
+.dossier-id .v {min-width:0; overflow-wrap:anywhere; padding-right:10px;}
+.dossier-months {display:flex; flex-wrap:wrap; gap:4px; margin:2px 0 8px 0;}
+.dossier-month {border-radius:6px; padding:2px 7px; font-size:0.8rem; color:#fff; white-space:nowrap;}
+.dossier-month.none {background:#cbd2d9; color:#1f2933;}
+@media (max-width: 640px) {
+  .dossier-head {padding:10px 12px; gap:10px;}
+  .dossier-head h2 {font-size:1.15rem;}
+  .dossier-qr {font-size:0.7rem;}
+  .dossier-qr img {width:76px; height:76px;}
+  .dossier-qr .dossier-url {display:none;}
+  .dossier-id {grid-template-columns:max-content minmax(0, 1fr); font-size:0.88rem;}
+}
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+  .dossier-noprint, [data-testid="stElementToolbar"], .modebar-container {display:none !important;}
+  .block-container {padding:0.4cm 0.6cm !important; max-width:100% !important;}
+  .dossier-head {break-inside:avoid;}
+  .js-plotly-plot, [data-testid="stDataFrame"], [data-testid="stTable"] {break-inside:avoid;}
+  @page {size:A4 portrait; margin:0.8cm;}
+}
+</style>
+"""
+
+
+def _esc(x) -> str:
+    return html.escape("—" if x is None or x == "" else str(x), quote=True)
+
+
+def qr_data_uri(url: str, scale: int = 4) -> str:
+    """A QR code of `url` as an SVG data URI (ready for <img src=…>)."""
+    return segno.make(url, error="m").svg_data_uri(scale=scale, border=2, dark="#1f2933")
+
+
+def status_badge(status: str | None) -> str:
+    if status not in STATUS:
+        return '<span class="dossier-status" style="background:#9aa5b1">未判定</span>'
+    return (f'<span class="dossier-status" style="background:{STATUS_COLOR[status]}">'
+            f'{STATUS[status]}色</span>')
+
+
+def head_html(p: dict, qr_uri: str, url: str) -> str:
+    """Name, code, status and the QR code that opens the same file on a phone."""
+    return (
+        '<div class="dossier-head"><div>'
+        f'<h2>{_esc(p["name"])}</h2>'
+        f'<div class="dossier-code">项目代码 {_esc(p["project_code"])}</div>'
+        f'<div style="margin-top:6px">{status_badge(p.get("status"))}'
+        f'<span class="dossier-reason">{_esc(p.get("status_reason") or "储备项目不判定红黄绿")}</span></div>'
+        '</div>'
+        f'<div class="dossier-qr"><img src="{html.escape(qr_uri, quote=True)}" alt="项目档案二维码"/>'
+        f'手机扫码查看<br/><span class="dossier-url" style="font-size:0.7rem">{_esc(url)}</span></div>'
+        '</div>'
+    )
+
+
+def _leader(p: dict) -> str:
+    name, title = p.get("leader"), p.get("leader_title")
+    if not name:
+        return "—"
+    return f"{name}（{title}）" if title else name
+
+
+def identity_rows(p: dict) -> list[tuple[str, str]]:
+    """(label, text) pairs: who, where, what kind, who answers for it, when."""
+    unit = p.get("county_name") or "—"
+    if p.get("zone_name"):
+        unit = f"{p['zone_name']}（{p.get('county_name') or '—'}）"
+    return [
+        ("建设单位", p.get("owner")),
+        ("所在县区/开发区", unit),
+        ("所属行业", p.get("sector")),
+        ("项目类别", LIBRARY_LONG.get(p.get("library"), p.get("library"))),
+        ("重点工程级别", KEY_LEVEL.get(p.get("key_level"), "非重点工程")),
+        ("六新类型", p.get("six_new_type")),
+        ("两新一重类型", p.get("two_new_type")),
+        ("投资类型", INVEST_KIND.get(p.get("invest_kind"), p.get("invest_kind"))),
+        ("包联领导", _leader(p)),
+        ("责任单位", p.get("responsible_unit")),
+        ("责任人", p.get("responsible_person")),
+        ("计划开工", date_label(p.get("planned_start"))),
+        ("实际开工", date_label(p.get("actual_start"))),
+        ("计划竣工", date_label(p.get("planned_end"))),
+        ("首次入库", period_label(p["first_period"]) if p.get("first_period") else None),
+        ("最近报送", period_label(p["last_period"]) if p.get("last_period") else None),
+    ]
+
+
+def identity_html(p: dict) -> str:
+    """Label/value pairs in a grid: three pairs a row on a wide screen, one on a phone."""
+    cells = "".join(f'<div class="k">{_esc(k)}</div><div class="v">{_esc(v)}</div>' for k, v in identity_rows(p))
+    return f'<div class="dossier-id">{cells}</div>'
+
+
+def status_months_html(months: pl.DataFrame) -> str:
+    """Red/yellow/green month by month as a row of coloured chips (reserve months grey)."""
+    chips = []
+    for r in months.iter_rows(named=True):
+        s = r["status"]
+        label = f"{r['period'].year}.{r['period'].month:02d} {STATUS.get(s, '储备')}"
+        style = f' style="background:{STATUS_COLOR[s]}"' if s in STATUS else ""
+        cls = "dossier-month" if s in STATUS else "dossier-month none"
+        chips.append(f'<span class="{cls}"{style}>{_esc(label)}</span>')
+    return f'<div class="dossier-months">{"".join(chips)}</div>'
+
+
+def year_months(months: pl.DataFrame, year: int) -> pl.DataFrame:
+    """The project's months of one year, with the 序时 schedule (annual plan × month / 12)."""
+    return (months.filter(pl.col("period").dt.year() == year)
+            .with_columns(pl.col("period").dt.month().alias("month"))
+            .with_columns((pl.col("annual_plan_wan") * pl.col("month") / 12).alias("schedule_wan")))
+
+
+def investment_chart(months: pl.DataFrame, year: int, title: str, subtitle: str) -> go.Figure:
+    """Monthly completion (bars) and the year's cumulative completion vs the 序时 schedule (lines), 万元."""
+    d = year_months(months, year)
+    x = [f"{m}月" for m in d["month"]]
+    fig = go.Figure()
+    fig.add_bar(x=x, y=d["completed_month_wan"].to_list(), name="本月完成", marker_color="#9fb8d6",
+                hovertemplate="%{x} 本月完成 %{y:,.0f}万元<extra></extra>")
+    plan = d["annual_plan_wan"].drop_nulls()
+    latest_plan = plan[-1] if plan.len() else None
+    all_months = [f"{m}月" for m in range(1, 13)]
+    schedule = [latest_plan * m / 12 for m in range(1, 13)] if latest_plan else []
+    fig.add_scatter(x=all_months if schedule else x, y=schedule, name="序时计划（年度计划×月数/12）", mode="lines",
+                    line={"color": GREY, "dash": "dash", "width": 2},
+                    hovertemplate="%{x} 序时计划 %{y:,.0f}万元<extra></extra>")
+    fig.add_scatter(x=x, y=d["completed_ytd_wan"].to_list(), name="年累计完成", mode="lines+markers",
+                    line={"color": BLUE, "width": 3}, marker={"size": 7},
+                    hovertemplate="%{x} 年累计完成 %{y:,.0f}万元<extra></extra>")
+    if latest_plan:
+        fig.add_hline(y=latest_plan, line_color=ORANGE, line_width=1.5,
+                      annotation_text=f"年度计划 {wan(latest_plan)}", annotation_position="top left")
+    fig.update_xaxes(categoryorder="array", categoryarray=all_months, range=[-0.5, 11.5], tickangle=0)
+    fig.update_yaxes(title_text="万元", rangemode="tozero", tickformat=",.0f")
+    return _layout(fig, title, subtitle, height=360)
+
+
+def progress_table(months: pl.DataFrame) -> pl.DataFrame:
+    """形象进度 and investment month by month, newest first (amounts in 万元)."""
+    return months.sort("period", descending=True).select(
+        pl.col("period").map_elements(period_label, return_dtype=pl.String).alias("月份"),
+        pl.col("progress_text").alias("形象进度"),
+        pl.col("completed_month_wan").round(0).alias("本月完成（万元）"),
+        pl.col("completed_ytd_wan").round(0).alias("年累计完成（万元）"),
+        pl.col("annual_plan_wan").round(0).alias("年度计划（万元）"),
+        pl.col("completion_rate").alias("完成率"),
+        pl.col("status").replace_strict(STATUS, default="—").alias("红黄绿"),
+        pl.col("status_reason").alias("判定依据"),
+    )
+
+
+def milestone_gantt(ms: pl.DataFrame, data_date: dt.date, title: str, subtitle: str) -> go.Figure:
+    """Milestones as a Gantt: each node's planned span (from the previous node's planned date) and
+    actual span, overdue nodes in red up to the data date, and the data date as a line."""
+    fig = go.Figure()
+    names, day = [], 86_400_000
+    prev_plan = prev_actual = None
+    bars = {"plan": ([], [], [], []), "actual": ([], [], [], [], []), "late": ([], [], [], [])}
+    for r in ms.sort("node_seq").iter_rows(named=True):
+        name = f"{r['node_seq']}. {r['node_name']}"
+        names.append(name)
+        planned, actual = r["planned_date"], r["actual_date"]
+        start = prev_plan or (planned - dt.timedelta(days=30))
+        bars["plan"][0].append(name)
+        bars["plan"][1].append(start.isoformat())
+        bars["plan"][2].append(max((planned - start).days, 3) * day)
+        bars["plan"][3].append(f"计划 {date_label(start)} — {date_label(planned)}")
+        if actual is not None:
+            a_start = prev_actual or start
+            bars["actual"][0].append(name)
+            bars["actual"][1].append(a_start.isoformat())
+            bars["actual"][2].append(max((actual - a_start).days, 3) * day)
+            bars["actual"][3].append(NODE_COLOR[r["node_state"]])
+            bars["actual"][4].append(f"实际完成 {date_label(actual)}（{NODE_STATE[r['node_state']]}）")
+            prev_actual = actual
+        elif r["node_state"] == "overdue":
+            bars["late"][0].append(name)
+            bars["late"][1].append(planned.isoformat())
+            bars["late"][2].append(max((data_date - planned).days, 1) * day)
+            bars["late"][3].append(f"已逾期{r['days_overdue']}天")
+        prev_plan = planned
+    n, hover = bars["plan"], "%{y}<br>%{customdata}<extra></extra>"
+    fig.add_bar(y=n[0], base=n[1], x=n[2], orientation="h", name="计划", customdata=n[3], hovertemplate=hover,
+                marker={"color": "rgba(154,165,177,0.35)", "line": {"color": GREY, "width": 1}}, width=0.7)
+    a = bars["actual"]
+    fig.add_bar(y=a[0], base=a[1], x=a[2], orientation="h", name="实际", customdata=a[4], hovertemplate=hover,
+                marker={"color": a[3]}, width=0.35)
+    late = bars["late"]
+    fig.add_bar(y=late[0], base=late[1], x=late[2], orientation="h", name="已逾期", customdata=late[3],
+                hovertemplate=hover, marker={"color": STATUS_COLOR["red"]}, width=0.35,
+                text=late[3], textposition="outside", cliponaxis=False)
+    fig.add_vline(x=dt.datetime.combine(data_date, dt.time()).timestamp() * 1000, line_dash="dot",
+                  line_color="#3e4c59", annotation_text=f"数据截至{date_label(data_date)}",
+                  annotation_position="top")
+    fig.update_layout(barmode="overlay", bargap=0.3)
+    fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed", type="category")
+    fig.update_xaxes(type="date", tickformat="%Y年%-m月")
+    return _layout(fig, title, subtitle, height=max(260, 44 * len(names) + 130))
+
+
+def milestone_table(ms: pl.DataFrame) -> pl.DataFrame:
+    def state(s, days):
+        return f"已逾期{days}天" if s == "overdue" else NODE_STATE.get(s, s)
+
+    return ms.sort("node_seq").select(
+        pl.col("node_seq").alias("序号"),
+        pl.col("node_name").alias("节点名称"),
+        pl.col("planned_date").dt.to_string("%Y-%m-%d").alias("计划完成时间"),
+        pl.col("actual_date").dt.to_string("%Y-%m-%d").alias("实际完成时间"),
+        pl.struct("node_state", "days_overdue").map_elements(lambda r: state(r["node_state"], r["days_overdue"]),
+                                                             return_dtype=pl.String).alias("状态"),
+        pl.col("remarks").alias("备注"),
+    )
+
+
+def problem_table(pb: pl.DataFrame) -> pl.DataFrame:
+    """Problems with the five responsibilities (五到位) and their state."""
+    def state(s, overdue, days):
+        label = PROBLEM_STATE.get(s, s)
+        return f"{label}（逾期{days}天）" if overdue else label
+
+    return pb.select(
+        pl.col("problem_id").alias("问题编号"),
+        pl.col("problem_type").alias("问题类型"),
+        pl.col("description").alias("问题描述"),
+        pl.col("found_date").dt.to_string("%Y-%m-%d").alias("发现时间"),
+        pl.col("responsible_unit").alias("责任单位"),
+        pl.col("resp_leader").alias("责任领导"),
+        pl.col("responsible_person").alias("责任人"),
+        pl.col("solution").alias("解决措施"),
+        pl.col("deadline").dt.to_string("%Y-%m-%d").alias("完成时限"),
+        pl.struct("state", "is_overdue", "days_overdue").map_elements(
+            lambda r: state(r["state"], r["is_overdue"], r["days_overdue"]), return_dtype=pl.String).alias("办理状态"),
+        pl.col("missing_fields").replace("", None).alias("五到位缺项"),
+    )
+
+
+def investment_summary(p: dict) -> list[tuple[str, str, str | None]]:
+    """(label, value, note) for the KPI tiles."""
+    return [
+        ("总投资", money(p.get("total_investment_wan")), None),
+        (f"{p['period'].year}年计划投资", money(p.get("annual_plan_wan")), None),
+        ("年累计完成", money(p.get("completed_ytd_wan")), f"完成率 {pct(p.get('completion_rate'))}"),
+        ("开工累计完成", money(p.get("completed_cum_wan")),
+         f"占总投资 {pct(p['completed_cum_wan'] / p['total_investment_wan'])}"
+         if p.get("completed_cum_wan") is not None and p.get("total_investment_wan") else None),
+    ]
