@@ -24,16 +24,33 @@ def county_polygons() -> dict[str, list[list[tuple[float, float]]]]:
     return out
 
 
-def _in_ring(lon: float, lat: float, ring: list[tuple[float, float]]) -> bool:
-    inside = False
-    j = len(ring) - 1
-    for i in range(len(ring)):
-        xi, yi = ring[i]
-        xj, yj = ring[j]
-        if (yi > lat) != (yj > lat) and lon < (xj - xi) * (lat - yi) / (yj - yi) + xi:
-            inside = not inside
-        j = i
-    return inside
+@lru_cache(maxsize=1)
+def _rings() -> dict[str, list[tuple[tuple[float, float, float, float], "np.ndarray", "np.ndarray"]]]:
+    """County code → rings as (bbox, xs, ys) numpy arrays, for fast tests."""
+    import numpy as np
+
+    out = {}
+    for code, rings in county_polygons().items():
+        out[code] = []
+        for ring in rings:
+            xs = np.array([x for x, _ in ring])
+            ys = np.array([y for _, y in ring])
+            out[code].append(((xs.min(), ys.min(), xs.max(), ys.max()), xs, ys))
+    return out
+
+
+def _in_ring(lon: float, lat: float, ring) -> bool:
+    """Ray casting over every edge at once (even-odd rule)."""
+    import numpy as np
+
+    (x0, y0, x1, y1), xs, ys = ring
+    if not (x0 <= lon <= x1 and y0 <= lat <= y1):
+        return False
+    xj, yj = np.roll(xs, 1), np.roll(ys, 1)
+    crosses = (ys > lat) != (yj > lat)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x_at = (xj - xs) * (lat - ys) / (yj - ys) + xs
+    return bool(np.count_nonzero(crosses & (lon < x_at)) % 2)
 
 
 @lru_cache(maxsize=1)
@@ -43,16 +60,19 @@ def _bbox() -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def county_at(lon: float, lat: float) -> str | None:
-    """Code of the county containing the point, None if outside Datong."""
+def county_at(lon: float, lat: float, hint: str | None = None) -> str | None:
+    """Code of the county containing the point, None if outside Datong.
+    `hint`: the county the point most likely lies in, tried first."""
     x0, y0, x1, y1 = _bbox()
     if not (x0 <= lon <= x1 and y0 <= lat <= y1):
         return None
-    for code, rings in county_polygons().items():
-        if any(_in_ring(lon, lat, r) for r in rings):
+    rings = _rings()
+    order = ([hint] if hint in rings else []) + [c for c in rings if c != hint]
+    for code in order:
+        if any(_in_ring(lon, lat, r) for r in rings[code]):
             return code
     return None
 
 
-def in_datong(lon: float, lat: float) -> bool:
-    return county_at(lon, lat) is not None
+def in_datong(lon: float, lat: float, hint: str | None = None) -> bool:
+    return county_at(lon, lat, hint) is not None

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from etl import divisions, vocab
+from etl import convert, divisions, vocab
 from etl.boundary import in_datong
 from etl.parse import (CellError, clean_text, normalise_header, parse_bool, parse_date, parse_money,
                        parse_number, period_from_filename, period_from_text)
@@ -387,7 +387,7 @@ def _normalise_project(row: _Row, kind: str, sender_unit: str | None, period: dt
 
     lon, lat = v.get("lon"), v.get("lat")
     if lon is not None and lat is not None:
-        if not in_datong(lon, lat):
+        if not in_datong(lon, lat, hint=v.get("county_code")):
             row.fail("lon", f"{lon},{lat}", "坐标不在大同市范围内", f"坐标（{lon}，{lat}）不在大同市范围内")
     elif lon is not None or lat is not None:
         v["lon"] = v["lat"] = None
@@ -492,6 +492,7 @@ def read_sheet(file_name: str, sheet_name: str, grid: Grid, period_hint: dt.date
     schema = staging_schema(kind)
     seen: dict[tuple, tuple[int, dict]] = {}
     totals: list[tuple[int, float]] = []
+    data_rows: list[int] = []
     for i in range(h + n, len(grid)):
         cells = grid[i]
         rk = _row_kind(cells, code_idx, name_idx)
@@ -511,18 +512,31 @@ def read_sheet(file_name: str, sheet_name: str, grid: Grid, period_hint: dt.date
             continue
         if rk in ("blank", "section"):
             continue
+        data_rows.append(i)
+    # convert whole columns at once; the row loop below only applies the row rules
+    converted: dict[str, tuple[list, list]] = {}
+    for canon, j in col_of.items():
+        cells_of_col = [grid[i][j] if j < len(grid[i]) else None for i in data_rows]
+        converted[canon] = convert.column(cells_of_col, columns()[canon].type, factors.get(canon, 1.0))
+    for k, i in enumerate(data_rows):
+        cells = grid[i]
         rows_read += 1
         row = _Row()
         for canon, j in col_of.items():
-            _convert(row, canon, cells[j] if j < len(cells) else None, factors.get(canon, 1.0))
+            values, errs = converted[canon]
+            row.values[canon] = values[k]
+            if errs[k]:
+                rule, message = errs[k]
+                row.fail(canon, cells[j] if j < len(cells) else None, rule, f"「{columns()[canon].label}」{message}")
         if kind in ("progress", "reserve"):
             _normalise_project(row, kind, sender_unit, period_hint or dt.date.today().replace(day=1))
         elif kind == "problems":
             _normalise_problem(row)
         else:
             _normalise_milestone(row)
-        raw = json.dumps({header_label.get(j, str(j)): c for j, c in enumerate(cells) if c}, ensure_ascii=False)
-        record = {k: row.values.get(k) for k in schema if k not in ("source_file", "sheet", "source_row")}
+        raw = json.dumps({header_label.get(j, str(j)): c for j, c in enumerate(cells) if c}, ensure_ascii=False) \
+            if row.errors else None
+        record = {c: row.values.get(c) for c in schema if c not in ("source_file", "sheet", "source_row")}
         record.update(source_file=file_name, sheet=sheet_name, source_row=i + 1)
         if row.errors:
             for label, value, rule, message in row.errors:
@@ -531,7 +545,7 @@ def read_sheet(file_name: str, sheet_name: str, grid: Grid, period_hint: dt.date
                                         value=value, rule=rule, raw=raw,
                                         message=f"文件「{file_name}」工作表「{sheet_name}」第{i + 1}行：{message}"))
             continue
-        key = tuple(record.get(k) for k in _DEDUP_KEY[kind])
+        key = tuple(record.get(c) for c in _DEDUP_KEY[kind])
         body = {k: v for k, v in record.items() if k not in ("source_row",)}
         if key in seen:
             first_row, first_body = seen[key]
@@ -550,7 +564,9 @@ def read_sheet(file_name: str, sheet_name: str, grid: Grid, period_hint: dt.date
                         accepted[idx] = None
             quarantined.append(dict(source_file=file_name, sheet=sheet_name, source_row=i + 1, kind=kind,
                                     project_code=record.get("project_code"), column_name="项目代码",
-                                    value=str(key[0]), rule=rule, raw=raw,
+                                    value=str(key[0]), rule=rule,
+                                    raw=json.dumps({header_label.get(j, str(j)): c for j, c in enumerate(cells) if c},
+                                                   ensure_ascii=False),
                                     message=f"文件「{file_name}」工作表「{sheet_name}」第{i + 1}行：{msg}"))
             continue
         seen[key] = (i + 1, body)

@@ -124,7 +124,7 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection) -> None:
     _run_sql_file(con, "problems.sql")
     _run_sql_file(con, "problem_month.sql")
     _run_sql_file(con, "milestones.sql")
-    period = con.execute("select max(period) from stg_progress").fetchone()[0]
+    period = con.execute("select max(period) from stg_progress").fetchall()[0][0]
     meta = {
         "schema_version": str(SCHEMA_VERSION),
         "data_period": period.isoformat() if period else "",
@@ -222,71 +222,112 @@ def _building(db: Path):
         raise
 
 
-def _already_loaded(db: Path, report: FileReport) -> bool:
+def _loaded_partitions(db: Path) -> dict[tuple, str]:
+    """(period, sender, kind) → sha256 of the file that currently provides it."""
     state = current_state(db)
     if state is None:
-        return False
+        return {}
     con = duckdb.connect(str(state), read_only=True)
     try:
         try:
-            rows = con.execute("select kind, sha256 from partitions where period = ? and sender = ?",
-                               [report.period, report.sender]).fetchall()
+            rows = con.execute("select period, sender, kind, sha256 from partitions").fetchall()
         except duckdb.CatalogException:
-            return False
+            return {}
     finally:
         con.close()
-    have = dict(rows)
-    return all(have.get(s.kind) == report.sha256 for s in report.sheets)
+    return {(p, s, k): sha for p, s, k, sha in rows}
 
 
-def _apply(con: duckdb.DuckDBPyConnection, report: FileReport, load_id: int) -> tuple[int, int]:
-    """Replace the report's partitions with its rows. Returns (accepted, conflicts)."""
-    accepted = conflicts = 0
-    quarantine_frames = []
-    for sheet in report.sheets:
-        table = STG_TABLES[sheet.kind]
-        params = [report.period, report.sender]
-        con.execute(f"delete from {table} where period = ? and sender = ?", params)
-        con.execute("update quarantine set superseded = true where period = ? and sender = ? and kind = ?",
-                    [*params, sheet.kind])
-        con.execute("delete from partitions where period = ? and sender = ? and kind = ?", [*params, sheet.kind])
-        rows = sheet.accepted.with_columns(
-            pl.lit(report.period).alias("period"), pl.lit(report.sender).alias("sender"),
-            pl.lit(load_id, dtype=pl.Int32).alias("load_id"))
-        if sheet.kind in ("progress", "reserve") and rows.height:
-            # a project already reported this month by another sender is a conflict, not a sum
+def _conflict_rows(clash: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """Quarantine rows for projects another sender already reported for the month."""
+    return clash.select(
+        pl.col("load_id"), pl.col("period"), pl.col("sender"),
+        pl.col("source_file"), pl.col("sheet"), pl.col("source_row"), pl.lit(kind).alias("kind"),
+        pl.col("project_code"), pl.lit("项目代码").alias("column_name"),
+        pl.col("project_code").alias("value"), pl.lit("多单位重复上报").alias("rule"),
+        pl.format("文件「{}」工作表「{}」第{}行：项目「{}」本期已由「{}」上报（文件「{}」），不重复计入",
+                  "source_file", "sheet", "source_row", "project_code", "other", "other_file").alias("message"),
+        pl.lit("{}").alias("raw"), pl.lit(False).alias("superseded"))
+
+
+def _apply_all(con: duckdb.DuckDBPyConnection, todo: list[FileReport], first_id: int) -> dict[int, tuple[int, int]]:
+    """Replace the partitions the files bring with their rows, in a few set-based statements.
+
+    Returns load_id → (rows accepted, conflicts). Within one batch, a later file for the same
+    (period, sender, kind) wins, and a project reported by two senders for one month goes to
+    the sender loaded first; the other's row is quarantined as a conflict.
+    """
+    ids = {i: first_id + i for i in range(len(todo))}
+    # the last file for each partition wins
+    owner: dict[tuple, int] = {}
+    for i, r in enumerate(todo):
+        for sheet in r.sheets:
+            owner[(r.period, r.sender, sheet.kind)] = i
+    accepted = {ids[i]: 0 for i in ids}
+    conflicts = {ids[i]: 0 for i in ids}
+    quarantine_frames: list[pl.DataFrame] = []
+    parts = pl.DataFrame(
+        [(p, s, k, ids[i], todo[i].file_name, todo[i].sha256) for (p, s, k), i in owner.items()],
+        schema={"period": pl.Date, "sender": pl.String, "kind": pl.String, "load_id": pl.Int32,
+                "file_name": pl.String, "sha256": pl.String}, orient="row")
+    con.register("incoming_parts", parts)
+    con.execute("delete from partitions as t using incoming_parts as p "
+                "where t.period = p.period and t.sender = p.sender and t.kind = p.kind").fetchall()
+    con.execute("update quarantine as t set superseded = true from incoming_parts as p "
+                "where t.period = p.period and t.sender = p.sender and t.kind = p.kind").fetchall()
+    con.execute("insert into partitions by name select * from incoming_parts").fetchall()
+    for kind, table in STG_TABLES.items():
+        frames = []
+        for (p, s, k), i in owner.items():
+            if k != kind:
+                continue
+            sheet = todo[i].sheet(kind)
+            frames.append(sheet.accepted.with_columns(
+                pl.lit(p).alias("period"), pl.lit(s).alias("sender"),
+                pl.lit(ids[i], dtype=pl.Int32).alias("load_id")))
+            q = sheet.quarantine
+            if q.height:
+                quarantine_frames.append(q.cast(QUARANTINE_SCHEMA).with_columns(
+                    pl.lit(ids[i], dtype=pl.Int32).alias("load_id"), pl.lit(p).alias("period"),
+                    pl.lit(s).alias("sender"), pl.lit(False).alias("superseded")))
+        if not frames:
+            continue
+        con.execute(f"delete from {table} as t using incoming_parts as p "
+                    f"where p.kind = '{kind}' and t.period = p.period and t.sender = p.sender").fetchall()
+        rows = pl.concat(frames, how="diagonal_relaxed")
+        if kind in ("progress", "reserve") and rows.height:
+            # already reported this month by another sender (kept from earlier loads) …
             taken = con.sql(
-                f"select project_code, any_value(sender) as other, any_value(source_file) as other_file "
-                f"from {table} where period = ? and sender <> ? group by project_code",
-                params=params).pl()
-            clash = rows.join(taken, on="project_code", how="inner")
+                f"select period, project_code, any_value(sender) as other, any_value(source_file) as other_file "
+                f"from {table} where period in (select distinct period from incoming_parts) "
+                f"group by period, project_code").pl()
+            clash = rows.join(taken, on=["period", "project_code"], how="inner")
+            rows = rows.join(taken.select("period", "project_code"), on=["period", "project_code"], how="anti")
+            # … or by a sender earlier in this batch
+            rows = rows.with_row_index("_order")
+            first = rows.sort("load_id", "_order").group_by("period", "project_code", maintain_order=True).first()
+            later = rows.join(first.select("period", "project_code", pl.col("sender").alias("other"),
+                                           pl.col("source_file").alias("other_file"), pl.col("_order").alias("_first")),
+                              on=["period", "project_code"]).filter(pl.col("_order") != pl.col("_first"))
+            rows = rows.join(later.select("_order"), on="_order", how="anti").drop("_order")
+            clash = pl.concat([clash, later.drop("_order", "_first")], how="diagonal_relaxed")
             if clash.height:
-                conflicts += clash.height
-                rows = rows.join(taken.select("project_code"), on="project_code", how="anti")
-                quarantine_frames.append(clash.select(
-                    pl.col("source_file"), pl.col("sheet"), pl.col("source_row"), pl.lit(sheet.kind).alias("kind"),
-                    pl.col("project_code"), pl.lit("项目代码").alias("column_name"),
-                    pl.col("project_code").alias("value"), pl.lit("多单位重复上报").alias("rule"),
-                    pl.format("文件「{}」工作表「{}」第{}行：项目「{}」本期已由「{}」上报（文件「{}」），不重复计入",
-                              "source_file", "sheet", "source_row", "project_code", "other", "other_file")
-                    .alias("message"),
-                    pl.lit("{}").alias("raw")))
+                quarantine_frames.append(_conflict_rows(clash, kind))
+                for lid, n in clash.group_by("load_id").len().iter_rows():
+                    conflicts[lid] += n
         if rows.height:
             con.register("incoming_rows", rows)
-            con.execute(f"insert into {table} by name select * from incoming_rows")
+            con.execute(f"insert into {table} by name select * from incoming_rows").fetchall()
             con.unregister("incoming_rows")
-        accepted += rows.height
-        quarantine_frames.append(sheet.quarantine)
-        con.execute("insert into partitions values (?, ?, ?, ?, ?, ?)",
-                    [*params, sheet.kind, load_id, report.file_name, report.sha256])
-    q = pl.concat([f.cast(QUARANTINE_SCHEMA) for f in quarantine_frames]) if quarantine_frames else None
-    if q is not None and q.height:
-        q = q.with_columns(pl.lit(load_id, dtype=pl.Int32).alias("load_id"), pl.lit(report.period).alias("period"),
-                           pl.lit(report.sender).alias("sender"), pl.lit(False).alias("superseded"))
+            for lid, n in rows.group_by("load_id").len().iter_rows():
+                accepted[lid] += n
+    con.unregister("incoming_parts")
+    if quarantine_frames:
+        q = pl.concat(quarantine_frames, how="diagonal_relaxed")
         con.register("incoming_quarantine", q)
-        con.execute("insert into quarantine by name select * from incoming_quarantine")
+        con.execute("insert into quarantine by name select * from incoming_quarantine").fetchall()
         con.unregister("incoming_quarantine")
-    return accepted, conflicts
+    return {lid: (accepted[lid], conflicts[lid]) for lid in accepted}
 
 
 def load_reports(reports: list[FileReport], db: Path | None = None, user: str | None = None,
@@ -296,9 +337,10 @@ def load_reports(reports: list[FileReport], db: Path | None = None, user: str | 
     result = LoadResult()
     t0 = time.perf_counter()
     with _load_lock(db):
+        have = _loaded_partitions(db)
         todo = []
         for r in reports:
-            if _already_loaded(db, r):
+            if all(have.get((r.period, r.sender, s.kind)) == r.sha256 for s in r.sheets):
                 result.outcomes.append(FileOutcome(r.file_name, "unchanged", "该文件已加载过（内容相同），未作更改",
                                                    r.period, r.sender, r.rows_read, r.rows_accepted,
                                                    r.rows_quarantined))
@@ -309,21 +351,24 @@ def load_reports(reports: list[FileReport], db: Path | None = None, user: str | 
             return result
         with _building(db) as (con, target):
             con.execute("begin transaction")
-            next_id = con.execute("select coalesce(max(load_id), 0) + 1 from load_log").fetchone()[0]
+            next_id = con.execute("select coalesce(max(load_id), 0) + 1 from load_log").fetchall()[0][0]
             now = dt.datetime.now()
+            t1 = time.perf_counter()
+            counts = _apply_all(con, todo, next_id)
+            per_file = (time.perf_counter() - t1) / len(todo)
+            log = []
             for i, r in enumerate(todo):
-                t1 = time.perf_counter()
-                accepted, conflicts = _apply(con, r, next_id + i)
+                accepted, conflicts = counts[next_id + i]
                 quarantined = r.rows_quarantined + conflicts
                 msg = "；".join(r.warnings)
-                con.execute("insert into load_log values (?, ?, 'load', ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?, ?, ?, ?)",
-                            [next_id + i, now, r.file_name, r.sha256, r.period, r.sender,
-                             ",".join(s.kind for s in r.sheets), r.rows_read, accepted, quarantined, msg, user,
-                             target.name, time.perf_counter() - t1])
+                log.append((next_id + i, now, "load", r.file_name, r.sha256, r.period, r.sender,
+                            ",".join(s.kind for s in r.sheets), r.rows_read, accepted, quarantined, "loaded", msg,
+                            user, target.name, per_file))
                 result.outcomes.append(FileOutcome(r.file_name, "loaded", msg or "已加载", r.period, r.sender,
                                                    r.rows_read, accepted, quarantined, conflicts))
-                if progress:
-                    progress(i + 1, len(todo))
+            con.executemany("insert into load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", log)
+            if progress:
+                progress(len(todo), len(todo))
             rebuild_derived(con)
             con.execute("commit")
         result.state = target
@@ -332,20 +377,57 @@ def load_reports(reports: list[FileReport], db: Path | None = None, user: str | 
     return result
 
 
+def _read_one(args):
+    from etl.read import FileError, read_file
+
+    path, period, unit, today = args
+    try:
+        return read_file(path, period=period, unit=unit, today=today)
+    except FileError as e:
+        return e
+
+
+def _read_all(paths: list[Path], period, unit, today, progress=None) -> list:
+    """Read and check files, in parallel processes when there are many (the first start
+    reads hundreds). Each result is a FileReport or the FileError that refused the file."""
+    jobs = [(p, period, unit, today) for p in paths]
+    workers = min(os.cpu_count() or 1, 4)
+    if len(paths) < 16 or workers < 2:
+        out = []
+        for i, job in enumerate(jobs):
+            out.append(_read_one(job))
+            if progress:
+                progress("read", i + 1, len(jobs))
+        return out
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    out = [None] * len(jobs)
+    ctx = multiprocessing.get_context("spawn")  # no fork: the caller may hold DuckDB connections and threads
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        futures = {pool.submit(_read_one, job): i for i, job in enumerate(jobs)}
+        from concurrent.futures import as_completed
+
+        for done, fut in enumerate(as_completed(futures), start=1):
+            out[futures[fut]] = fut.result()
+            if progress:
+                progress("read", done, len(jobs))
+    return out
+
+
 def load_files(paths, db: Path | None = None, period: dt.date | None = None, unit: str | None = None,
                user: str | None = None, progress=None, today: dt.date | None = None) -> LoadResult:
     """Read, check and load files. Files with a file-level fault are reported and skipped."""
-    from etl.read import FileError, read_file
+    from etl.read import FileError
 
     reports, errors = [], []
     paths = [Path(p) for p in paths]
-    for i, p in enumerate(paths):
-        try:
-            reports.append(read_file(p, period=period, unit=unit, today=today))
-        except FileError as e:
-            errors.append(FileOutcome(p.name, "error", str(e)))
-        if progress:
-            progress("read", i + 1, len(paths))
+    outcomes = _read_all(paths, period, unit, today, progress)
+    for p, out in zip(paths, outcomes):
+        if isinstance(out, FileError):
+            errors.append(FileOutcome(p.name, "error", str(out)))
+        else:
+            reports.append(out)
     result = load_reports(reports, db, user=user,
                           progress=(lambda d, t: progress("load", d, t)) if progress else None) if reports \
         else LoadResult()
@@ -395,7 +477,7 @@ def rollback(state_name: str, db: Path | None = None, user: str | None = None) -
                 con.register("undone", undone)
                 con.execute("insert into load_log by name select * from undone")
                 con.unregister("undone")
-            next_id = con.execute("select coalesce(max(load_id), 0) + 1 from load_log").fetchone()[0]
+            next_id = con.execute("select coalesce(max(load_id), 0) + 1 from load_log").fetchall()[0][0]
             con.execute("insert into load_log (load_id, loaded_at, action, file_name, status, message, user_name, "
                         "state_file) values (?, ?, 'rollback', ?, 'rolled_back_to', ?, ?, ?)",
                         [next_id, dt.datetime.now(), state_name, f"回退到历史状态 {state_name}，撤销了 "
