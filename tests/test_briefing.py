@@ -83,7 +83,8 @@ def test_summary_sentences_on_the_fixture(oct_briefing):
                              "低于序时进度（83.3%）14.0个百分点；其中10月当月完成0.60亿元。")
     assert texts["县区"].startswith("分县区（开发区）看，完成率最高的是大同经济技术开发区（90.0%），最低的是平城区（51.4%）；"
                                   "3个县区、开发区中，1个达到或快于序时进度，2个落后序时进度10个百分点以上（云州区、平城区）")
-    assert texts["重点工程"] == ("重点工程4个，其中红色2个、黄色0个、绿色2个；"
+    last_red = briefing.load(dt.date(2026, 9, 1)).kpis["key_red"]  # September's red key projects
+    assert texts["重点工程"] == (f"重点工程4个，其中红色2个（上月{last_red}个）、黄色0个、绿色2个；"
                              "本月新转红2个（平城区供热管网改造工程、云州区黄花产业园）。")
     assert "超过完成时限1个" in texts["问题"] and "超期61天" in texts["问题"] and "市财政局" in texts["问题"]
 

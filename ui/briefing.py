@@ -67,6 +67,7 @@ class Briefing:
     ranking: pl.DataFrame  # counties and zones with a plan, best first (see rank_units)
     red_key: pl.DataFrame  # briefing_red_key
     problems: pl.DataFrame  # briefing_problems: open problems, overdue first
+    last_kpis: dict = field(default_factory=dict)  # overview_kpis of the month before
     sentences: list = field(default_factory=list)  # summary.Sentence
 
     @property
@@ -112,25 +113,60 @@ def load(period: dt.date, run: Runner | None = None) -> Briefing:
         run = queries.run
     kdf = run("overview_kpis", period=period, unit=None, library=None)
     kpis = kdf.row(0, named=True) if kdf.height else {}
+    ldf = run("overview_kpis", period=previous_month(period), unit=None, library=None)
+    last_kpis = ldf.row(0, named=True) if ldf.height else {}
     curve = run("monthly_cumulative", period=period, unit=None, library=None)
     ranking = rank_units(run("by_unit", period=period, library=None),
                          run("by_unit", period=previous_month(period), library=None))
     red_key = run("briefing_red_key", period=period)
     problems = run("briefing_problems", period=period)
-    b = Briefing(period, kpis, curve, ranking, red_key, problems)
+    b = Briefing(period, kpis, curve, ranking, red_key, problems, last_kpis)
     if b.has_data:
-        b.sentences.extend(summary.draft(period, kpis, ranking, red_key, problems))
+        b.sentences.extend(summary.draft(period, kpis, ranking, red_key, problems, last_kpis))
     return b
 
 
 # ------------------------------------------------------------------ the view
 
-def _cut(text, n: int) -> str:
-    """Fixed-width cells: long text is cut with 「…」 so every row keeps one line."""
+def _em(ch: str) -> float:
+    """Width of a character in em: CJK and full-width forms 1, the rest about half."""
+    return 1.0 if ord(ch) > 0x2E80 else 0.55
+
+
+def _cut(text, em: float) -> str:
+    """Fixed-width cells: text longer than `em` (in character widths) is cut with 「…」, so every
+    row keeps one line."""
     if text is None:
         return "—"
-    s = str(text)
-    return s if len(s) <= n else s[: n - 1] + "…"
+    s, used = str(text), 0.0
+    if sum(_em(c) for c in s) <= em:
+        return s
+    out = []
+    for c in s:
+        if used + _em(c) > em - 1:
+            break
+        out.append(c)
+        used += _em(c)
+    return "".join(out) + "…"
+
+
+_ZONE = re.compile(r"经济技术开发区$")
+
+
+def short_unit(name) -> str:
+    """「新荣经济技术开发区」 → 「新荣经开区」 for narrow cells (the usual short form)."""
+    return _ZONE.sub("经开区", name) if name else "—"
+
+
+# table columns of the view: (header, width in px); the two tables fill their half of the page
+RED_COLUMNS = [("项目名称", 216), ("县区/开发区", 84), ("级别", 70), ("包联领导", 66), ("完成率", 60),
+               ("判定依据", 184), ("较上月", 56)]
+PROBLEM_COLUMNS = [("项目名称", 196), ("问题", 246), ("责任单位", 148), ("完成时限", 90), ("超期", 56)]
+
+
+def _fit(columns: list[tuple[str, int]], header: str) -> float:
+    """How many character widths fit in a column (12.5 px glyphs, 8 px padding each side)."""
+    return (dict(columns)[header] - 16) / 12.5
 
 
 def _x(px: float) -> float:
@@ -171,12 +207,12 @@ def red_key_rows(b: Briefing, rows: int = RED_ROWS) -> dict[str, list[str]]:
     """The red key projects table as shown in the view (cut to fit, padded to `rows`)."""
     d = b.red_key.head(rows)
     cols = {
-        "项目名称": [_cut(v, 15) for v in d["name"]],
-        "县区/开发区": [_cut(v, 9) for v in d["unit_name"]],
+        "项目名称": [_cut(v, _fit(RED_COLUMNS, "项目名称")) for v in d["name"]],
+        "县区/开发区": [_cut(short_unit(v), _fit(RED_COLUMNS, "县区/开发区")) for v in d["unit_name"]],
         "级别": [KEY_LEVEL.get(v, "—") for v in d["key_level"]],
-        "包联领导": [_cut(v, 4) for v in d["leader"]],
+        "包联领导": [_cut(v, _fit(RED_COLUMNS, "包联领导")) for v in d["leader"]],
         "完成率": [pct(v) for v in d["completion_rate"]],
-        "判定依据": [_cut(v, 15) for v in d["status_reason"]],
+        "判定依据": [_cut(v, _fit(RED_COLUMNS, "判定依据")) for v in d["status_reason"]],
         "较上月": ["新转红" if t else "持续红" for t in d["turned_red"]],
     }
     if d.height == 0:
@@ -190,9 +226,9 @@ def overdue_rows(b: Briefing, rows: int = PROBLEM_ROWS) -> dict[str, list[str]]:
     """The overdue problems table as shown in the view (cut to fit, padded to `rows`)."""
     d = b.overdue.head(rows)
     cols = {
-        "项目名称": [_cut(v, 13) for v in d["project_name"]],
-        "问题": [_cut(v, 14) for v in d["description"]],
-        "责任单位": [_cut(v, 10) for v in d["responsible_unit"]],
+        "项目名称": [_cut(v, _fit(PROBLEM_COLUMNS, "项目名称")) for v in d["project_name"]],
+        "问题": [_cut(v, _fit(PROBLEM_COLUMNS, "问题")) for v in d["description"]],
+        "责任单位": [_cut(v, _fit(PROBLEM_COLUMNS, "责任单位")) for v in d["responsible_unit"]],
         "完成时限": [f"{v:%Y-%m-%d}" if v else "—" for v in d["deadline"]],
         "超期": [f"{v}天" for v in d["days_overdue"]],
     }
@@ -208,12 +244,11 @@ def _pad(cols: dict[str, list[str]], rows: int) -> dict[str, list[str]]:
 
 
 def _table(fig: go.Figure, cols: dict[str, list[str]], widths: list[int], x0: float, y0: float, x1: float,
-           y1: float, highlight: dict[int, str] | None = None) -> None:
+           y1: float, colors: dict[str, list[str]] | None = None) -> None:
+    """A table trace in a fixed box; `colors`: text colour per cell for some columns."""
     n = len(next(iter(cols.values())))
     fill = [["white" if i % 2 == 0 else "#f8fafc" for i in range(n)]] * len(cols)
-    colors = [[INK] * n for _ in cols]
-    for j, color in (highlight or {}).items():
-        colors[j] = [color] * n
+    colors = [(colors or {}).get(c, [INK] * n) for c in cols]
     fig.add_trace(go.Table(
         domain={"x": [_x(x0), _x(x1)], "y": [_y(y1), _y(y0)]},
         columnwidth=widths,
@@ -304,15 +339,16 @@ def view_figure(b: Briefing) -> go.Figure:
 
     # red key projects (left) and overdue problems (right)
     t_top, t_bot = 528, 808
-    more_red = f"，共{b.red_key.height}个，列前{RED_ROWS}个" if b.red_key.height > RED_ROWS else ""
-    more_ovd = f"，共{b.overdue.height}个，列前{PROBLEM_ROWS}个" if b.overdue.height > PROBLEM_ROWS else ""
-    _text(fig, pad, t_top, f"<b>红色重点工程</b>（{k.get('key_red') or 0}个，按落后程度排序{more_red}）", 15)
-    _text(fig, mid + gap / 2, t_top,
-          f"<b>超过完成时限未办结的问题</b>（{b.overdue.height}个，按超期天数排序{more_ovd}）", 15)
-    _table(fig, red_key_rows(b), [190, 112, 70, 62, 60, 190, 56], pad, t_top + 28, mid - gap / 2, t_bot,
-           highlight={6: RED} if b.red_key.height else None)
-    _table(fig, overdue_rows(b), [170, 180, 130, 86, 52], mid + gap / 2, t_top + 28, VIEW_W - pad, t_bot,
-           highlight={4: RED} if b.overdue.height else None)
+    n_red, n_ovd = b.red_key.height, b.overdue.height
+    more_red = f"，列前{RED_ROWS}个" if n_red > RED_ROWS else ""
+    more_ovd = f"，列前{PROBLEM_ROWS}个" if n_ovd > PROBLEM_ROWS else ""
+    _text(fig, pad, t_top, f"<b>红色重点工程</b>（共{n_red}个，按落后程度排序{more_red}）", 15)
+    _text(fig, mid + gap / 2, t_top, f"<b>超过完成时限未办结的问题</b>（共{n_ovd}个，按超期天数排序{more_ovd}）", 15)
+    red_rows = red_key_rows(b)
+    _table(fig, red_rows, [w for _, w in RED_COLUMNS], pad, t_top + 28, mid - gap / 2, t_bot,
+           colors={"较上月": [RED if v == "新转红" else MUTED for v in red_rows["较上月"]]})
+    _table(fig, overdue_rows(b), [w for _, w in PROBLEM_COLUMNS], mid + gap / 2, t_top + 28, VIEW_W - pad, t_bot,
+           colors={"超期": [RED] * PROBLEM_ROWS})
 
     # footer: the rule and the units, so the page stands alone
     fig.add_shape(type="line", xref="paper", yref="paper", x0=_x(pad), x1=_x(VIEW_W - pad), y0=_y(822), y1=_y(822),

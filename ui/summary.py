@@ -111,20 +111,23 @@ def counties(ranking: pl.DataFrame) -> Sentence | None:
     ))
 
 
-def key_projects(k: dict, red_key: pl.DataFrame) -> Sentence | None:
-    """Key projects by status and how many turned red this month."""
+def key_projects(k: dict, red_key: pl.DataFrame, last_red: int | None = None) -> Sentence | None:
+    """Key projects by status, red against last month, and how many turned red this month."""
     total = k.get("key_projects") or 0
     if not total:
         return None
     turned = red_key.filter(pl.col("turned_red"))
-    text = (f"重点工程{total}个，其中红色{k['key_red']}个、黄色{k['key_yellow']}个、绿色{k['key_green']}个；")
+    before = f"（上月{last_red}个）" if last_red is not None else ""
+    text = (f"重点工程{total}个，其中红色{k['key_red']}个{before}、黄色{k['key_yellow']}个、绿色{k['key_green']}个；")
     if turned.height:
         text += f"本月新转红{turned.height}个（{_names(turned['name'].to_list())}）。"
     else:
         text += "本月没有新转红的项目。"
+    last = (Fact("上月红色", last_red, f"上月{last_red}个", "overview_kpis.key_red（上月）"),) if before else ()
     return Sentence("重点工程", text, (
         Fact("重点工程", total, f"{total}个", "overview_kpis.key_projects"),
         Fact("红色", k["key_red"], f"{k['key_red']}个", "overview_kpis.key_red"),
+        *last,
         Fact("黄色", k["key_yellow"], f"{k['key_yellow']}个", "overview_kpis.key_yellow"),
         Fact("绿色", k["key_green"], f"{k['key_green']}个", "overview_kpis.key_green"),
         Fact("本月新转红（上月非红色或上月未报送）", turned.height, f"{turned.height}个",
@@ -154,10 +157,12 @@ def problems(problems: pl.DataFrame) -> Sentence:
 
 
 def draft(period: dt.date, kpis: dict, ranking: pl.DataFrame, red_key: pl.DataFrame,
-          open_problems: pl.DataFrame) -> list[Sentence]:
-    """The 数据分析 of one month, sentence by sentence (sentences without data are left out)."""
+          open_problems: pl.DataFrame, last_kpis: dict | None = None) -> list[Sentence]:
+    """The 数据分析 of one month, sentence by sentence (sentences without data are left out).
+    last_kpis: last month's headline figures, when it was reported."""
+    last_red = last_kpis.get("key_red") if last_kpis and last_kpis.get("projects") else None
     out = [investment(period, kpis), year_on_year(period, kpis), counties(ranking),
-           key_projects(kpis, red_key), problems(open_problems)]
+           key_projects(kpis, red_key, last_red), problems(open_problems)]
     return [s for s in out if s is not None]
 
 
