@@ -53,13 +53,12 @@ with right:
 st.subheader("政策目标完成情况")
 targets = q("policy_targets", period=f.period, unit=f.unit)
 fmt = {"times": times, "share": pct, "growth": growth}
-target_table = pl.DataFrame({
-    "目标": targets["label"],
-    "目标值": [fmt[u](g) for u, g in zip(targets["unit"], targets["goal"])],
-    "实际": [fmt[u](a) for u, a in zip(targets["unit"], targets["actual"])],
-    "是否达标": ["—" if m is None else ("达标" if m else "未达标") for m in targets["met"]],
-})
-st.dataframe(target_table, hide_index=True, width="stretch")
+tiles([
+    Tile(t["short_label"], fmt[t["unit"]](t["actual"]),
+         f"目标 {fmt[t['unit']](t['goal'])} · " + ("—" if t["met"] is None else ("达标" if t["met"] else "未达标")),
+         tone="blue" if t["met"] is None else ("green" if t["met"] else "red"), help=t["label"])
+    for t in targets.iter_rows(named=True)
+])
 
 st.subheader(f"分县区投资完成情况（{period_label(f.period)}）")
 table = units.filter(pl.col("projects") > 0).select(
@@ -68,14 +67,15 @@ table = units.filter(pl.col("projects") > 0).select(
     (pl.col("plan_wan") / 10000).round(2).alias("年度计划（亿元）"),
     (pl.col("month_wan") / 10000).round(2).alias("本月完成（亿元）"),
     (pl.col("ytd_wan") / 10000).round(2).alias("年累计完成（亿元）"),
-    (pl.col("completion_rate")).alias("完成率"),
+    (pl.col("completion_rate") * 100).round(1).alias("完成率（%）"),
     (pl.col("gap_pts")).round(1).alias("落后序时进度（个百分点）"),
-    (pl.col("yoy_growth")).alias("同比增长"),
+    (pl.col("yoy_growth") * 100).round(1).alias("同比增长（%）"),
     pl.col("red").alias("红"), pl.col("yellow").alias("黄"), pl.col("green").alias("绿"),
 )
-st.dataframe(table, hide_index=True, width="stretch", column_config={
-    "完成率": st.column_config.NumberColumn(format="percent"),
-    "同比增长": st.column_config.NumberColumn(format="percent"),
+st.dataframe(table, hide_index=True, width="stretch", height=36 * (table.height + 1) + 4, column_config={
+    "完成率（%）": st.column_config.NumberColumn(format="%.1f"),
+    "落后序时进度（个百分点）": st.column_config.NumberColumn(format="%.1f", help="负数表示快于序时进度"),
+    "同比增长（%）": st.column_config.NumberColumn(format="%+.1f"),
 })
 downloads(table, f"分县区投资完成情况_{f.period:%Y-%m}", f"分县区投资完成情况（{period_label(f.period)}）",
           f"{f.describe()} · {data_date_label(f.period)}", key="units_table")

@@ -42,19 +42,20 @@ signed as (
 ),
 
 final as (
-    select 'reserve_ratio' as target, '储备项目总投资不低于年度计划投资的5倍' as label,
+    select 'reserve_ratio' as target, '储备规模 / 年度计划' as short_label,
+           '储备项目总投资不低于年度计划投资的5倍' as label,
            5.0 as goal, r.reserve_ratio as actual, 'times' as unit, r.reserve_ratio >= 5.0 as met
     from ratios as r
     union all
-    select 'six_new_share', '“六新”投资占工业投资约三分之一',
+    select 'six_new_share', '“六新”占工业投资', '“六新”投资占工业投资约三分之一',
            1 / 3, r.six_new_share, 'share', r.six_new_share >= 0.3
     from ratios as r
     union all
-    select 'zone_industry_growth', '开发区工业投资同比增长20%以上',
+    select 'zone_industry_growth', '开发区工业投资增长', '开发区工业投资同比增长20%以上',
            0.20, r.zone_industry_growth, 'growth', r.zone_industry_growth >= 0.20
     from ratios as r
     union all
-    select 'signed_started', '招商引资项目当年签约当年开工约50%',
+    select 'signed_started', '当年签约当年开工', '招商引资项目当年签约当年开工约50%',
            0.50, s.signed_started / nullif(s.signed, 0), 'share', s.signed_started / nullif(s.signed, 0) >= 0.45
     from signed as s
 )

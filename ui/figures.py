@@ -17,7 +17,7 @@ BLUE, GREY, ORANGE, INK = "#1f5fa8", "#9aa5b1", "#e07b00", "#1f2933"
 def _layout(fig: go.Figure, title: str, subtitle: str, height: int = 420) -> go.Figure:
     fig.update_layout(
         title={"text": f"<b>{title}</b><br><span style='font-size:12px;color:#52606d'>{subtitle}</span>",
-               "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top"},
+               "x": 0.01, "xanchor": "left", "y": 1 - 16 / height, "yanchor": "top"},
         font={"family": FONT, "size": 13, "color": INK},
         height=height,
         margin={"l": 60, "r": 20, "t": 78, "b": 80},
@@ -38,18 +38,19 @@ def cumulative_chart(df: pl.DataFrame, title: str, subtitle: str, current_year: 
 
     df: month, schedule_wan, ytd_wan, ytd_last_year_wan.
     """
-    months = [f"{m}月" for m in df["month"]]
+    months = df["month"].to_list()  # a number axis: plotly thins the ticks on a narrow phone
     fig = go.Figure()
     fig.add_scatter(x=months, y=(df["schedule_wan"] / 10000).to_list(), name="序时进度（年度计划×月数/12）",
                     mode="lines", line={"color": GREY, "dash": "dash", "width": 2},
-                    hovertemplate="%{x} 序时进度 %{y:,.2f}亿元<extra></extra>")
+                    hovertemplate="%{x}月 序时进度 %{y:,.2f}亿元<extra></extra>")
     fig.add_scatter(x=months, y=(df["ytd_last_year_wan"] / 10000).to_list(), name=f"{current_year - 1}年累计完成",
                     mode="lines+markers", line={"color": ORANGE, "width": 2}, marker={"size": 5},
-                    hovertemplate="%{x} 上年累计 %{y:,.2f}亿元<extra></extra>")
+                    hovertemplate="%{x}月 上年累计 %{y:,.2f}亿元<extra></extra>")
     fig.add_scatter(x=months, y=(df["ytd_wan"] / 10000).to_list(), name=f"{current_year}年累计完成",
                     mode="lines+markers", line={"color": BLUE, "width": 3}, marker={"size": 7},
-                    hovertemplate="%{x} 本年累计 %{y:,.2f}亿元<extra></extra>")
+                    hovertemplate="%{x}月 本年累计 %{y:,.2f}亿元<extra></extra>")
     fig.update_yaxes(title_text="亿元", rangemode="tozero")
+    fig.update_xaxes(title_text="月份", range=[0.6, 12.4], tickmode="linear", dtick=1, tickangle=0)
     return _layout(fig, title, subtitle)
 
 
@@ -80,9 +81,9 @@ def status_donut(counts: dict[str, int], title: str, subtitle: str) -> go.Figure
     keys = ["red", "yellow", "green"]
     fig = go.Figure(go.Pie(
         labels=[STATUS[k] for k in keys], values=[counts.get(k, 0) for k in keys], hole=0.6, sort=False,
-        marker={"colors": [STATUS_COLOR[k] for k in keys]}, textinfo="label+value",
+        marker={"colors": [STATUS_COLOR[k] for k in keys]}, textinfo="label+value", insidetextorientation="horizontal",
         hovertemplate="%{label}：%{value}个（%{percent}）<extra></extra>"))
     total = sum(counts.get(k, 0) for k in keys)
     fig.add_annotation(text=f"<b>{total}</b><br>个", showarrow=False, font={"size": 18})
     fig.update_layout(showlegend=False)
-    return _layout(fig, title, subtitle, height=320)
+    return _layout(fig, title, subtitle, height=340)
