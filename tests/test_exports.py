@@ -72,6 +72,11 @@ def test_pack_xlsx_has_a_sheet_per_table_and_the_warehouse_totals(pack):
     for ws in wb.worksheets:
         assert ws["A1"].value, ws.title  # title row
         assert "数据截至2026年10月31日" in ws["A2"].value, ws.title  # filters and data date
+    head = wb["核心指标"]
+    figures = dict(zip([c.value for c in head[3]], [c.value for c in head[4]]))
+    assert figures["年度计划投资（万元）"] == 88000 and figures["年累计完成投资（万元）"] == 61000
+    assert figures["红色重点工程（个）"] == 2 and figures["超期未办结问题（个）"] == 1
+    assert head.cell(4, 4).number_format == "0.0%" and abs(head.cell(4, 4).value - 61000 / 88000) < 1e-9
     ws = wb["县区排名"]
     headers = [c.value for c in ws[3]]
     assert headers[:6] == ["排名", "县区/开发区", "年度计划投资（万元）", "年累计完成投资（万元）", "完成率",

@@ -406,8 +406,30 @@ def charts(b: Briefing) -> list[tuple[str, go.Figure]]:
 
 
 def headline_table(b: Briefing) -> pl.DataFrame:
-    return pl.DataFrame({"指标": [t[0] for t in tiles(b)], "数值": [t[1] for t in tiles(b)],
-                         "说明": [t[2] for t in tiles(b)]})
+    """The headline figures as one row of numbers (units in the headers), for the xlsx."""
+    k, last = b.kpis, b.last_kpis
+    row = {
+        "年度计划投资（万元）": k.get("plan_wan"),
+        "年累计完成投资（万元）": k.get("ytd_wan"),
+        "本月完成投资（万元）": k.get("month_wan"),
+        "完成率": k.get("completion_rate"),
+        "序时进度": k.get("time_progress"),
+        "落后序时进度（个百分点）": None if k.get("gap_pts") is None else round(k["gap_pts"], 1),
+        "上年同期累计完成投资（万元）": k.get("ytd_last_year_wan"),
+        "同比增长": k.get("yoy_growth"),
+        "年度建设项目（个）": k.get("projects"),
+        "重点工程（个）": k.get("key_projects"),
+        "红色重点工程（个）": k.get("key_red"),
+        "上月红色重点工程（个）": last.get("key_red") if last.get("projects") else None,
+        "本月新转红（个）": b.turned_red,
+        "未办结问题（个）": b.problems.height,
+        "超期未办结问题（个）": b.overdue.height,
+    }
+    floats = {c for c in row if "万元" in c or c in ("完成率", "序时进度", "同比增长") or "百分点" in c}
+    for c in row:
+        if "万元" in c and row[c] is not None:
+            row[c] = round(row[c], 2)
+    return pl.DataFrame([row], schema={c: pl.Float64 if c in floats else pl.Int64 for c in row})
 
 
 def ranking_table(b: Briefing) -> pl.DataFrame:
@@ -415,8 +437,8 @@ def ranking_table(b: Briefing) -> pl.DataFrame:
     return r.select(
         pl.col("rank").alias("排名"),
         pl.col("unit_name").alias("县区/开发区"),
-        pl.col("plan_wan").alias("年度计划投资（万元）"),
-        pl.col("ytd_wan").alias("年累计完成投资（万元）"),
+        pl.col("plan_wan").round(2).alias("年度计划投资（万元）"),
+        pl.col("ytd_wan").round(2).alias("年累计完成投资（万元）"),
         pl.col("completion_rate").alias("完成率"),
         pl.col("gap_pts").round(1).alias("落后序时进度（个百分点）"),
         pl.col("prev_rank").alias("上月排名"),
@@ -465,9 +487,9 @@ def curve_table(b: Briefing) -> pl.DataFrame:
     c = b.curve
     return c.select(
         pl.format("{}月", pl.col("month")).alias("月份"),
-        pl.col("ytd_wan").alias(f"{b.period.year}年累计完成投资（万元）"),
-        pl.col("ytd_last_year_wan").alias(f"{b.period.year - 1}年累计完成投资（万元）"),
-        pl.col("schedule_wan").alias("序时进度投资（万元）"),
+        pl.col("ytd_wan").round(2).alias(f"{b.period.year}年累计完成投资（万元）"),
+        pl.col("ytd_last_year_wan").round(2).alias(f"{b.period.year - 1}年累计完成投资（万元）"),
+        pl.col("schedule_wan").round(2).alias("序时进度投资（万元）"),
     )
 
 
