@@ -124,6 +124,7 @@ class Image:
 
 
 _render_lock = threading.Lock()
+_browser_kept = False  # this process started kaleido's sync server (see render_images)
 
 
 def _in_server() -> bool:
@@ -145,6 +146,7 @@ def render_images(images: list[Image]) -> dict[str, bytes]:
     """
     import kaleido
 
+    global _browser_kept
     if not images:
         return {}
     with _render_lock, tempfile.TemporaryDirectory(prefix="cockpit-img-") as tmp:
@@ -152,12 +154,14 @@ def render_images(images: list[Image]) -> dict[str, bytes]:
         specs = [{"fig": im.fig.to_dict(), "path": path,
                   "opts": {"format": im.format, "width": im.width, "height": im.height, "scale": im.scale}}
                  for im, path in zip(images, paths)]
-        if _in_server():
+        if _browser_kept or _in_server():
             try:
                 kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+                _browser_kept = True
                 kaleido.write_fig_from_object_sync(specs)
             except Exception:  # a browser that died: start afresh for this batch
                 kaleido.stop_sync_server(silence_warnings=True)
+                _browser_kept = False
                 kaleido.write_fig_from_object_sync(specs, kopts={"mathjax": False})
         else:
             kaleido.write_fig_from_object_sync(specs, kopts={"mathjax": False})
