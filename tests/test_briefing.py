@@ -195,3 +195,8 @@ def test_command_line_refuses_a_month_without_data(fixture_db, tmp_path, capsys)
     assert briefing.main(["--period", "2020-01", "--out", str(tmp_path)]) == 2
     assert "没有2020年1月的数据" in capsys.readouterr().err
     assert not any(tmp_path.iterdir())
+
+
+def test_view_text_from_data_is_not_markup():
+    # plotly reads <b>, <a href> … in text: a name from a county's file must show as typed
+    assert briefing._cut("<b>某项目</b>", 20) == "&lt;b&gt;某项目&lt;/b&gt;"

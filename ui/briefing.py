@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import html
 import re
 import sys
 import time
@@ -135,19 +136,19 @@ def _em(ch: str) -> float:
 
 def _cut(text, em: float) -> str:
     """Fixed-width cells: text longer than `em` (in character widths) is cut with 「…」, so every
-    row keeps one line."""
+    row keeps one line. Escaped: plotly reads tags in text, and text from data is not markup."""
     if text is None:
         return "—"
     s, used = str(text), 0.0
     if sum(_em(c) for c in s) <= em:
-        return s
+        return html.escape(s)
     out = []
     for c in s:
         if used + _em(c) > em - 1:
             break
         out.append(c)
         used += _em(c)
-    return "".join(out) + "…"
+    return html.escape("".join(out) + "…")
 
 
 _ZONE = re.compile(r"经济技术开发区$")
@@ -307,7 +308,7 @@ def view_figure(b: Briefing) -> go.Figure:
     r = b.ranking
     tp = (k.get("time_progress") or 0) * 100
     rates = (r["completion_rate"] * 100).to_list()
-    labels = [f"{rk}. {name}" for rk, name in zip(r["rank"], r["unit_name"])]
+    labels = [f"{rk}. {html.escape(name)}" for rk, name in zip(r["rank"], r["unit_name"])]
     bar_colors = [RED if tp - v > RED_GAP_PTS else STATUS_COLOR["yellow"] if tp - v > 10 else BLUE for v in rates]
     fig.add_bar(y=labels, x=rates, orientation="h", xaxis="x2", yaxis="y2", marker_color=bar_colors, showlegend=False,
                 text=[f"{v:.1f}%（{rank_change(c)}）" for v, c in zip(rates, r["rank_change"])],
