@@ -1,8 +1,9 @@
 """周报 (weekly briefing): its data, the one-page 16:9 view, its tables and the pack.
 
-No streamlit here. The page (pages/briefing.py) places `view_figure(b)`; the pack is the same
-view rendered server-side, so a screenshot of the page and the pack's page look alike, and
-every week's briefing has the same layout (fixed size, fixed number of rows per table).
+No streamlit here. `view_figure(b)` draws the briefing on one 1536×864 page; the page
+(pages/briefing.py) shows it as SVG scaled to the screen (`view_svg`) and the pack renders the
+same figure as PNG and PDF, so a screenshot of the page and the pack's page look alike, and every
+week's briefing has the same layout (fixed size, fixed places, fixed rows per table).
 
 Command line (runs without the Streamlit server, so it can be scheduled; reads COCKPIT_DB):
 
