@@ -20,11 +20,11 @@ if flash:
         st.dataframe(flash["outcomes"], hide_index=True, width="stretch")
 
 today = config.today()
+user = st.columns([1, 2])[0].text_input("操作人", key="adm_user", placeholder="填写姓名，加载和回退时记入历史")
 tab_load, tab_fresh, tab_hist, tab_tpl = st.tabs(["上传与加载", "报送情况", "加载历史与回退", "填报模板"])
 
 with tab_load:
-    c1, c2, c3 = st.columns(3)
-    user = c1.text_input("操作人", key="adm_user", placeholder="填写姓名，记入加载历史")
+    c2, c3 = st.columns(2)
     months = ["auto"] + admin.period_choices(today, periods())
     current = admin.reporting_period(today, status().get("data_period"))
     choice = c2.selectbox("数据期间", months, index=months.index(current) if current in months else 0,
@@ -91,7 +91,8 @@ with tab_hist:
     log = q("admin_history")
     history = admin.history_frame(log)
     st.caption(f"共 {history.height} 条记录，最新的在前；加载和回退都记在这里。")
-    st.dataframe(history, hide_index=True, width="stretch", height=admin.table_height(history.height, cap=12))
+    st.dataframe(history, hide_index=True, width="stretch", height=admin.table_height(history.height, cap=12),
+                 column_config=admin.HISTORY_COLUMNS)
     downloads(history, "加载历史", "驾驶舱数据加载历史", f"导出于{today:%Y-%m-%d}", key="adm_hist")
     st.subheader("回退到历史状态")
     st.caption("回退把驾驶舱整体恢复到所选时刻的数据（之后的加载全部撤销），并记入上面的历史；回退本身也可以再回退。")
@@ -102,7 +103,7 @@ with tab_hist:
         target = st.selectbox("恢复到", list(choices), format_func=choices.get, key="adm_state")
         sure = st.checkbox("确认回退：驾驶舱将显示所选时刻的数据", key="adm_rb_confirm")
         if st.button("回退", disabled=not sure, key="adm_rollback", icon=":material/history:"):
-            admin.roll_back(target, st.session_state.get("adm_user"))
+            admin.roll_back(target, user)
             st.session_state["adm_flash"] = {"headline": f"已回退到 {choices[target]}。"}
             st.session_state.pop("adm_rb_confirm", None)
             st.rerun()

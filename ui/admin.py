@@ -280,20 +280,26 @@ _STATE_STAMP = re.compile(r"^state-(\d{8})-(\d{6})-")
 
 def history_frame(log: pl.DataFrame) -> pl.DataFrame:
     """The load log (admin_history query) with Chinese headers."""
+    back = pl.col("action") == "rollback"
+    restored = pl.col("file_name").map_elements(state_time, return_dtype=pl.String)
+    count = [pl.col(c).cast(pl.String).fill_null("") for c in ("rows_read", "rows_accepted", "rows_quarantined")]
     return log.select(
         pl.col("loaded_at").dt.strftime("%Y-%m-%d %H:%M:%S").alias("时间"),
         pl.col("action").replace_strict(_ACTION, default=pl.col("action")).alias("操作"),
         pl.col("user_name").fill_null("—").alias("操作人"),
-        pl.col("file_name").alias("文件名"),
-        pl.col("period").dt.strftime("%Y-%m").alias("数据期间"),
-        pl.col("sender").alias("填报单位"),
-        pl.col("rows_read").alias("读取行数"),
-        pl.col("rows_accepted").alias("采用行数"),
-        pl.col("rows_quarantined").alias("隔离行数"),
+        pl.when(back).then(pl.format("（恢复到{}的数据）", restored)).otherwise(pl.col("file_name")).alias("文件名"),
+        pl.col("period").dt.strftime("%Y-%m").fill_null("").alias("数据期间"),
+        pl.col("sender").fill_null("").alias("填报单位"),
+        count[0].alias("读取行数"),
+        count[1].alias("采用行数"),
+        count[2].alias("隔离行数"),
         pl.col("status").replace_strict(_STATUS, default=pl.col("status")).alias("状态"),
-        pl.col("message").alias("说明"),
-        pl.col("sha256").alias("SHA-256"),
+        pl.col("message").fill_null("").alias("说明"),
+        pl.col("sha256").fill_null("").alias("SHA-256"),
     )
+
+
+HISTORY_COLUMNS = {c: st.column_config.TextColumn(alignment="right") for c in ("读取行数", "采用行数", "隔离行数")}
 
 
 def state_time(state: str) -> str:
