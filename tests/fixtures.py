@@ -15,6 +15,18 @@ Totals 2026-10: plan 88000, month 6000, ytd 61000. Reserve: D (平城区, 50000)
 云州区's csv also has two bad rows (「约500」, 「大同市北城区」) that must be quarantined.
 2026-09 (平城区 only): A ytd 7000, B ytd 9500. 2025-10 (平城区 only): B ytd 9000 (plan 18000).
 
+Problems (问题清单, 平城区's workbook; rules in etl/problem_rules.py):
+
+| id | project | 2026-09 report | 2026-10 report | state at 2026-10-31 |
+|---|---|---|---|---|
+| WT-1 | B | 已交办, deadline 2026-08-31 | 办理中 | 督办 (61 days past deadline, open 152 days) |
+| WT-2 | C | – | 已交办, no 责任领导 | 已交办, 五到位不全 (缺责任领导) |
+| WT-3 | A | 已办结 2026-06-20, 不满意 (督办 at 2026-09-30) | 已办结, 满意 | 已销号 this month (80 days to close) |
+| WT-4 | A | 办理中, deadline 2026-11-30 | absent | 办理中, 未续报 (open 77 days) |
+
+At 2026-10: 4 problems, 1 cleared (办结率 25%), 3 open, 1 overdue. At 2026-09: 3 open, 2 overdue.
+存在问题 without a filed problem (未建档问题) at 2026-10: G 「配套道路未建成」 (经开区's file).
+
 Milestones (节点计划 sheet of the 2026-10 平城区 workbook, for the project file; no answer above
 changes): B has six nodes (MILESTONES_B), judged at the data date 2026-10-31: 设计批复 done early,
 主管网开工 done late (2024-05-20 vs 2024-04-30), 一期管网完工 done, 二期管网铺设完成 overdue
@@ -126,6 +138,17 @@ def write_pingcheng(folder: Path, period: str) -> Path:
         ms.write_row(1, 0, ["项目代码", "项目名称", "节点序号", "节点名称", "计划完成时间", "实际完成时间", "备注"])
         for i, node in enumerate(MILESTONES_B, start=2):
             ms.write_row(i, 0, [CODES["B"], "平城区供热管网改造工程", *node])
+    if period == "2026-09":
+        qs = wb.add_worksheet("问题清单")
+        qs.write(0, 0, "2026年9月平城区项目问题清单")
+        qs.write_row(1, 0, ["问题编号", "项目代码", "项目名称", "问题类型", "问题描述", "发现时间", "责任单位", "责任领导",
+                            "责任人", "解决措施", "完成时限", "办理状态", "办结时间", "企业满意度"])
+        qs.write_row(2, 0, ["WT-1", CODES["B"], "平城区供热管网改造工程", "资金", "资金缺口3000万元", "2026-06-01",
+                            "市财政局", "李明", "赵六", "申请专项债", "2026-08-31", "已交办", None, None])
+        qs.write_row(3, 0, ["WT-3", CODES["A"], "平城区新型碳材料项目", "水电气暖接入", "电力接入慢", "2026-04-01",
+                            "国网大同供电公司", "王建国", "孙八", "增容改造", "2026-06-30", "已办结", "2026-06-20", "不满意"])
+        qs.write_row(4, 0, ["WT-4", CODES["A"], "平城区新型碳材料项目", "审批", "施工许可办理慢", "2026-08-15",
+                            "市行政审批服务管理局", "王建国", "周九", "并联审批", "2026-11-30", "办理中", None, None])
     wb.close()
     return path
 
@@ -155,9 +178,10 @@ def write_zone(folder: Path) -> Path:
     ws = wb.add_worksheet("Sheet1")
     ws.write(0, 0, "大同经济技术开发区2026年1-10月重点项目进展")
     ws.write_row(1, 0, ["项目代码", "项目名称", "所在开发区", "项目类别", "重点工程级别", "所属行业", "六新类型",
-                        "年度计划投资", "本月完成投资", "年累计完成投资", "计划开工时间", "实际开工时间", "包联领导"])
+                        "年度计划投资", "本月完成投资", "年累计完成投资", "计划开工时间", "实际开工时间", "包联领导",
+                        "存在问题"])
     ws.write_row(2, 0, [CODES["G"], "经开区氢能装备产业园", "大同经济技术开发区", "新开工", "省定省管", "工业", "新装备",
-                        30000, 3000, 27000, 46082, 46082, "王建国"])
+                        30000, 3000, 27000, 46082, 46082, "王建国", "配套道路未建成"])
     wb.close()
     return path
 

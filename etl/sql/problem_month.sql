@@ -1,14 +1,7 @@
--- Each problem as reported in each month (for the monthly trend of open problems).
+-- Every problem as it stood at the end of every month (the rules of problems.sql applied at
+-- each month end): the trend of open problems, and what changed since the month before.
+-- reported_in_period is false for a problem carried on from an earlier report.
 create or replace table problem_month as
-
-select
-    period,
-    problem_id,
-    project_code,
-    problem_type,
-    responsible_unit,
-    state,
-    state <> 'closed' as is_open,
-    state <> 'closed' and deadline is not null and deadline < last_day(period) as is_overdue,
-    sender
-from stg_problems
+select *
+from problem_asof
+order by period, problem_id
