@@ -13,7 +13,9 @@
 
 Totals 2026-10: plan 88000, month 6000, ytd 61000. Reserve: D (平城区, 50000).
 云州区's csv also has two bad rows (「约500」, 「大同市北城区」) that must be quarantined.
-2026-09 (平城区 only): A ytd 7000, B ytd 9500. 2025-10 (平城区 only): B ytd 9000 (plan 18000).
+2026-09: 平城区 A ytd 7000, B ytd 9500; 经开区 G (its own file, added for the league and the
+consistency checks) plan 30000, month 1000, ytd 9000, 开工累计 8000 (red, 45.0 behind).
+2025-10 (平城区 only): B ytd 9000 (plan 18000).
 
 Problems (问题清单, 平城区's workbook; rules in etl/problem_rules.py):
 
@@ -186,7 +188,27 @@ def write_zone(folder: Path) -> Path:
     return path
 
 
+def write_zone_september(folder: Path) -> Path:
+    """经开区's 2026-09 progress: G behind schedule, with figures the statistics office would question.
+
+    At 2026-09 G's 开工累计 (8000) is below its 年累计 (9000); at 2026-10 its 年累计 (27000) is not
+    last month's 9000 + this month's 3000 (待核实 flags, queries/consistency_flags.sql).
+    """
+    path = folder / "经开区月报_2026年9月.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("Sheet1")
+    ws.write(0, 0, "大同经济技术开发区2026年1-9月重点项目进展")
+    ws.write_row(1, 0, ["项目代码", "项目名称", "所在开发区", "项目类别", "重点工程级别", "所属行业", "六新类型",
+                        "年度计划投资", "本月完成投资", "年累计完成投资", "开工累计完成投资", "计划开工时间", "实际开工时间",
+                        "包联领导"])
+    ws.write_row(2, 0, [CODES["G"], "经开区氢能装备产业园", "大同经济技术开发区", "新开工", "省定省管", "工业", "新装备",
+                        30000, 1000, 9000, 8000, 46082, 46082, "王建国"])
+    wb.close()
+    return path
+
+
 def write_all(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
+    # new files go at the end: tests/test_load.py loads slices of this list
     return [write_pingcheng(folder, "2025-10"), write_pingcheng(folder, "2026-09"), write_pingcheng(folder, "2026-10"),
-            write_yunzhou_csv(folder), write_zone(folder)]
+            write_yunzhou_csv(folder), write_zone(folder), write_zone_september(folder)]
