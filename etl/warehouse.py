@@ -390,9 +390,13 @@ def _read_one(args):
 def _read_all(paths: list[Path], period, unit, today, progress=None) -> list:
     """Read and check files, in parallel processes when there are many (the first start
     reads hundreds). Each result is a FileReport or the FileError that refused the file."""
+    import threading
+
     jobs = [(p, period, unit, today) for p in paths]
     workers = min(os.cpu_count() or 1, 4)
-    if len(paths) < 16 or workers < 2:
+    # worker processes only from a plain command line: inside a server (threads running,
+    # a __main__ that is not ours) they cannot be started safely
+    if len(paths) < 16 or workers < 2 or threading.active_count() > 1:
         out = []
         for i, job in enumerate(jobs):
             out.append(_read_one(job))

@@ -32,9 +32,11 @@ monthly as (
 ),
 
 overdue as (
+    -- closed without the company's satisfaction is not cleared (清零销号), so it still counts
     select period, project_code, true as has_overdue_problem
     from stg_problems
-    where state <> 'closed' and deadline is not null and deadline < last_day(period)
+    where (state <> 'closed' or not coalesce(satisfaction in ('满意', '基本满意'), false))
+      and deadline is not null and deadline < last_day(period)
     group by all
 ),
 
