@@ -107,7 +107,9 @@ else:
                 drill.choose("pg_project", codes[rows[0]])
 
         st.caption(f"共{len(codes)}个项目，红黄绿靠前、落后多的在前。点选一行查看该项目的月度情况。")
-        drill.table(table, key=f"pg_rows_{unit}", on_select=_open_project, selection_mode="single-row")
+        # long names: a pinned column of fixed width leaves room to scroll the figures on a phone
+        drill.table(table, key=f"pg_rows_{unit}", on_select=_open_project, selection_mode="single-row",
+                    column_config={"项目名称": st.column_config.TextColumn(pinned=True, width="medium")})
         downloads(table, f"{scope_name}项目明细", f"{scope_name}项目投资完成情况（{period_label(f.period)}）", subtitle,
                   key="pg_projects", period=f.period)
         with st.expander("红黄绿判定规则", icon=":material/rule:"):

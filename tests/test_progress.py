@@ -104,6 +104,7 @@ def test_project_history(fixture_db):
     assert df["status"].to_list() == ["red", "yellow", "red"]
     table = pg.history_table(df)
     assert table["月份"].to_list() == ["2025年10月", "2026年9月", "2026年10月"]
+    assert table["项目类别"].to_list() == ["续建", "续建", "续建"]
     fig = pg.history_chart(df, "t", "s")
     assert list(fig.data[2].y) == pytest.approx([15000.0, 15000.0, 20000 * 10 / 12])  # 序时进度
 

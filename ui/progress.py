@@ -97,6 +97,7 @@ def history_table(df: pl.DataFrame) -> pl.DataFrame:
     """One project's months, oldest first."""
     return df.select(
         pl.col("period").map_elements(period_label, return_dtype=pl.String).alias("月份"),
+        pl.col("library").replace_strict(LIBRARY, default="—").alias("项目类别"),  # a reserve month has no plan
         pl.col("annual_plan_wan").alias("年度计划（万元）"),
         pl.col("completed_month_wan").alias("本月完成（万元）"),
         pl.col("completed_ytd_wan").alias("年累计完成（万元）"),
