@@ -48,7 +48,6 @@ def cockpit_server(db: Path, port: int | None = None):
                 time.sleep(0.3)
         else:
             raise RuntimeError("streamlit did not start in 60 s")
-        _warm_up(url)
         yield url
     finally:
         proc.terminate()
@@ -56,20 +55,6 @@ def cockpit_server(db: Path, port: int | None = None):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
-
-
-def _warm_up(url: str) -> None:
-    """Run the app once. Until a server has run app.py it does not know the app uses
-    st.navigation, and the very first session opened at a deep link (/dossier?…) gets a
-    「Page not found」 dialog although the right page then runs."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch(p)
-        page = browser.new_page()
-        page.goto(url + "/", timeout=60_000)
-        wait_ready(page)
-        browser.close()
 
 
 def launch(playwright):

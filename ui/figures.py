@@ -50,7 +50,7 @@ def cumulative_chart(df: pl.DataFrame, title: str, subtitle: str, current_year: 
                     mode="lines+markers", line={"color": BLUE, "width": 3}, marker={"size": 7},
                     hovertemplate="%{x}月 本年累计 %{y:,.2f}亿元<extra></extra>")
     fig.update_yaxes(title_text="亿元", rangemode="tozero")
-    fig.update_xaxes(title_text="月份", range=[0.6, 12.4], tickmode="linear", dtick=1, tickangle=0)
+    fig.update_xaxes(range=[0.6, 12.4], tickmode="linear", dtick=1, tickangle=0)
     return _layout(fig, title, subtitle)
 
 
