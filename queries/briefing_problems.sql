@@ -1,30 +1,30 @@
--- Problems still open at the end of $period, as reported that month, most overdue first.
--- is_overdue: past its deadline (完成时限) at the end of the month and not closed.
-with reported as (
-    select problem_id, project_code, problem_type, responsible_unit, state, is_overdue
+-- Problems still open at the end of $period (closed-loop rules applied at that month end, see
+-- etl/sql/problems.sql), most overdue first. is_overdue: past its deadline (完成时限) and not
+-- cleared (清零销号) at the end of the month.
+with open_problems as (
+    select *
     from problem_month
     where period = $period and is_open
 ),
 
 final as (
     select
-        r.problem_id,
-        r.project_code,
-        p.project_name,
-        p.unit_name,
-        p.key_level,
-        r.problem_type,
-        p.description,
-        coalesce(r.responsible_unit, p.responsible_unit) as responsible_unit,
-        p.resp_leader,
-        p.found_date,
-        p.deadline,
-        r.state as reported_state,
-        r.is_overdue,
-        case when r.is_overdue then date_diff('day', p.deadline, last_day($period)) else 0 end
-            as days_overdue
-    from reported as r
-    left join problems as p using (problem_id)
+        problem_id,
+        project_code,
+        project_name,
+        unit_name,
+        key_level,
+        problem_type,
+        description,
+        responsible_unit,
+        resp_leader,
+        found_date,
+        deadline,
+        state,
+        is_overdue,
+        days_overdue,
+        reported_in_period
+    from open_problems
 )
 
 select *
