@@ -61,8 +61,12 @@ months = q("dossier_months", code=p["project_code"])
 subtitle = f"{p['name']} · {data_date_label(p['period'])}"
 left, right = st.columns([3, 2])
 with left:
-    chart(dossier.investment_chart(months, p["period"].year, f"{p['period'].year}年投资完成情况（万元）", subtitle),
-          f"项目投资_{p['project_code']}", p["period"], key="invest")
+    if dossier.has_investment(months, p["period"].year):
+        chart(dossier.investment_chart(months, p["period"].year, f"{p['period'].year}年投资完成情况（万元）",
+                                       subtitle), f"项目投资_{p['project_code']}", p["period"], key="invest")
+    else:
+        st.markdown(f"**{p['period'].year}年投资完成情况**")
+        st.caption("该项目本年没有年度计划和完成投资（储备项目进入年度建设后开始按月报送）。")
 with right:
     st.markdown("**红黄绿（逐月）**")
     st.markdown(dossier.status_months_html(months), unsafe_allow_html=True)

@@ -54,7 +54,7 @@ def _pixels(png: bytes):
 
 
 def test_dossier_from_its_url_on_a_phone(server, browser):
-    # opened cold, as from the QR code: the first request of this server is this deep link
+    # opened straight from its address, as from the QR code
     page = browser.new_page(viewport=PHONE, device_scale_factor=2)
     errors = PageErrors(page)
     page.goto(f"{server}/dossier?project={B}")

@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 from urllib.parse import unquote
 
-import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -152,6 +151,21 @@ def test_page_shows_project_b(fixture_db):
     assert frames[("月份", "形象进度")]["红黄绿"].tolist() == ["红", "黄", "红"]
     charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     assert len(charts) == 2
+
+
+@pytest.mark.parametrize("code", [
+    "2025-140213-44-01-000001",  # A: no milestones, a closed problem
+    "2026-140213-44-01-000003",  # C: not started, no coordinates
+    "2026-140213-44-01-000009",  # D: reserve, no red/yellow/green
+    "2026-140213-44-01-000006",  # G: a development zone's project
+    "2023-140215-44-01-000004",  # E: from a GBK csv in 亿元, no leader
+])
+def test_page_runs_for_every_kind_of_project(fixture_db, code):
+    at = AppTest.from_file(str(ROOT / "pages" / "dossier.py"), default_timeout=60)
+    at.query_params["project"] = code
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "数据截至" in _markdown(at) and code in _markdown(at)
 
 
 def test_page_search_and_unknown_code(fixture_db):

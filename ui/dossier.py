@@ -54,10 +54,10 @@ CSS = """
 }
 @media print {
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
-  .dossier-noprint, [data-testid="stElementToolbar"], .modebar-container {display:none !important;}
-  .block-container {padding:0.4cm 0.6cm !important; max-width:100% !important;}
-  .dossier-head {break-inside:avoid;}
-  .js-plotly-plot, [data-testid="stDataFrame"], [data-testid="stTable"] {break-inside:avoid;}
+  [data-testid="stExpander"], [data-testid="stElementToolbar"], .modebar-container {display:none !important;}
+  /* keep the screen layout (charts are drawn at screen width) and scale it onto the sheet */
+  .block-container {zoom:0.66; padding:0 !important; max-width:none !important;}
+  .dossier-head, .js-plotly-plot, [data-testid="stDataFrame"], [data-testid="stHorizontalBlock"] {break-inside:avoid;}
   @page {size:A4 portrait; margin:0.8cm;}
 }
 </style>
@@ -146,10 +146,14 @@ def status_months_html(months: pl.DataFrame) -> str:
 
 
 def year_months(months: pl.DataFrame, year: int) -> pl.DataFrame:
-    """The project's months of one year, with the 序时 schedule (annual plan × month / 12)."""
-    return (months.filter(pl.col("period").dt.year() == year)
-            .with_columns(pl.col("period").dt.month().alias("month"))
-            .with_columns((pl.col("annual_plan_wan") * pl.col("month") / 12).alias("schedule_wan")))
+    """The project's months of one year, with their month number."""
+    return months.filter(pl.col("period").dt.year() == year).with_columns(pl.col("period").dt.month().alias("month"))
+
+
+def has_investment(months: pl.DataFrame, year: int) -> bool:
+    """Whether the year has any plan or completion to draw (a reserve project has neither)."""
+    d = year_months(months, year)
+    return d["annual_plan_wan"].drop_nulls().len() > 0 or d["completed_ytd_wan"].drop_nulls().len() > 0
 
 
 def investment_chart(months: pl.DataFrame, year: int, title: str, subtitle: str) -> go.Figure:
@@ -181,7 +185,7 @@ def progress_table(months: pl.DataFrame) -> pl.DataFrame:
     """形象进度 and investment month by month, newest first (amounts in 万元)."""
     return months.sort("period", descending=True).select(
         pl.col("period").map_elements(period_label, return_dtype=pl.String).alias("月份"),
-        pl.col("progress_text").alias("形象进度"),
+        pl.col("progress_text").fill_null("—").alias("形象进度"),
         pl.col("completed_month_wan").round(0).alias("本月完成（万元）"),
         pl.col("completed_ytd_wan").round(0).alias("年累计完成（万元）"),
         pl.col("annual_plan_wan").round(0).alias("年度计划（万元）"),
@@ -251,7 +255,7 @@ def milestone_table(ms: pl.DataFrame) -> pl.DataFrame:
         pl.col("actual_date").dt.to_string("%Y-%m-%d").alias("实际完成时间"),
         pl.struct("node_state", "days_overdue").map_elements(lambda r: state(r["node_state"], r["days_overdue"]),
                                                              return_dtype=pl.String).alias("状态"),
-        pl.col("remarks").alias("备注"),
+        pl.col("remarks").fill_null("").alias("备注"),
     )
 
 

@@ -110,7 +110,6 @@ def load_config(path: Path | None = None, env: dict | None = None) -> MapConfig:
     return MapConfig(providers=providers, default=default, deck_style=deck_style)
 
 
-
 # ---------------------------------------------------------------- marker data (pure)
 
 def marker_radius(total_wan, largest_wan, small: float = 6.0, large: float = 20.0) -> float:
@@ -448,6 +447,8 @@ def project_map(df: pl.DataFrame, *, provider: TileProvider = NO_TILES, unit: st
 
     host = ZONE_HOST.get(unit, unit) if unit else None
     fill = 0.0 if provider.url else 0.55
+    # county names sit in a pane under the markers (overlay 400 < labels 450 < markers 600)
+    folium.map.CustomPane("county-labels", z_index=450, pointer_events=False).add_to(m)
     boundaries = folium.FeatureGroup(name="县区边界", control=True).add_to(m)
     folium.GeoJson(
         geo.county_boundaries(crs), name="县区边界",
@@ -463,7 +464,7 @@ def project_map(df: pl.DataFrame, *, provider: TileProvider = NO_TILES, unit: st
                    style_function=lambda f: {"color": "#243b53", "weight": 2.4, "fill": False,
                                              "className": "cp-city-outline"}).add_to(boundaries)
     for code, (name, lon, lat) in geo.county_label_points(crs).items():
-        folium.Marker([lat, lon], interactive=False, icon=folium.DivIcon(
+        folium.Marker([lat, lon], interactive=False, pane="county-labels", icon=folium.DivIcon(
             html=f'<div class="cp-county">{_esc(name)}</div>', icon_size=(90, 18), icon_anchor=(45, 9),
             class_name="cp-county-label")).add_to(boundaries)
 
@@ -494,7 +495,7 @@ def project_map(df: pl.DataFrame, *, provider: TileProvider = NO_TILES, unit: st
     s = (38, 44, 52) if mobile else (32, 38, 46)
     ClientMarkers(rows, callback=callback, name="重点工程",
                   icon_create_function=_CLUSTER_ICON % {"s1": s[0], "s2": s[1], "s3": s[2]},
-                  options={"maxClusterRadius": 45, "disableClusteringAtZoom": 13, "spiderfyOnMaxZoom": True,
+                  options={"maxClusterRadius": 60, "disableClusteringAtZoom": 13, "spiderfyOnMaxZoom": True,
                            "showCoverageOnHover": False, "chunkedLoading": True}).add_to(m)
 
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
@@ -549,5 +550,5 @@ def investment_deck(df: pl.DataFrame, *, style: str = "/app/static/blank-style.j
     tooltip = {"html": "<b>{name}</b><br/>{unit} · {level}<br/>总投资 {total}<br/>年累计完成 {ytd}（{rate}）"
                        "<br/>红黄绿：{status} · 包联 {leader}",
                "style": {"fontSize": "13px", "fontFamily": "Noto Sans CJK SC, sans-serif"}}
-    view = pdk.ViewState(longitude=113.62, latitude=39.78, zoom=7.75, pitch=50, bearing=-10)
+    view = pdk.ViewState(longitude=113.62, latitude=39.80, zoom=7.95, pitch=50, bearing=-10)
     return pdk.Deck(layers=layers, initial_view_state=view, map_style=style, tooltip=tooltip, height=height)
