@@ -9,7 +9,8 @@ from ui.data import periods, q
 from ui.format import data_date_label, month_end, period_label
 from ui.links import dossier_url, page_path
 from ui.maps import project_table
-from ui.widgets import chart, downloads, kpi, no_data, page_header
+from ui.tiles import Tile, tiles
+from ui.widgets import chart, downloads, no_data, page_header
 
 code = (st.query_params.get("project") or "").strip()
 found = q("dossier_project", code=code) if code else None
@@ -51,11 +52,8 @@ if p["period"] != p["data_period"]:
 
 url = dossier_url(p["project_code"], absolute=True)
 st.markdown(dossier.head_html(p, dossier.qr_data_uri(url), url), unsafe_allow_html=True)
+tiles([Tile(label, value, note or "") for label, value, note in dossier.investment_summary(p)])
 st.markdown(dossier.identity_html(p), unsafe_allow_html=True)
-
-cols = st.columns(4)
-for col, (label, value, note) in zip(cols, dossier.investment_summary(p)):
-    kpi(col, label, value, note)
 
 months = q("dossier_months", code=p["project_code"])
 subtitle = f"{p['name']} · {data_date_label(p['period'])}"

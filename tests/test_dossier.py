@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from urllib.parse import unquote
 
+import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -59,6 +60,13 @@ def test_months_and_status_history(b_file):
     t = dossier.progress_table(m)
     assert t["月份"].to_list() == ["2026年10月", "2026年9月", "2025年10月"]
     assert t["形象进度"].to_list() == ["管网铺设"] * 3
+
+
+def test_reserve_months_fold_into_one_chip():
+    months = pl.DataFrame({"period": [D(2025, m, 1) for m in range(1, 6)],
+                           "status": [None, None, None, "red", "green"]})
+    chips = dossier.status_months_html(months)
+    assert chips.count("<span") == 3 and "2025.01–2025.03 储备" in chips and "2025.04 红" in chips
 
 
 def test_investment_chart(b_file):
@@ -144,7 +152,9 @@ def test_page_shows_project_b(fixture_db):
     assert "平城区供热管网改造工程" in text and "李明（市长）" in text and "省定市管" in text
     assert "落后序时进度33.3个百分点" in text
     assert f"dossier?project={B}" in unquote(text)  # the address under the QR code
-    assert [m.value for m in at.metric] == ["8.00亿元", "2.00亿元", "1.00亿元", "4.50亿元"]
+    for tile in ('总投资</div><div class="value">8.00亿元', '计划投资</div><div class="value">2.00亿元',
+                 '年累计完成</div><div class="value">1.00亿元', '开工累计完成</div><div class="value">4.50亿元'):
+        assert tile in text
     frames = {tuple(df.value.columns)[:2]: df.value for df in at.dataframe}
     assert frames[("序号", "节点名称")]["状态"].tolist()[3] == "已逾期31天"
     assert frames[("问题编号", "问题类型")]["办理状态"].tolist() == ["督办（逾期61天）"]

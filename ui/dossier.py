@@ -134,14 +134,26 @@ def identity_html(p: dict) -> str:
 
 
 def status_months_html(months: pl.DataFrame) -> str:
-    """Red/yellow/green month by month as a row of coloured chips (reserve months grey)."""
-    chips = []
+    """Red/yellow/green month by month as a row of coloured chips; a run of months in the reserve
+    library (no status) is one grey chip."""
+    chips, run = [], []
+
+    def flush():
+        if run:
+            first, last = run[0], run[-1]
+            span = f"{first.year}.{first.month:02d}" + (f"–{last.year}.{last.month:02d}" if len(run) > 1 else "")
+            chips.append(f'<span class="dossier-month none">{_esc(span + " 储备")}</span>')
+            run.clear()
+
     for r in months.iter_rows(named=True):
         s = r["status"]
-        label = f"{r['period'].year}.{r['period'].month:02d} {STATUS.get(s, '储备')}"
-        style = f' style="background:{STATUS_COLOR[s]}"' if s in STATUS else ""
-        cls = "dossier-month" if s in STATUS else "dossier-month none"
-        chips.append(f'<span class="{cls}"{style}>{_esc(label)}</span>')
+        if s not in STATUS:
+            run.append(r["period"])
+            continue
+        flush()
+        label = f"{r['period'].year}.{r['period'].month:02d} {STATUS[s]}"
+        chips.append(f'<span class="dossier-month" style="background:{STATUS_COLOR[s]}">{_esc(label)}</span>')
+    flush()
     return f'<div class="dossier-months">{"".join(chips)}</div>'
 
 
