@@ -208,3 +208,25 @@ def test_every_chart_exports_as_named_2x_png_with_its_data_date(fixture_db, page
         inside = (layout.get("title") or {}).get("text", "") + " ".join(
             a.get("text", "") for a in layout.get("annotations", []))
         assert "数据截至" in inside, (page, name)
+
+
+def test_text_from_data_is_never_a_formula():
+    """A project name like =HYPERLINK(...) from a county's file stays text in both exports."""
+    import io
+
+    import openpyxl
+    import polars as pl
+
+    from ui.export import table_csv, table_xlsx
+
+    df = pl.DataFrame({"项目名称": ['=HYPERLINK("http://x","点我")', "正常项目", "-1+2"], "金额（万元）": [1.0, -2.0, 3.0]})
+    wb = openpyxl.load_workbook(io.BytesIO(table_xlsx(df, "标题", "说明")))
+    ws = wb.active
+    assert ws.cell(4, 1).value == '=HYPERLINK("http://x","点我")'
+    assert ws.cell(4, 1).data_type == "s"  # a string cell, not a formula
+    assert ws.cell(5, 2).value == -2.0  # numbers stay numbers
+    import csv
+
+    rows = list(csv.reader(io.StringIO(table_csv(df).decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == ['\'=HYPERLINK("http://x","点我")', "正常项目", "'-1+2"]
+    assert rows[2][1] == "-2.0"

@@ -34,7 +34,9 @@ def tables_xlsx(sheets: list[tuple[str, pl.DataFrame, str, str]]) -> bytes:
     import xlsxwriter
 
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "default_date_format": "yyyy-mm-dd"})
+    # text from the counties' files is written as text, never as a formula or a link
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "default_date_format": "yyyy-mm-dd",
+                                   "strings_to_formulas": False, "strings_to_urls": False})
     wb.set_properties({"created": dt.datetime(2000, 1, 1)})
     title_fmt = wb.add_format({"bold": True, "font_size": 14})
     sub_fmt = wb.add_format({"font_color": "#555555"})
@@ -79,7 +81,13 @@ def tables_xlsx(sheets: list[tuple[str, pl.DataFrame, str, str]]) -> bytes:
 
 
 def table_csv(df: pl.DataFrame) -> bytes:
-    return df.write_csv().encode("utf-8-sig")
+    """UTF-8 with BOM (Excel opens it in Chinese); text that Excel would run as a formula
+    (=, +, -, @ first) gets a leading apostrophe."""
+    text_cols = [c for c, t in df.schema.items() if t == pl.String]
+    safe = df.with_columns(
+        pl.when(pl.col(c).str.contains(r"^[=+\-@\t\r]"))
+        .then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c) for c in text_cols)
+    return safe.write_csv().encode("utf-8-sig")
 
 
 def file_name(name: str, period: dt.date | None = None, ext: str | None = None) -> str:
