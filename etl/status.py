@@ -72,7 +72,8 @@ select
         when late_start then '已过计划开工时间仍未开工'
         when key_level is not null and has_overdue_problem then '有超过完成时限未销号的问题'
         when gap_pts is null then '未到计划开工时间'
-        when gap_pts <= 0 then '快于序时进度' || printf('%.1f', -gap_pts) || '个百分点'
+        when abs(gap_pts) < 0.05 then '与序时进度持平'
+        when gap_pts < 0 then '快于序时进度' || printf('%.1f', abs(gap_pts)) || '个百分点'
         else '落后序时进度' || printf('%.1f', gap_pts) || '个百分点（10个百分点以内）'
     end as status_reason
 from gapped

@@ -30,6 +30,9 @@ def free_port() -> int:
 def cockpit_server(db: Path, port: int | None = None):
     """Run `streamlit run app.py` on the warehouse `db`; yields the base URL."""
     port = port or free_port()
+    with socket.socket() as s:  # a server already listening there would be tested instead of ours
+        if s.connect_ex(("127.0.0.1", port)) == 0:
+            raise RuntimeError(f"port {port} is already in use")
     env = {**os.environ, "COCKPIT_DB": str(db)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
