@@ -7,6 +7,12 @@ xlsx（天镇县的「项目进展」为 GBK 编码的 csv），标题行、单�
 各有固定习惯，并按已知方式混入少量错误行（缺项目代码、未知县区、负数金额、非数值金额、
 年累计小于本月、坐标不在大同、重复行、同一项目数据冲突）。
 
+另有两类不是错误、ETL 照常接收的情况：统计部门会核实的口径疑点（年累计≠上月年累计+本月、
+年累计回退、开工累计小于年累计、金额差一个数量级，每种约占项目进展行的0.3%，列在
+manifest 的 inconsistencies 中）；问题办结但企业不满意的，不能销号，次月以同一问题编号重新
+办理（办理中、新的完成时限），之后满意销号，少数仍在办理并转督办（reopened_problems）。
+只有约2%的问题未办结就从下月清单中消失（驾驶舱标「未续报」）。
+
 每个文件、每个错误、每个月的「应得结果」（有效行数、年度计划/本月/年累计合计、储备项目
 数及总投资、各级重点工程数、各状态问题数）都写进 manifest.json，供测试核对 ETL。
 同一 seed 和 scale 生成的文件逐字节相同。金额单位为万元（1亿元 = 10000万元）。
@@ -29,6 +35,7 @@ from pathlib import Path
 import xlsxwriter
 
 from etl import boundary, divisions, vocab
+from etl.problem_rules import SATISFIED
 
 # ---------------------------------------------------------------- 标定参数
 
@@ -45,6 +52,10 @@ RESERVE_TARGET_RATIO = 5.1       # 储备项目总投资 / 当年年度计划投
 PROBLEMS_BASE_RATE = 0.25        # 每个年度项目每年平均发现的问题数（落后、停工、重点项目更多）
 FAULT_RATE = 0.005               # 项目进展表中有错误的行的比例
 OMIT_RATE = 0.003                # 某月漏报某个项目的比例
+VANISH_RATE = 0.02               # 问题未办结就从下月清单中消失的比例（驾驶舱标「未续报」的错误）
+REOPEN_STAY_OPEN = 0.12          # 企业不满意、次月重新办理的问题中，到数据截止仍未办结（转督办）的比例
+REOPEN_STAY_OPEN_MONTHS = 6      # 只有最近几个月重新办理的问题可能仍未办结
+INCONSISTENCY_RATE = 0.003       # 每种统计口径疑点（见 INCONSISTENCY_KINDS）占项目进展行的比例
 
 # 大同：12月至次年3月基本停工，4—10月是施工旺季
 SEASON = (0.02, 0.02, 0.05, 0.09, 0.12, 0.13, 0.13, 0.13, 0.12, 0.10, 0.06, 0.03)
@@ -454,7 +465,11 @@ MESSINESS = [
     ("市水务局", "市本级项目；金额取整；日期写成 2026-03-15"),
     ("市住房和城乡建设局", "市本级项目；换行表头；日期写成 2026-03；最后一个月迟报（没有文件）"),
     ("所有单位", "部分非必填单元格留空；约0.5%的项目进展行有已知错误（见 faults）；个别项目某月漏报、次月又出现（见 omissions）；"
-                 "约2%的问题未办结就从下月清单中消失；约8%的问题缺少「五到位」中的一项；2—3个重点工程缺包联领导；"
+                 "约2%的问题未办结就从下月清单中消失；办结但企业不满意的问题次月重新办理（办理中，新的完成时限，"
+                 "问题编号不变，见 reopened_problems），之后满意或基本满意销号，少数仍在办理并转督办；"
+                 "约8%的问题缺少「五到位」中的一项；2—3个重点工程缺包联领导；"
+                 "每种统计口径疑点（年累计≠上月年累计+本月、年累计回退、开工累计小于年累计、金额差一个数量级）"
+                 "约占项目进展行的0.3%，行本身合规、照常入库（见 inconsistencies）；"
                  "本月没有任何项目的单位不报送（见 truth.senders_empty，只在很小的 scale 下出现）"),
 ]
 
@@ -566,6 +581,17 @@ class Project:
 
 
 @dataclass(slots=True)
+class Reopen:
+    """企业不满意（或未评价）的问题次月重新办理：新的完成时限，之后满意销号或仍在办理。"""
+
+    reopened: dt.date
+    deadline: dt.date
+    closed: dt.date | None
+    satisfaction: str | None
+    escalate: bool
+
+
+@dataclass(slots=True)
 class Problem:
     pid: int
     code_admin: str
@@ -584,6 +610,7 @@ class Problem:
     solution: str | None
     satisfaction: str | None
     pid_str: str = ""
+    reopens: list[Reopen] = field(default_factory=list)
 
 
 @dataclass
@@ -1118,6 +1145,7 @@ def build_programme(seed: int = 2021, scale: float = 1.0, start: str = "2024-01"
     rng_key = random.Random(f"{seed}|重点")
     rng_geo = random.Random(f"{seed}|坐标")
     rng_prob = random.Random(f"{seed}|问题")
+    rng_reopen = random.Random(f"{seed}|问题复核")
 
     projects: list[Project] = []
 
@@ -1293,15 +1321,15 @@ def build_programme(seed: int = 2021, scale: float = 1.0, start: str = "2024-01"
                 p.remark = rng_attr.choice(("已纳入专项债支持范围", "已列入省级重点项目储备", "土地已摘牌",
                                             "分期建设", "已完成招投标", "跨年度结转项目"))
 
-    problems = _problems(rng_prob, year_entries, y_start, y_end, end_mi, head_of, used_people)
+    problems = _problems(rng_prob, rng_reopen, year_entries, y_start, y_end, end_mi, head_of, used_people)
 
     return Programme(seed=seed, scale=scale, start=start_mi, end=end_mi, projects=projects, senders=_senders(),
                      leaders=leaders, problems=problems, year_entries=year_entries, reserve_pool=reserve_pool,
                      targets={y: targets[y] for y in window}, blank_leader_codes=blank_codes)
 
 
-def _problems(rng: random.Random, year_entries: dict, y_start: int, y_end: int, end_mi: int, head_of: dict,
-              used_people: set) -> list[Problem]:
+def _problems(rng: random.Random, rng_reopen: random.Random, year_entries: dict, y_start: int, y_end: int,
+              end_mi: int, head_of: dict, used_people: set) -> list[Problem]:
     out: list[Problem] = []
     for y in range(max(min(year_entries), y_start - 1), y_end + 1):
         for p in year_entries[y]:
@@ -1340,7 +1368,7 @@ def _problems(rng: random.Random, year_entries: dict, y_start: int, y_end: int, 
                     if closed > limit:
                         closed = max(found + dt.timedelta(days=3), limit - dt.timedelta(days=rng.randint(0, 20)))
                 vanish = None
-                if rng.random() < 0.02:
+                if rng.random() < VANISH_RATE:
                     last = min(_mi_of(closed), end_mi) if closed else end_mi
                     if last - 1 >= mi:
                         vanish = rng.randint(mi, last - 1)
@@ -1363,6 +1391,8 @@ def _problems(rng: random.Random, year_entries: dict, y_start: int, y_end: int, 
                         pr.deadline = None  # type: ignore[assignment]
                     else:
                         setattr(pr, gap, None)
+                if vanish is None:
+                    _reopen(rng_reopen, pr, last_year < y_end, end_mi)
                 out.append(pr)
     out.sort(key=lambda pr: (pr.found, pr.pid))
     seq: dict[tuple[str, int], int] = {}
@@ -1373,24 +1403,62 @@ def _problems(rng: random.Random, year_entries: dict, y_start: int, y_end: int, 
     return out
 
 
-def problem_state(pr: Problem, mi: int) -> str | None:
-    """问题在某月末的办理状态；该月不在清单中时为 None。"""
+def _reopen(rng: random.Random, pr: Problem, project_gone: bool, end_mi: int) -> None:
+    """办结但企业不满意（或未评价）的问题不能销号：次月重新办理（办理中，新的完成时限为30—60天后，
+    问题编号不变），之后以满意或基本满意销号；最近几个月重新办理的少数问题到数据截止仍未办结，超期转督办。
+    项目已不再列入年度项目的，重新办理后都会销号。"""
+    if pr.closed is None or pr.satisfaction in SATISFIED:
+        return
+    mi = _mi_of(pr.closed) + 1
+    reopened = _date_in(mi, rng.randint(1, 10))
+    deadline = reopened + dt.timedelta(days=rng.randint(30, 60))
+    if not project_gone and mi > end_mi - REOPEN_STAY_OPEN_MONTHS and rng.random() < REOPEN_STAY_OPEN:
+        pr.reopens.append(Reopen(reopened, deadline, None, None, True))
+        return
+    closed = reopened + dt.timedelta(days=rng.randint(25, 80))
+    if _mi_of(closed) == mi:  # 重新办理的当月至少报一次「办理中」
+        closed = _date_in(mi + 1, rng.randint(1, 28))
+    satisfaction = rng.choices(SATISFIED, weights=(70, 30))[0]
+    pr.reopens.append(Reopen(reopened, deadline, closed, satisfaction, rng.random() < 0.55))
+
+
+def problem_at(pr: Problem, mi: int) -> tuple[str, dt.date | None, dt.date | None, str | None] | None:
+    """问题在某月末的（办理状态, 完成时限, 办结时间, 企业满意度）；该月不在清单中时为 None。
+
+    办结的当月报「已办结」；企业满意或基本满意的，次月起不再列入清单；不满意（或未评价）的，
+    次月重新办理（见 _reopen），直到满意销号。"""
     end = _month_end(mi)
     if pr.found > end:
         return None
-    if pr.closed and _mi_of(pr.closed) < mi:
-        return None
     if pr.vanish_after is not None and mi > pr.vanish_after:
         return None
-    if pr.closed and pr.closed <= end:
-        return "closed"
-    if pr.escalate and pr.deadline and end > pr.deadline + dt.timedelta(days=7):
-        return "escalated"
-    if end >= pr.working:
-        return "in_progress"
-    if end >= pr.assigned:
-        return "assigned"
-    return "open"
+    if pr.closed is None or _mi_of(pr.closed) >= mi:
+        if pr.closed and pr.closed <= end:
+            return "closed", pr.deadline, pr.closed, pr.satisfaction
+        if pr.escalate and pr.deadline and end > pr.deadline + dt.timedelta(days=7):
+            return "escalated", pr.deadline, None, None
+        if end >= pr.working:
+            return "in_progress", pr.deadline, None, None
+        if end >= pr.assigned:
+            return "assigned", pr.deadline, None, None
+        return "open", pr.deadline, None, None
+    for rd in pr.reopens:
+        if rd.closed is not None and _mi_of(rd.closed) < mi:
+            continue
+        if rd.reopened > end:
+            return None
+        if rd.closed and rd.closed <= end:
+            return "closed", rd.deadline, rd.closed, rd.satisfaction
+        if rd.escalate and end > rd.deadline + dt.timedelta(days=7):
+            return "escalated", rd.deadline, None, None
+        return "in_progress", rd.deadline, None, None
+    return None
+
+
+def problem_state(pr: Problem, mi: int) -> str | None:
+    """问题在某月末的办理状态；该月不在清单中时为 None。"""
+    at = problem_at(pr, mi)
+    return at[0] if at else None
 
 
 # ---------------------------------------------------------------- 盘子概况（标定检查）
@@ -1661,6 +1729,8 @@ FAULT_LABEL = {"missing_code": "缺少项目代码", "unknown_county": "未知�
                "non_numeric_amount": "金额不是数字（约…）", "ytd_below_month": "年累计小于本月",
                "coords_outside": "坐标不在大同市范围内", "exact_duplicate": "完全重复的行",
                "conflicting_duplicate": "同一项目两行数据不一致"}
+# 统计口径疑点（queries/consistency_flags.sql 提出的问题）：行本身合规、ETL 照常接收
+INCONSISTENCY_KINDS = ("ytd_vs_months", "ytd_decrease", "cum_below_ytd", "magnitude_jump")
 
 
 def _render_date(d: dt.date | None, style: str, day_precision: bool = False):
@@ -1760,15 +1830,19 @@ def _reserve_row(p: Project, mi: int) -> dict:
     }
 
 
-def _problem_row(pr: Problem, p: Project, state: str, mi: int) -> dict:
+def _problem_row(pr: Problem, p: Project, at: tuple, mi: int) -> dict:
+    state, deadline, closed, satisfaction = at
+    if state in ("in_progress", "assigned") and deadline and _month_end(mi) > deadline:
+        remark = "已超期"
+    elif pr.reopens and state != "closed" and pr.reopens[0].reopened <= _month_end(mi):
+        remark = "企业不满意，重新办理"
+    else:
+        remark = None
     return {
         "_state": state, "problem_id": pr.pid_str, "project_code": p.code, "name": p.name, "county": p.county,
         "problem_type": pr.ptype, "description": pr.text, "found_date": pr.found, "responsible_unit": pr.unit,
-        "resp_leader": pr.leader, "responsible_person": pr.person, "solution": pr.solution, "deadline": pr.deadline,
-        "state": state, "closed_date": pr.closed if state == "closed" else None,
-        "satisfaction": pr.satisfaction if state == "closed" else None,
-        "remarks": ("已超期" if state in ("in_progress", "assigned") and pr.deadline and
-                    _month_end(mi) > pr.deadline else None),
+        "resp_leader": pr.leader, "responsible_person": pr.person, "solution": pr.solution, "deadline": deadline,
+        "state": state, "closed_date": closed, "satisfaction": satisfaction, "remarks": remark,
     }
 
 
@@ -2063,8 +2137,9 @@ def _row_sort_key(row: dict):
 
 
 def _inject_faults(rows_by_section: list[list[dict]], rng: random.Random, forced: list[str], style: Style,
-                   allow_omit: bool) -> tuple[list[list[dict]], list[dict], list[dict]]:
-    """按已知方式弄坏少量行；返回（各段的行、错误行、漏报的行）。"""
+                   allow_omit: bool, protect: set | frozenset = frozenset()
+                   ) -> tuple[list[list[dict]], list[dict], list[dict]]:
+    """按已知方式弄坏少量行；返回（各段的行、错误行、漏报的行）。protect 中的项目（pid）不弄坏、不漏报。"""
     dec = style.decimals
     out_sections, faulty, omitted = [], [], []
     flat_positions = [(s, i) for s, rows in enumerate(rows_by_section) for i in range(len(rows))]
@@ -2072,7 +2147,9 @@ def _inject_faults(rows_by_section: list[list[dict]], rng: random.Random, forced
     for pos in flat_positions:
         if rng.random() < FAULT_RATE:
             plan[pos] = rng.choice(FAULT_KINDS)
-    free = [pos for pos in flat_positions if pos not in plan]
+    kept = {pos for pos in flat_positions if rows_by_section[pos[0]][pos[1]]["_pid"] in protect}
+    plan = {pos: kind for pos, kind in plan.items() if pos not in kept}
+    free = [pos for pos in flat_positions if pos not in plan and pos not in kept]
     for kind in forced:
         if free:
             pos = free.pop(rng.randrange(len(free)))
@@ -2202,6 +2279,115 @@ class _Index:
             self.problems_by_pid.setdefault(pr.pid, []).append(pr)
 
 
+def _listed(p: Project, mi: int) -> bool:
+    """项目在 mi 月的项目进展表中（列入年度项目）。"""
+    e = p.entries.get(mi // 12)
+    return e is not None and e.listed_from <= mi
+
+
+def _amounts(p: Project, mi: int) -> tuple[float, float, float]:
+    """（本月, 年累计, 开工累计），万元，与 _progress_row 写出的一致。"""
+    e = p.entries[mi // 12]
+    m = mi % 12
+    ytd = e.ytd_wan[m]
+    prev = e.ytd_wan[m - 1] if m else 0.0
+    return round(ytd - prev, p.decimals), ytd, round(e.cum_prev_wan + ytd, p.decimals)
+
+
+def _inconsistency(kind: str, p: Project, mi: int, start: int, style: Style, rng: random.Random) -> dict | None:
+    """把 p 在 mi 月的一个数改成统计部门会提出疑问的样子（行仍合规）；不适用时为 None。
+
+    返回 set（改写的字段，万元）、field、label，以及与 consistency_flags.sql 一致的
+    value_wan（被质疑的数）和 reference_wan（比较的数），均为文件中实际写的数折成万元。"""
+    dec = p.decimals
+
+    def w(v: float) -> float:
+        return _written_wan(v, style)
+
+    mon, ytd, cum = _amounts(p, mi)
+    first_month = mi % 12 == 0
+    has_prev = mi - 1 >= start and _listed(p, mi - 1)  # 上月报表中有该项目
+    if kind == "ytd_vs_months":
+        # 本月只填了部分（如只填了一个标段），年累计按实际
+        if mon < 20 or not (first_month or has_prev):
+            return None
+        new = round(mon * rng.uniform(0.3, 0.7), dec)
+        ref = w(new) if first_month else w(_amounts(p, mi - 1)[1]) + w(new)
+        if w(new) <= 0 or abs(w(ytd) - ref) <= 2:
+            return None
+        return {"set": {"completed_month_wan": new}, "field": None, "value_wan": w(ytd), "reference_wan": ref,
+                "label": "年累计不等于上月年累计加本月完成（本月少填）"}
+    if not has_prev or (first_month and kind != "magnitude_jump"):
+        return None
+    if kind == "ytd_decrease":
+        # 年累计回退（填成了较早的数）；本月照实填
+        prev_ytd = _amounts(p, mi - 1)[1]
+        if prev_ytd < 20 or mon > 0.5 * prev_ytd:
+            return None
+        new = round(rng.uniform(max(mon, 0.6 * prev_ytd), 0.9 * prev_ytd), dec)
+        if not (w(mon) <= w(new) < w(prev_ytd) - 2):
+            return None
+        return {"set": {"completed_ytd_wan": new}, "field": None, "value_wan": w(new), "reference_wan": w(prev_ytd),
+                "label": "年累计小于上月年累计"}
+    if kind == "cum_below_ytd":
+        # 开工累计没有更新，仍是上月的数
+        prev_cum = _amounts(p, mi - 1)[2]
+        if not (0.5 * ytd <= prev_cum and w(prev_cum) < w(ytd) - 2):
+            return None
+        return {"set": {"completed_cum_wan": prev_cum}, "field": None, "value_wan": w(prev_cum),
+                "reference_wan": w(ytd), "label": "开工累计小于年累计（开工累计未更新，仍为上月数）"}
+    if kind == "magnitude_jump":
+        prev_cum = _amounts(p, mi - 1)[2]
+        variants = ["total", "cum"] if rng.random() < 0.5 else ["cum", "total"]
+        for v in variants:
+            if v == "total" and style.unit == "万元":
+                new = round(p.total / 10000, dec)
+                if w(new) > 0 and w(new) * 10 <= w(p.total):
+                    return {"set": {"total_investment_wan": new}, "field": "total_investment", "value_wan": w(new),
+                            "reference_wan": w(p.total), "label": "总投资按亿元填在万元栏（缩小一万倍）"}
+            if v == "cum" and w(prev_cum) > 0 and w(cum) > 0:
+                new = round(cum * 10000, dec)
+                label = ("开工累计按万元填在亿元栏（放大一万倍）" if style.unit == "亿元"
+                         else "开工累计按元填报（放大一万倍）")
+                return {"set": {"completed_cum_wan": new}, "field": "cumulative", "value_wan": w(new),
+                        "reference_wan": w(prev_cum), "label": label}
+        return None
+    raise ValueError(kind)
+
+
+def _plan_inconsistencies(prog: Programme, months: list[int]) -> dict[int, dict]:
+    """各月要弄出统计口径疑点的行：{月: {"seeds": {pid: 改法}, "protect": 不加错误、不漏报的 pid}}。
+
+    每种疑点约占当月项目进展行的 INCONSISTENCY_RATE，最后一个月每种至少一个。比较的上月行
+    （上月年累计、开工累计、总投资）也受保护，保证该疑点确实能被查出；同一项目不连续两个月被改。"""
+    rng = random.Random(f"{prog.seed}|{prog.scale}|统计口径疑点")
+    plan: dict[int, dict] = {mi: {"seeds": {}, "protect": set()} for mi in months}
+    for mi in months:
+        y = mi // 12
+        rows = sorted((p for p in prog.year_entries.get(y, []) if p.entries[y].listed_from <= mi
+                       and not (mi == prog.end and p.sender == LATE_REPORTER)), key=lambda p: p.pid)
+        seeds = plan[mi]["seeds"]
+        before = plan.get(mi - 1, {"seeds": {}})["seeds"]
+        for kind in INCONSISTENCY_KINDS:
+            n = max(1 if mi == prog.end else 0, _poisson(rng, INCONSISTENCY_RATE * len(rows)))
+            order = rows[:]
+            rng.shuffle(order)
+            for p in order:
+                if n <= 0:
+                    break
+                if p.pid in seeds or p.pid in before:
+                    continue
+                spec = _inconsistency(kind, p, mi, prog.start, STYLES[p.sender], rng)
+                if spec is None:
+                    continue
+                seeds[p.pid] = {"kind": kind, **spec}
+                plan[mi]["protect"].add(p.pid)
+                if mi - 1 in plan:
+                    plan[mi - 1]["protect"].add(p.pid)
+                n -= 1
+    return plan
+
+
 def _forced_faults(prog: Programme, months: list[int]) -> dict[tuple[int, str], list[str]]:
     """保证每种错误至少出现一次（小规模样例也有），分散到行数足够的文件中。"""
     out: dict[tuple[int, str], list[str]] = {}
@@ -2220,28 +2406,29 @@ def _forced_faults(prog: Programme, months: list[int]) -> dict[tuple[int, str], 
     return out
 
 
-def _period_output(prog: Programme, mi: int, out: Path, index: _Index, forced: dict) -> dict:
+def _period_output(prog: Programme, mi: int, out: Path, index: _Index, forced: dict, incons: dict) -> dict:
     y, m = _ym(mi)
     period = _period(mi)
     folder = out / period
     folder.mkdir(parents=True, exist_ok=True)
     report_day = dt.date(*_ym(mi + 1), 5)
     # 本月问题清单
-    problems_by_sender: dict[str, list[tuple[Problem, str]]] = {}
+    problems_by_sender: dict[str, list[tuple[Problem, tuple]]] = {}
     open_text: dict[int, str] = {}
     for pr in prog.problems:
-        st = problem_state(pr, mi)
-        if st is None:
+        at = problem_at(pr, mi)
+        if at is None:
             continue
         p = index.project[pr.pid]
-        problems_by_sender.setdefault(p.sender, []).append((pr, st))
-        if st != "closed" and pr.pid not in open_text:
+        problems_by_sender.setdefault(p.sender, []).append((pr, at))
+        if at[0] != "closed" and pr.pid not in open_text:
             open_text[pr.pid] = pr.text
     reserve_by_sender: dict[str, list[Project]] = {}
     for p in reserve_members(prog, mi):
         reserve_by_sender.setdefault(p.sender, []).append(p)
 
-    files, faults, omissions = [], [], []
+    files, faults, omissions, inconsistencies = [], [], [], []
+    seeds, protect = incons["seeds"], incons["protect"]
     truth = {"progress_rows": 0, "annual_plan_wan": 0.0, "completed_month_wan": 0.0, "completed_ytd_wan": 0.0,
              "completed_cum_wan": 0.0, "reserve_rows": 0, "reserve_total_wan": 0.0,
              "key_projects": {lvl: 0 for lvl in vocab.KEY_LEVEL}, "problems": {s: 0 for s in vocab.PROBLEM_STATE},
@@ -2262,14 +2449,18 @@ def _period_output(prog: Programme, mi: int, out: Path, index: _Index, forced: d
             if e.listed_from > mi:
                 continue
             row = _progress_row(p, e, mi, open_text.get(p.pid))
-            row["_omit_ok"] = e.listed_from < mi < prog.end and m < 12
+            row["_omit_ok"] = e.listed_from < mi < prog.end and m < 12 and p.pid not in protect
             _blank_some(row, rng)
+            if p.pid in seeds:
+                row.update(seeds[p.pid]["set"])
+                row["_incons"] = seeds[p.pid]
             (new_rows if e.library == "new_start" else cont_rows).append(row)
         new_rows.sort(key=_row_sort_key)
         cont_rows.sort(key=_row_sort_key)
         keyed = [r["_pid"] for r in new_rows + cont_rows if r["_key"]]
         (new_rows, cont_rows), bad, omitted = _inject_faults([new_rows, cont_rows], rng,
-                                                             forced.get((mi, sender.sid), []), style, True)
+                                                             forced.get((mi, sender.sid), []), style, True,
+                                                             protect)
         if style.title_order == "place_first":
             p_title = f"{sender.place}{y}年{m}月重点工程及年度建设项目进展情况表"
         else:
@@ -2291,8 +2482,8 @@ def _period_output(prog: Programme, mi: int, out: Path, index: _Index, forced: d
                                ("二、政府投资项目", [r for r in r_rows if r["invest_kind"] == "government"])],
                               True, False)
         # 问题清单
-        q_rows = [_problem_row(pr, index.project[pr.pid], st, mi)
-                  for pr, st in sorted(problems_by_sender.get(sender.sid, []), key=lambda t: t[0].pid_str)]
+        q_rows = [_problem_row(pr, index.project[pr.pid], at, mi)
+                  for pr, at in sorted(problems_by_sender.get(sender.sid, []), key=lambda t: t[0].pid_str)]
         sheet_q = _data_sheet(names[2], _problem_columns(style), sender, f"{y}年{m}月{sender.place}项目建设问题清单",
                               None, date_text, [(None, q_rows)], False, True)
         sheets = [sheet_r, sheet_q]
@@ -2338,6 +2529,14 @@ def _period_output(prog: Programme, mi: int, out: Path, index: _Index, forced: d
                            "label": FAULT_LABEL[row["_fault"]], "values": vals})
         for row in omitted:
             omissions.append({"period": period, "sender": sender.sid, "project_code": row["project_code"]})
+        for row in new_rows + cont_rows:
+            spec = row.get("_incons")
+            if spec is not None:
+                inconsistencies.append({"file": p_file, "sheet": sheet_p.name, "row": row["_excel_row"],
+                                        "period": period, "sender": sender.sid,
+                                        "project_code": index.project[row["_pid"]].code, "kind": spec["kind"],
+                                        "field": spec["field"], "label": spec["label"],
+                                        "value_wan": spec["value_wan"], "reference_wan": spec["reference_wan"]})
         st = {"progress_rows": 0, "annual_plan_wan": 0.0, "completed_month_wan": 0.0, "completed_ytd_wan": 0.0,
               "reserve_rows": len(r_rows), "problem_rows": len(q_rows)}
         for row in new_rows + cont_rows:
@@ -2373,7 +2572,8 @@ def _period_output(prog: Programme, mi: int, out: Path, index: _Index, forced: d
         truth[k] = round(truth[k], 2)
     truth["by_county"] = {c: {k: round(v, 2) if isinstance(v, float) else v for k, v in d.items()}
                           for c, d in sorted(truth["by_county"].items())}
-    return {"files": files, "faults": faults, "omissions": omissions, "truth": truth}
+    return {"files": files, "faults": faults, "omissions": omissions, "inconsistencies": inconsistencies,
+            "truth": truth}
 
 
 def _remove_previous(out: Path) -> None:
@@ -2398,8 +2598,8 @@ _WORKER_STATE: tuple | None = None
 
 
 def _period_worker(mi: int) -> dict:
-    prog, out, index, forced = _WORKER_STATE  # type: ignore[misc]
-    return _period_output(prog, mi, out, index, forced)
+    prog, out, index, forced, incons = _WORKER_STATE  # type: ignore[misc]
+    return _period_output(prog, mi, out, index, forced, incons[mi])
 
 
 def _auto_workers(n_months: int) -> int:
@@ -2429,7 +2629,8 @@ def generate(out: Path, seed: int = 2021, scale: float = 1.0, start: str = "2024
     months = list(range(prog.start, prog.end + 1))
     index = _Index(prog)
     forced = _forced_faults(prog, months)
-    files, faults, omissions, truth = [], [], [], {}
+    incons = _plan_inconsistencies(prog, months)
+    files, faults, omissions, inconsistencies, truth = [], [], [], [], {}
     done = 0
     n_workers = _auto_workers(len(months)) if workers is None else max(1, int(workers))
     if progress:
@@ -2441,13 +2642,14 @@ def generate(out: Path, seed: int = 2021, scale: float = 1.0, start: str = "2024
         files.extend(res["files"])
         faults.extend(res["faults"])
         omissions.extend(res["omissions"])
+        inconsistencies.extend(res["inconsistencies"])
         truth[_period(mi)] = res["truth"]
         if progress:
             progress(done, len(months))
 
     if n_workers > 1:
         global _WORKER_STATE
-        _WORKER_STATE = (prog, out, index, forced)
+        _WORKER_STATE = (prog, out, index, forced, incons)
         try:
             with multiprocessing.get_context("fork").Pool(n_workers) as pool:
                 for mi, res in zip(months, pool.imap(_period_worker, months)):
@@ -2456,7 +2658,7 @@ def generate(out: Path, seed: int = 2021, scale: float = 1.0, start: str = "2024
             _WORKER_STATE = None
     else:
         for mi in months:
-            collect(mi, _period_output(prog, mi, out, index, forced))
+            collect(mi, _period_output(prog, mi, out, index, forced, incons[mi]))
     summary = programme_summary(prog)
     manifest = {
         "generator": "etl.sample",
@@ -2475,9 +2677,16 @@ def generate(out: Path, seed: int = 2021, scale: float = 1.0, start: str = "2024
         "files": files,
         "faults": faults,
         "omissions": omissions,
+        "inconsistencies": inconsistencies,
+        "reopened_problems": [
+            {"problem_id": pr.pid_str, "closed_unsatisfied": pr.closed.isoformat(),
+             "satisfaction": pr.satisfaction, "reopened": rd.reopened.isoformat(), "deadline": rd.deadline.isoformat(),
+             "closed": rd.closed.isoformat() if rd.closed else None, "final_satisfaction": rd.satisfaction}
+            for pr in prog.problems for rd in pr.reopens if prog.start <= _mi_of(rd.reopened) <= prog.end],
         "blank_leader_projects": prog.blank_leader_codes,
         "leaders": [{"name": ld["name"], "title": ld["title"], "level": ld["level"]} for ld in prog.leaders],
         "truth_rules": ("progress_rows 等只统计有效行：有错误的行（faults）不计；完全重复的行只计一次；"
+                        "统计口径疑点行（inconsistencies）是有效行，照常计入；"
                         "同一项目数据冲突的两行都不计；迟报单位没有文件。金额为文件中实际写的数折成万元。"),
         "truth": truth,
         "calibration": {

@@ -1,4 +1,5 @@
-"""示例数据生成器 etl/sample.py：确定性、文件结构、合计、坐标、表头写法、标定，以及经 ETL 读回与 truth 一致。"""
+"""示例数据生成器 etl/sample.py：确定性、文件结构、合计、坐标、表头写法、标定，以及经 ETL 读回与 truth 一致；
+企业不满意的问题次月重新办理（只有约2%的问题未办结就消失），统计口径疑点照常入库且能被查出。"""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import queries  # noqa: E402
 from etl import boundary, divisions, sample, vocab  # noqa: E402
+from etl.problem_rules import SATISFIED  # noqa: E402
 
 TINY = dict(seed=2021, scale=0.05, start="2026-08", end="2026-10")
 PERIODS = ["2026-08", "2026-09", "2026-10"]
@@ -36,6 +39,31 @@ def tiny(tmp_path_factory):
 def tiny_again(tmp_path_factory):
     out = tmp_path_factory.mktemp("sample_b")
     return out, sample.generate(out, workers=2, **TINY)  # 另一次运行，且走多进程路径
+
+
+@pytest.fixture(scope="module")
+def reports(tiny):
+    """真正的 ETL（etl.read.read_file）读每个文件：路径 → FileReport。"""
+    read = pytest.importorskip("etl.read")
+    out, manifest, _ = tiny
+    return {f["path"]: read.read_file(out / f["path"], today=dt.date(2026, 11, 27)) for f in manifest["files"]}
+
+
+@pytest.fixture(scope="module")
+def tiny_db(reports, tmp_path_factory):
+    """读回的报表装入一个临时数据仓库（不碰 data/）。"""
+    from etl.warehouse import load_reports
+
+    db = tmp_path_factory.mktemp("sample_wh") / "cockpit.duckdb"
+    result = load_reports(list(reports.values()), db)
+    assert result.ok
+    return db
+
+
+@pytest.fixture(scope="module")
+def prog1():
+    """scale=1 的完整盘子（只构造，不写文件）。"""
+    return sample.build_programme(seed=2021, scale=1.0)
 
 
 @pytest.fixture(scope="module")
@@ -326,14 +354,13 @@ def test_truth_counts(tiny):
         assert 40 <= v["reserve_projects"] <= 90
 
 
-def test_etl_reads_the_truth(tiny):
+def test_etl_reads_the_truth(tiny, reports):
     """真正的 ETL 读这些文件：有效行的合计与 truth 一致，隔离的行正是 faults 中列出的行。"""
-    read = pytest.importorskip("etl.read")
     out, manifest, _ = tiny
     got = {p: {"rows": 0, "plan": 0.0, "ytd": 0.0, "month": 0.0, "reserve": 0, "problems": 0} for p in PERIODS}
     quarantined = set()
     for f in manifest["files"]:
-        rep = read.read_file(out / f["path"], today=dt.date(2026, 11, 27))
+        rep = reports[f["path"]]
         assert rep.sender == f["sender"]
         assert rep.period.strftime("%Y-%m") == f["period"]
         for s in rep.sheets:
@@ -362,8 +389,8 @@ def test_etl_reads_the_truth(tiny):
 
 # ---------------------------------------------------------------- 标定（scale=1，只构造盘子，不写文件）
 
-def test_calibration_scale_1():
-    prog = sample.build_programme(seed=2021, scale=1.0)
+def test_calibration_scale_1(prog1):
+    prog = prog1
     s = sample.programme_summary(prog)
     targets = {"2024": 670, "2025": 730, "2026": 795}
     for y, v in s["years"].items():
@@ -387,3 +414,132 @@ def test_calibration_scale_1():
     assert len(prog.blank_leader_codes) == 3
     titles = {ld["title"] for ld in prog.leaders}
     assert {"市长", "常务副市长", "副市长", "市委常委"} <= titles and len(prog.leaders) == 30
+
+
+# ---------------------------------------------------------------- 问题闭环：不满意的重新办理，只有约2%消失
+
+def test_problems_leave_only_when_cleared_or_vanished(prog1):
+    """问题只在满意/基本满意销号后、或属于故意消失的约2%时，才从下月清单中消失；
+    办结但企业不满意的，次月以同一编号重新办理（办理中/督办，新的完成时限为30—60天后，无办结时间）。"""
+    months = range(prog1.start, prog1.end)
+    listed, vanished, reopened = set(), set(), 0
+    for pr in prog1.problems:
+        for mi in months:
+            at, nxt = sample.problem_at(pr, mi), sample.problem_at(pr, mi + 1)
+            if at is None:
+                continue
+            listed.add(pr.pid_str)
+            state, _deadline, closed, satisfaction = at
+            assert sample.problem_state(pr, mi) == state
+            if state == "closed" and satisfaction not in SATISFIED and pr.vanish_after != mi:
+                assert nxt is not None, (pr.pid_str, sample._period(mi))
+                reopened += 1
+                assert nxt[0] in ("in_progress", "escalated") and nxt[2] is None and nxt[3] is None
+                rd = pr.reopens[0]
+                assert nxt[1] == rd.deadline and 30 <= (rd.deadline - rd.reopened).days <= 60
+                assert rd.reopened > closed and sample._mi_of(rd.reopened) == mi + 1
+            if nxt is None:
+                cleared = state == "closed" and satisfaction in SATISFIED
+                assert cleared or pr.vanish_after == mi, (pr.pid_str, sample._period(mi), at)
+                if not cleared:
+                    vanished.add(pr.pid_str)
+    assert 30 <= reopened <= 120
+    assert 0.01 <= len(vanished) / len(listed) <= 0.03  # 故意消失的约2%，不更多
+    # 重新办理的大多以满意或基本满意销号；少数（只在最近几个月）仍在办理，超期转督办
+    reopens = [(pr, rd) for pr in prog1.problems for rd in pr.reopens]
+    still_open = [(pr, rd) for pr, rd in reopens if rd.closed is None]
+    assert all(rd.satisfaction in SATISFIED for _, rd in reopens if rd.closed)
+    assert 1 <= len(still_open) <= 0.2 * len(reopens)
+    for pr, rd in still_open:
+        assert sample._mi_of(rd.reopened) > prog1.end - sample.REOPEN_STAY_OPEN_MONTHS
+        if sample._month_end(prog1.end) > rd.deadline + dt.timedelta(days=7):
+            assert sample.problem_state(pr, prog1.end) == "escalated"
+
+
+def test_reopened_problem_rows(prog1):
+    """重新办理的问题在表中的样子：办结不满意 → 次月办理中（新时限、备注说明）→ 满意销号。"""
+    project = {p.pid: p for p in prog1.projects}
+    pr = next(pr for pr in prog1.problems if pr.reopens and pr.reopens[0].closed
+              and prog1.start <= sample._mi_of(pr.closed) and sample._mi_of(pr.reopens[0].closed) <= prog1.end)
+    rd = pr.reopens[0]
+    first, again, last = sample._mi_of(pr.closed), sample._mi_of(rd.reopened), sample._mi_of(rd.closed)
+    rows = {mi: sample._problem_row(pr, project[pr.pid], sample.problem_at(pr, mi), mi) for mi in (first, again, last)}
+    assert (rows[first]["state"], rows[first]["closed_date"], rows[first]["satisfaction"]) == \
+        ("closed", pr.closed, pr.satisfaction)
+    assert pr.satisfaction not in SATISFIED
+    assert rows[again]["state"] in ("in_progress", "escalated") and rows[again]["deadline"] == rd.deadline
+    assert rows[again]["closed_date"] is None and rows[again]["satisfaction"] is None
+    assert rows[again]["remarks"] in ("企业不满意，重新办理", "已超期")
+    assert (rows[last]["state"], rows[last]["closed_date"]) == ("closed", rd.closed)
+    assert rows[last]["satisfaction"] in SATISFIED
+    assert {r["problem_id"] for r in rows.values()} == {pr.pid_str} and last > again
+    assert sample.problem_at(pr, last + 1) is None
+
+
+def test_disappeared_problems_in_the_warehouse(tiny_db):
+    """经 ETL 入库后，标「未续报」的问题正是故意消失的那些（不再有办结不满意后被丢下的问题）。"""
+    prog = sample.build_programme(**TINY)
+    sender = {p.pid: p.sender for p in prog.projects}
+    expected = {pr.pid_str for pr in prog.problems
+                if pr.vanish_after is not None and prog.start <= pr.vanish_after < prog.end
+                and sample.problem_at(pr, pr.vanish_after) is not None
+                # 迟报单位最后一个月没有报表：它上月还在的问题不算消失
+                and not (sender[pr.pid] == sample.LATE_REPORTER and pr.vanish_after == prog.end - 1)}
+    got = queries.run("problem_list", db=tiny_db, period=dt.date(2026, 10, 1), unit=None)
+    assert got.height > 5
+    assert set(got.filter(got["disappeared"])["problem_id"].to_list()) == expected
+
+
+# ---------------------------------------------------------------- 统计口径疑点
+
+def test_inconsistency_rate_scale_1(prog1):
+    """每种疑点约占项目进展行的0.3%，逐月确定；同一项目不连续两个月被改。"""
+    months = list(range(prog1.start, prog1.end + 1))
+    plan = sample._plan_inconsistencies(prog1, months)
+    rows = sum(len(sample.annual_members(prog1, mi)) for mi in months)
+    for kind in sample.INCONSISTENCY_KINDS:
+        n = sum(1 for mi in months for v in plan[mi]["seeds"].values() if v["kind"] == kind)
+        assert 0.0015 <= n / rows <= 0.0045, (kind, n, rows)
+        assert any(v["kind"] == kind for v in plan[prog1.end]["seeds"].values())
+    for mi in months[1:]:
+        assert not set(plan[mi]["seeds"]) & set(plan[mi - 1]["seeds"])
+        assert set(plan[mi]["seeds"]) <= plan[mi - 1]["protect"] & plan[mi]["protect"]
+    assert plan == sample._plan_inconsistencies(prog1, months)
+
+
+def test_inconsistencies_pass_the_row_checks(tiny, reports):
+    """疑点行不是错误：不在 faults 中，ETL 的行检查照常接收，读回的数正是 manifest 记的数。"""
+    _, manifest, _ = tiny
+    inc = manifest["inconsistencies"]
+    assert {x["kind"] for x in inc} == set(sample.INCONSISTENCY_KINDS)
+    assert {x["kind"] for x in inc if x["period"] == PERIODS[-1]} == set(sample.INCONSISTENCY_KINDS)
+    assert not {(x["file"], x["row"]) for x in inc} & {(x["file"], x["row"]) for x in manifest["faults"]}
+    column = {"ytd_vs_months": "completed_ytd_wan", "ytd_decrease": "completed_ytd_wan",
+              "cum_below_ytd": "completed_cum_wan", "total_investment": "total_investment_wan",
+              "cumulative": "completed_cum_wan"}
+    for x in inc:
+        sheet = reports[x["file"]].sheet("progress")
+        assert x["row"] not in sheet.quarantine["source_row"].to_list()
+        row = sheet.accepted.filter(sheet.accepted["source_row"] == x["row"]).row(0, named=True)
+        assert row["project_code"] == x["project_code"]
+        assert row[column[x["field"] or x["kind"]]] == pytest.approx(x["value_wan"], abs=0.01)
+        assert x["label"] and x["sender"] == reports[x["file"]].sender
+
+
+def test_inconsistencies_are_flagged(tiny, tiny_db):
+    """queries/consistency_flags.sql 查出每个疑点；除「本月超过年度计划一半」外，没有别的疑点
+    （其余的只是上月疑点在本月的连带：年累计回退后恢复、数量级错误后恢复）。"""
+    _, manifest, _ = tiny
+    inc = manifest["inconsistencies"]
+    for period in PERIODS:
+        flags = queries.run("consistency_flags", db=tiny_db, period=dt.date.fromisoformat(period + "-01"), unit=None)
+        got = {(r["project_code"], r["rule"], r["field"]): r for r in flags.iter_rows(named=True)}
+        mine = [x for x in inc if x["period"] == period]
+        for x in mine:
+            r = got[(x["project_code"], x["kind"], x["field"])]
+            assert r["value_wan"] == pytest.approx(x["value_wan"], abs=0.01)
+            assert r["reference_wan"] == pytest.approx(x["reference_wan"], abs=0.01)
+        prev = {x["project_code"] for x in inc if x["period"] < period}
+        for code, rule, _field in got:
+            if rule != "month_over_half":
+                assert code in {x["project_code"] for x in mine} | prev, (period, code, rule)
