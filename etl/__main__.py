@@ -128,7 +128,7 @@ def cmd_history(args) -> int:
     h = history(db)
     for row in h.iter_rows(named=True):
         print(f"{row['load_id']:>5} {row['loaded_at']:%Y-%m-%d %H:%M:%S} {row['action']:<8} {row['status']:<14} "
-              f"{row['period'] or '':<10} {row['sender'] or '':<12} {row['file_name'] or ''}")
+              f"{str(row['period'] or ''):<10} {row['sender'] or '':<12} {row['file_name'] or ''}")
     print("可回退的历史状态：")
     for s in available_states(db):
         print("  ", s.name)
