@@ -76,7 +76,7 @@ def cmd_check(args) -> int:
                             for s in r.sheets]}
         results.append(entry)
         if not args.json:
-            print(f"✓ {f.name}：{r.period:%Y年%m月}，填报单位 {r.sender}，读取 {r.rows_read} 行，"
+            print(f"✓ {f.name}：{r.period.year}年{r.period.month}月，填报单位 {r.sender}，读取 {r.rows_read} 行，"
                   f"通过 {r.rows_accepted} 行，隔离 {r.rows_quarantined} 行")
             for s in r.sheets:
                 if s.unrecognised:
@@ -110,7 +110,7 @@ def cmd_load(args) -> int:
             if o.status == "error":
                 print(f"{mark} {o.message}")
             else:
-                print(f"{mark} {o.file_name}：{o.period:%Y年%m月} {o.sender}，读取 {o.rows_read} 行，"
+                print(f"{mark} {o.file_name}：{o.period.year}年{o.period.month}月 {o.sender}，读取 {o.rows_read} 行，"
                       f"通过 {o.rows_accepted} 行，隔离 {o.rows_quarantined} 行"
                       + (f"（其中多单位重复上报 {o.conflicts} 行）" if o.conflicts else "")
                       + ("" if o.status == "loaded" else f"，{o.message}"))
