@@ -6,6 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 
+# Imported whole here, before any page builds a figure: plotly looks pandas up in sys.modules
+# without importing it, and on a fresh server a second session could find it half-initialised
+# while the first was still importing it (AttributeError: partially initialized module 'pandas').
+import pandas  # noqa: F401
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
