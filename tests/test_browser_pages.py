@@ -1,0 +1,155 @@
+"""Every page in the real server, in headless Chromium, at desktop and phone size, on the fixture
+warehouse: the page's title and its key figures show, no Streamlit error box, no console error
+from our code, no request outside our own server. Then ten sessions opening the cockpit at once.
+
+Screenshots go to artifacts/screenshots/pages_<url>_<size>.png (git-ignored).
+Expected figures are the fixture's hand-worked answers (tests/fixtures.py), 2026-10.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from browser import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, PageErrors, cockpit_server,
+                     error_boxes, screenshot, wait_ready)
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES_PORT, SESSIONS_PORT = 8607, 8608
+PLACEHOLDER = "本页面正在建设中"
+DATE = "数据截至2026年10月31日"
+# the data date shows and Streamlit has stopped running the script
+RENDERED_JS = """() => document.body.innerText.includes("数据截至")
+    && !document.querySelector('[data-testid="stStatusWidget"]')
+    && !document.querySelector('[data-testid="stSkeleton"]')"""
+
+# url_path → (extra URL query, the page's own title, texts that must show on it)
+EXPECTED: dict[str, tuple[str, str, list[str]]] = {
+    "overview": ("", "全市项目建设总览", ["8.80亿元", "6.10亿元", "完成率 69.3%", "红 2 · 黄 0 · 绿 2"]),
+    "progress": ("", "全市投资进度", ["8.80亿元", "6.10亿元", "0.60亿元", "落后序时进度14.0个百分点"]),
+    "league": ("", "比亮晒", ["红榜：大同经济技术开发区", "末位：云州区", "85.7分"]),
+    "map": ("", "重点工程地图", ["4个重点工程", "总投资 13.00亿元", "红 2 黄 0 绿 2"]),
+    "mobile": ("", "掌上地图", ["4个重点工程", "平城区供热管网改造工程", "完成率50.0%"]),
+    "dossier": ("project=2024-140213-44-01-000002", "项目档案",
+                ["平城区供热管网改造工程", "8.00亿元", "完成率 50.0%", "已逾期31天"]),
+    "leaders": ("", "领导包联重点工程", ["王建国", "李明", "未明确包联领导的重点工程（1个）"]),
+    "problems": ("", "全市项目问题清单", ["资金缺口3000万元", "用地未落实", "超期61天", "25.0%"]),
+    # the briefing draws its title inside its 16:9 view (an SVG)
+    "briefing": ("", "周报", ["8.80亿元", "6.10亿元", "占年度计划投资8.80亿元的69.3%"]),
+    "data": ("", "数据管理", ["上传与加载", "加载历史与回退"]),
+}
+
+
+def registered_pages() -> list[str]:
+    """url_path of every page app.py registers, in its order."""
+    return re.findall(r'url_path="([^"]+)"', (ROOT / "app.py").read_text(encoding="utf-8"))
+
+
+def default_page() -> str:
+    """The default page is served at "/" (its url_path answers 「Page not found」)."""
+    text = (ROOT / "app.py").read_text(encoding="utf-8")
+    return next(m for m in re.findall(r'url_path="([^"]+)"[^)]*default=True', text))
+
+
+def address(base: str, url: str) -> str:
+    query = EXPECTED[url][0]
+    return f"{base}/{'' if url == default_page() else url}?{query + '&' if query else ''}period=2026-10"
+
+
+def test_every_page_has_expectations():
+    assert set(registered_pages()) == set(EXPECTED), "每个页面都应在 EXPECTED 中写明标题和关键数字"
+
+
+@pytest.fixture(scope="module")
+def server(fixture_db):
+    with cockpit_server(fixture_db, port=PAGES_PORT) as url:
+        yield url
+
+
+@pytest.fixture()
+def browser():
+    """Per test: cockpit_server's warm-up runs its own Playwright, which cannot nest in another."""
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def problems_on(page, errors: PageErrors, url: str) -> list[str]:
+    """Everything wrong with a rendered page, as readable lines (empty: all good)."""
+    _, title, texts = EXPECTED[url]
+    body = page.inner_text("body")
+    headings = [h.text_content() for h in page.query_selector_all("h1, svg text")]
+    found: list[str] = []
+    if PLACEHOLDER in body:
+        found.append(f"{url}: still a placeholder (「{PLACEHOLDER}」)")
+    if not any(title in h for h in headings):
+        found.append(f"{url}: title 「{title}」 not in headings {headings[:5]}")
+    if DATE not in body:
+        found.append(f"{url}: no 「{DATE}」")
+    missing = [t for t in texts if t not in body]
+    if missing:
+        found.append(f"{url}: missing {missing}")
+    boxes = error_boxes(page)
+    if boxes:
+        found.append(f"{url}: error boxes {[b[:200] for b in boxes]}")
+    if errors.external:
+        found.append(f"{url}: external requests {errors.external[:5]}")
+    if errors.ours():
+        found.append(f"{url}: console errors {[e[:200] for e in errors.ours()[:5]]}")
+    return found
+
+
+@pytest.mark.parametrize("size,size_name", [(DESKTOP, "desktop"), (PHONE, "phone")])
+@pytest.mark.parametrize("url", list(EXPECTED))
+def test_page_in_browser(server, browser, url, size, size_name):
+    ctx = browser.new_context(viewport=size)
+    page = ctx.new_page()
+    errors = PageErrors(page)
+    try:
+        page.goto(address(server, url))
+        wait_ready(page, "数据截至", timeout_ms=60_000)
+        found = problems_on(page, errors, url)
+        screenshot(page, f"pages_{url}_{size_name}")
+    finally:
+        ctx.close()
+    assert found == []
+
+
+def test_ten_sessions_at_once(fixture_db, record_property, capsys):
+    """Ten sessions open the cockpit together on a freshly started server (each page once)."""
+    urls = (list(EXPECTED) * 2)[:10]
+    with cockpit_server(fixture_db, port=SESSIONS_PORT) as base, playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        ctxs = [browser.new_context(viewport=DESKTOP) for _ in urls]
+        tabs = [c.new_page() for c in ctxs]
+        errors = [PageErrors(t) for t in tabs]
+        t0 = time.perf_counter()
+        for tab, url in zip(tabs, urls):
+            tab.goto(address(base, url), wait_until="commit")
+        found: list[str] = []
+        for tab, url in zip(tabs, urls):  # all load at once in the browser; this notes when the last is done
+            try:
+                tab.wait_for_function(RENDERED_JS, timeout=120_000, polling=100)
+            except Exception as e:  # a page that never renders is reported with the others
+                found.append(f"{url}: did not render ({type(e).__name__})")
+        seconds = time.perf_counter() - t0
+        for tab, err, url in zip(tabs, errors, urls):
+            if not any(f.startswith(f"{url}: did not render") for f in found):
+                wait_ready(tab, "数据截至", timeout_ms=30_000)
+                found += problems_on(tab, err, url)
+        for i, (tab, url) in enumerate(zip(tabs, urls)):
+            screenshot(tab, f"sessions_{i:02d}_{url}")
+        browser.close()
+    record_property("ten_sessions_seconds", round(seconds, 1))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "sessions_time.txt").write_text(f"{len(urls)} sessions rendered in {seconds:.1f} s\n")
+    with capsys.disabled():
+        print(f"\n{len(urls)} sessions at once: all rendered in {seconds:.1f} s")
+    assert found == []
+    assert seconds < 120
