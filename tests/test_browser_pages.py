@@ -153,3 +153,29 @@ def test_ten_sessions_at_once(fixture_db, record_property, capsys):
         print(f"\n{len(urls)} sessions at once: all rendered in {seconds:.1f} s")
     assert found == []
     assert seconds < 120
+
+
+def test_table_download_made_on_click(server, browser, tmp_path):
+    """Table files are made when the button is clicked (ui.widgets.downloads): the overview's
+    county table arrives as an xlsx with its title and Chinese headers, and as a csv."""
+    import openpyxl
+
+    ctx = browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    page = ctx.new_page()
+    try:
+        page.goto(address(server, "overview"))
+        wait_ready(page, "数据截至", timeout_ms=60_000)
+        with page.expect_download(timeout=60_000) as xlsx_dl:
+            page.get_by_role("button", name="下载 Excel").first.click()
+        xlsx = tmp_path / xlsx_dl.value.suggested_filename
+        xlsx_dl.value.save_as(xlsx)
+        with page.expect_download(timeout=60_000) as csv_dl:
+            page.get_by_role("button", name="下载 CSV").first.click()
+        csv_text = Path(csv_dl.value.path()).read_bytes().decode("utf-8-sig")
+    finally:
+        ctx.close()
+    assert xlsx.suffix == ".xlsx" and "2026-10" in xlsx.name
+    cells = [c for row in openpyxl.load_workbook(xlsx).active.iter_rows(values_only=True) for c in row if c]
+    assert any("分县区投资完成情况" in str(c) for c in cells)
+    assert "县区/开发区" in cells and "平城区" in cells
+    assert csv_text.startswith("县区/开发区") and "平城区" in csv_text
