@@ -17,14 +17,14 @@ PAGES = {
     ],
     "重点工程": [
         st.Page("pages/map.py", title="重点工程地图", icon=":material/map:", url_path="map"),
-        st.Page("pages/mobile_map.py", title="掌上地图", icon=":material/smartphone:", url_path="mobile"),
+        st.Page("pages/mobile.py", title="掌上地图", icon=":material/smartphone:", url_path="mobile"),
         st.Page("pages/dossier.py", title="项目档案", icon=":material/folder_open:", url_path="dossier"),
         st.Page("pages/leaders.py", title="领导包联", icon=":material/badge:", url_path="leaders"),
         st.Page("pages/problems.py", title="问题清单", icon=":material/report:", url_path="problems"),
     ],
     "报告与数据": [
         st.Page("pages/briefing.py", title="周报", icon=":material/slideshow:", url_path="briefing"),
-        st.Page("pages/data_admin.py", title="数据管理", icon=":material/database:", url_path="data"),
+        st.Page("pages/data.py", title="数据管理", icon=":material/database:", url_path="data"),
     ],
 }
 

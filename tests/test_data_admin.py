@@ -27,7 +27,7 @@ from etl.warehouse import current_state, load_files
 from ui import admin
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = str(ROOT / "pages" / "data_admin.py")
+PAGE = str(ROOT / "pages" / "data.py")
 TODAY = dt.date(2026, 11, 27)
 OCT, SEP = dt.date(2026, 10, 1), dt.date(2026, 9, 1)
 PC_OCT, PC_SEP, PC_2025 = "2026-10_平城区.xlsx", "2026-09_平城区.xlsx", "2025-10_平城区.xlsx"

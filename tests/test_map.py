@@ -275,7 +275,7 @@ def test_map_page_escapes_hostile_names(use_hostile_db):
 
 
 def test_mobile_page(use_hostile_db):
-    at = AppTest.from_file(str(ROOT / "pages" / "mobile_map.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "pages" / "mobile.py"), default_timeout=60)
     at.query_params.update({"unit": "140213"})
     at.run()
     assert not at.exception, [e.value for e in at.exception]
