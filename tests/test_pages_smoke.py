@@ -24,3 +24,15 @@ def test_app_frame_runs(fixture_db):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
     assert at.title[0].value.endswith("项目建设总览")
+
+
+def test_every_url_path_is_its_file_name():
+    """A deep link on a freshly started server is first routed by Streamlit's old-style
+    pages/ router, by file name: a url_path that is not the file's name opened the overview
+    with a 「Page not found」 dialog (ui/__init__.py explains the rest)."""
+    import re
+
+    app = (ROOT / "app.py").read_text(encoding="utf-8")
+    pages = re.findall(r'st\.Page\("pages/([a-z_]+)\.py".*?url_path="([a-z_]+)"', app)
+    assert len(pages) == len(PAGES)
+    assert all(stem == url for stem, url in pages), pages
