@@ -3,24 +3,33 @@ with pm as (
     select * from project_month where ($unit is null or unit_code = $unit)
 ),
 
-annual_now as (
-    select * from pm where period = $period and library <> 'reserve'
-),
-
-reserve_now as (
-    select * from pm where period = $period and library = 'reserve'
-),
-
-ratios as (
+-- one pass over the month (and one over the same month last year) for every ratio
+this_month as (
     select
-        (select sum(total_investment_wan) from reserve_now)
-            / nullif((select sum(annual_plan_wan) from annual_now), 0) as reserve_ratio,
-        (select sum(completed_ytd_wan) from annual_now where sector = '工业' and six_new_type is not null)
-            / nullif((select sum(completed_ytd_wan) from annual_now where sector = '工业'), 0) as six_new_share,
-        (select sum(completed_ytd_wan) from annual_now where zone_code is not null and sector = '工业')
-            / nullif((select sum(completed_ytd_wan) from pm
-                      where period = $period - interval 1 year and library <> 'reserve'
-                        and zone_code is not null and sector = '工业'), 0) - 1 as zone_industry_growth
+        sum(total_investment_wan) filter (where library = 'reserve') as reserve_total_wan,
+        sum(annual_plan_wan) filter (where library <> 'reserve') as plan_wan,
+        sum(completed_ytd_wan) filter (where library <> 'reserve' and sector = '工业' and six_new_type is not null)
+            as six_new_industry_ytd_wan,
+        sum(completed_ytd_wan) filter (where library <> 'reserve' and sector = '工业') as industry_ytd_wan,
+        sum(completed_ytd_wan) filter (where library <> 'reserve' and sector = '工业' and zone_code is not null)
+            as zone_industry_ytd_wan
+    from pm
+    where period = $period
+),
+
+last_year as (
+    select sum(completed_ytd_wan) as zone_industry_ytd_wan
+    from pm
+    where period = $period - interval 1 year and library <> 'reserve'
+      and zone_code is not null and sector = '工业'
+),
+
+ratios as materialized (
+    select
+        t.reserve_total_wan / nullif(t.plan_wan, 0) as reserve_ratio,
+        t.six_new_industry_ytd_wan / nullif(t.industry_ytd_wan, 0) as six_new_share,
+        t.zone_industry_ytd_wan / nullif(l.zone_industry_ytd_wan, 0) - 1 as zone_industry_growth
+    from this_month as t, last_year as l
 ),
 
 signed as (
@@ -35,8 +44,8 @@ signed as (
                     or library <> 'reserve' and completed_ytd_wan > 0 and year(signed_date) = year($period))
                 as started_this_year
         from pm
-        where is_promotion and year(signed_date) = year($period) and period <= $period
-          and year(period) = year($period)
+        where is_promotion and year(signed_date) = year($period)
+          and period between date_trunc('year', $period) and $period
         group by project_code
     )
 ),
