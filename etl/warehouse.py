@@ -116,10 +116,30 @@ def _run_sql_file(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute((SQL_DIR / name).read_text(encoding="utf-8"))
 
 
-def rebuild_derived(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild every relation the pages read from the raw tables (runs inside the load)."""
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute("select count(*) from duckdb_tables() where table_name = ?", [name]).fetchall()[0][0])
+
+
+def rebuild_derived(con: duckdb.DuckDBPyConnection, periods: list[dt.date] | None = None) -> None:
+    """Rebuild the relations the pages read from the raw tables (runs inside the load).
+
+    `periods`: the months a load changed. project_month is then rebuilt only for those
+    months and the later months of the same years (本月 is derived from the change in
+    年累计 within a year); None rebuilds everything. The smaller relations are always
+    rebuilt whole.
+    """
     _run_sql_file(con, "pm_base.sql")
-    con.execute(f"create or replace table project_month as {status_sql('pm_base')} order by period, project_code")
+    if periods and _has_table(con, "project_month"):
+        con.execute("create or replace temp table affected_periods as "
+                    "select distinct u.period from (select period from stg_progress union "
+                    "select period from stg_reserve union select period from project_month) as u "
+                    "join (select unnest(?::date[]) as changed) as c "
+                    "on year(u.period) = year(c.changed) and u.period >= c.changed", [sorted(set(periods))]).fetchall()
+        con.execute("delete from project_month where period in (select period from affected_periods)").fetchall()
+        con.execute(f"insert into project_month by name select * from ({status_sql('pm_base')}) "
+                    f"where period in (select period from affected_periods)").fetchall()
+    else:
+        con.execute(f"create or replace table project_month as {status_sql('pm_base')} order by period, project_code")
     _run_sql_file(con, "projects.sql")
     _run_sql_file(con, "problems.sql")
     _run_sql_file(con, "problem_month.sql")
@@ -369,7 +389,7 @@ def load_reports(reports: list[FileReport], db: Path | None = None, user: str | 
             con.executemany("insert into load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", log)
             if progress:
                 progress(len(todo), len(todo))
-            rebuild_derived(con)
+            rebuild_derived(con, periods=[r.period for r in todo])
             con.execute("commit")
         result.state = target
         _prune(db, config.keep_states())
