@@ -128,8 +128,15 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection, periods: list[dt.date] | Non
     年累计 within a year); None rebuilds everything. The smaller relations are always
     rebuilt whole.
     """
+    incremental = bool(periods) and _has_table(con, "project_month")
+    if incremental:
+        con.execute("create or replace temp table pm_years as select distinct year(p) as y "
+                    "from (select unnest(?::date[]) as p)", [sorted(set(periods))]).fetchall()
+    else:
+        con.execute("create or replace temp table pm_years as select distinct year(period) as y "
+                    "from (select period from stg_progress union select period from stg_reserve)").fetchall()
     _run_sql_file(con, "pm_base.sql")
-    if periods and _has_table(con, "project_month"):
+    if incremental:
         con.execute("create or replace temp table affected_periods as "
                     "select distinct u.period from (select period from stg_progress union "
                     "select period from stg_reserve union select period from project_month) as u "

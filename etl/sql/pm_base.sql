@@ -3,14 +3,17 @@
 -- sheets, unless the same project is in a progress sheet that month (it has moved on).
 create or replace temp view pm_base as
 
+-- pm_years: the years being rebuilt (all of them, or those a load changed)
 with progress as (
     select * exclude (load_id) from stg_progress
+    where year(period) in (select y from pm_years)
 ),
 
 reserve as (
     select r.* exclude (load_id)
     from stg_reserve as r
     anti join stg_progress as p on p.period = r.period and p.project_code = r.project_code
+    where year(r.period) in (select y from pm_years)
 ),
 
 unioned as (
