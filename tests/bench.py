@@ -832,8 +832,11 @@ def write_report(path: Path, R: dict) -> None:
     lines = [
         "# 性能基准 / Benchmarks",
         "",
-        f"Measured by `tests/bench.py --scale {R['scale']:g}`{' --quick' if R['quick'] else ''} on {m['date']}. "
-        "Re-run it after a change that could slow a load, a query or a page, and compare.",
+        f"Measured by `tests/bench.py --scale {R['scale']:g}`{' --quick' if R['quick'] else ''} on "
+        f"{R.get('first_date', m['date'])}. "
+        "Re-run it after a change that could slow a load, a query or a page, and compare."
+        + (f" Re-measured with `--only {','.join(R['remeasured'])}` on {m['date']}; the other parts come from the "
+           f"full run of {R.get('first_date', '?')}." if R.get("remeasured") else ""),
         "",
         "## Machine",
         "",
@@ -1033,7 +1036,11 @@ def main(argv=None) -> int:
     ap.add_argument("--work", help="work folder (default /tmp/cockpit-bench-s<scale>)")
     ap.add_argument("--out", help="markdown report (default docs/benchmarks.md; --quick: in the work folder)")
     ap.add_argument("--skip", default="", help="comma list of parts to skip: peer,queries,pages,server")
+    ap.add_argument("--only", help="re-measure only these parts (peer,queries,pages,server) on the warehouse "
+                                   "of the last full run in the work folder, keeping its other figures")
     ap.add_argument("--notes", help="a markdown file whose lines are appended under Findings")
+    ap.add_argument("--report-only", action="store_true",
+                    help="write the report again from the work folder's results.json (with --notes)")
     ap.add_argument("--files", help="use the spreadsheets in this folder instead of generating them")
     ap.add_argument("--page-worker", help=argparse.SUPPRESS)
     ap.add_argument("--reps", type=int, default=5, help=argparse.SUPPRESS)
@@ -1045,53 +1052,68 @@ def main(argv=None) -> int:
     work = Path(a.work or f"/tmp/cockpit-bench-s{a.scale:g}")
     work.mkdir(parents=True, exist_ok=True)
     out = Path(a.out) if a.out else (work / "benchmarks.md" if a.quick else ROOT / "docs" / "benchmarks.md")
+    if a.report_only:
+        R = json.loads((work / "results.json").read_text())
+        if a.notes:
+            R["notes"] = Path(a.notes).read_text(encoding="utf-8").splitlines()
+        write_report(out, R)
+        log(f"report: {out}")
+        return 0
     skip = set(filter(None, a.skip.split(",")))
     R: dict = {"scale": a.scale, "quick": a.quick, "start": a.start, "end": a.end, "machine": machine()}
     reps_q = 15 if a.quick else 60
     R["query_reps"] = reps_q
+    results = work / "results.json"
+    only = set(filter(None, (a.only or "").split(",")))
+    if only:  # re-measure some parts on the warehouse of the last full run; keep the rest
+        before = json.loads(results.read_text())
+        R = {**before, "machine": R["machine"], "remeasured": sorted(only),
+             "first_date": before.get("first_date", before["machine"]["date"])}
 
-    sample = work / "sample"
-    if a.files:
-        sample = Path(a.files)
-        R["generate"] = {"files": len(spreadsheet_files(sample)), "seconds": float("nan"),
-                         "bytes": sum(f.stat().st_size for f in spreadsheet_files(sample))}
-        R["reused"] = True
-    elif a.reuse and (work / "generate.json").exists() and spreadsheet_files(sample):
-        R["generate"] = json.loads((work / "generate.json").read_text())
-        R["reused"] = True
-    else:
-        log(f"generating scale {a.scale:g} from {a.start} to {a.end}")
-        R["generate"] = generate(sample, a.scale, a.start, a.end, a.seed)
-        (work / "generate.json").write_text(json.dumps(R["generate"]))
-        log(f"generated {R['generate']['files']} files in {R['generate']['seconds']:.1f} s")
-    files = spreadsheet_files(sample)
+    def wanted(part: str) -> bool:
+        return part in only if only else part not in skip
 
-    R["load"] = load_benchmarks(files, work, reps=1 if a.quick else 3)
-    log(f"one month: {R['load']['month_s']:.2f} s; history {R['load']['history_s']:.1f} s")
+    if not only:
+        sample = work / "sample"
+        if a.files:
+            sample = Path(a.files)
+            R["generate"] = {"files": len(spreadsheet_files(sample)), "seconds": float("nan"),
+                             "bytes": sum(f.stat().st_size for f in spreadsheet_files(sample))}
+            R["reused"] = True
+        elif a.reuse and (work / "generate.json").exists() and spreadsheet_files(sample):
+            R["generate"] = json.loads((work / "generate.json").read_text())
+            R["reused"] = True
+        else:
+            log(f"generating scale {a.scale:g} from {a.start} to {a.end}")
+            R["generate"] = generate(sample, a.scale, a.start, a.end, a.seed)
+            (work / "generate.json").write_text(json.dumps(R["generate"]))
+            log(f"generated {R['generate']['files']} files in {R['generate']['seconds']:.1f} s")
+        files = spreadsheet_files(sample)
+        R["load"] = load_benchmarks(files, work, reps=1 if a.quick else 3)
+        log(f"one month: {R['load']['month_s']:.2f} s; history {R['load']['history_s']:.1f} s")
+        results.write_text(json.dumps(R, ensure_ascii=False, indent=1, default=str))
     state = Path(R["load"]["state"])
     full_db = work / "full" / "cockpit.duckdb"
     month_files = [Path(f) for f in R["load"]["month_file_list"]]
-    if "peer" not in skip:
+    if wanted("peer"):
         log("peer: the same month with pandas + openpyxl")
         R["our_read_split"] = our_read_split(month_files)
         R["peer_load"] = peer_month_load(month_files, Path(R["load"]["base_state"]), work)
         log(f"peer month: {R['peer_load']['total']:.2f} s")
-    if "queries" not in skip:
+    if wanted("queries"):
         log("queries")
         R["queries"] = bench_queries(state, reps_q)
-        if "peer" not in skip:
-            R["peer_queries"] = peer_queries(state, 10 if a.quick else 30)
-    else:
-        R["queries"] = []
-    if "pages" not in skip:
+        R["peer_queries"] = peer_queries(state, 10 if a.quick else 30)
+    R.setdefault("queries", [])
+    if wanted("pages"):
         R["pages"] = bench_pages(full_db, 3 if a.quick else 7)
-    if "server" not in skip:
+    if wanted("server"):
         log("real server + browsers")
         R["server"] = bench_server(full_db, PORT, 10)
     R["load_end"] = os.getloadavg()
     if a.notes:
         R["notes"] = Path(a.notes).read_text(encoding="utf-8").splitlines()
-    (work / "results.json").write_text(json.dumps(R, ensure_ascii=False, indent=1, default=str))
+    results.write_text(json.dumps(R, ensure_ascii=False, indent=1, default=str))
     write_report(out, R)
     log(f"report: {out}")
     return 0
