@@ -85,12 +85,13 @@ def downloads(df: pl.DataFrame, name: str, title: str, subtitle: str, key: str, 
             subtitle = f"{subtitle} · {data_date_label(period)}" if subtitle else data_date_label(period)
     c1, c2, _ = st.columns([1, 1, 4])
     # the files are made when a button is clicked, not on every rerun (an xlsx of a few
-    # thousand rows costs a second of the page's script time)
+    # thousand rows costs a second of the page's script time), and a click does not rerun the
+    # page (the other button stays ready at once)
     c1.download_button("下载 Excel", lambda: table_xlsx(df, title, subtitle), file_name=file_name(name, period, "xlsx"),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
-                       icon=":material/download:")
+                       icon=":material/download:", on_click="ignore")
     c2.download_button("下载 CSV", lambda: table_csv(df), file_name=file_name(name, period, "csv"), mime="text/csv",
-                       key=f"{key}_csv", icon=":material/download:")
+                       key=f"{key}_csv", icon=":material/download:", on_click="ignore")
 
 
 def escape(text) -> str:
