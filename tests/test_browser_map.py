@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from browser import DESKTOP, PHONE, PageErrors, cockpit_server, error_boxes, launch, screenshot, wait_ready
+from browser import DESKTOP, PHONE, PageErrors, cockpit_server, error_boxes, free_port, launch, screenshot, wait_ready
 from map_data import HOSTILE, HOSTILE_CODE, hostile_db  # noqa: F401
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-PORT = 8612
+PORT = free_port()  # not a fixed port: another server may be running here
 B = "2024-140213-44-01-000002"
 BOUNDARY = (82, 96, 109)  # county outline #52606d
 CLUSTER = (31, 95, 168)  # cluster disc

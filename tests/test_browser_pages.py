@@ -20,7 +20,7 @@ from browser import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, PageErr
 playwright = pytest.importorskip("playwright.sync_api")
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES_PORT, SESSIONS_PORT = 8607, 8608
+PAGES_PORT = SESSIONS_PORT = None  # any free port: another server may be running here
 PLACEHOLDER = "本页面正在建设中"
 DATE = "数据截至2026年10月31日"
 # the data date shows and Streamlit has stopped running the script
