@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Set up everything the cockpit and its tests need on a fresh Debian 12 machine with Python 3.11.
-#   bash scripts/setup.sh          # the app: Python packages in .venv
-#   bash scripts/setup.sh --dev    # + test tools, Chromium and Chinese fonts (needs root or sudo)
+#   bash scripts/setup.sh          # the app: Chromium and Chinese fonts (the briefing's server-side
+#                                  # images), Python packages in .venv
+#   bash scripts/setup.sh --dev    # + test tools
+# Debian packages are installed with apt (root or sudo) only when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [[ "${1:-}" == "--dev" ]]; then
+if true; then
   need=()
   [[ -x /usr/bin/chromium ]] || need+=(chromium)
   fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
