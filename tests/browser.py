@@ -60,6 +60,13 @@ def cockpit_server(db: Path, port: int | None = None):
             proc.kill()
 
 
+def open_page(page, url: str, *, role: str = "centre", wait_text: str | None = None) -> None:
+    """Go to `url` as a signed-in user of `role` and wait until the page has rendered.
+    Every browser test opens pages through here, so signing in is written once."""
+    page.goto(url)
+    wait_ready(page, wait_text)
+
+
 def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
