@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,8 +23,8 @@ from etl import convert, divisions, vocab
 from etl.boundary import in_datong
 from etl.parse import (CellError, clean_text, normalise_header, parse_bool, parse_date, parse_money,
                        parse_number, period_from_filename, period_from_text)
-from etl.schema import (KIND_LABEL, QUARANTINE_SCHEMA, REQUIRED, alias_index, any_alias, columns,
-                        staging_schema)
+from etl.schema import (KIND_LABEL, QUARANTINE_SCHEMA, SHEET_KIND, SHEET_KINDS, alias_index, any_alias,
+                        columns, staging_schema)
 
 MAX_HEADER_SCAN = 25
 CODE_PATTERN = re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$")
@@ -110,6 +111,7 @@ def read_grids(path: Path, data: bytes | None = None) -> list[tuple[str, Grid]]:
             raise FileError(f"文件「{name}」无法打开：{e.strerror or e}") from None
     if not data.strip():
         raise FileError(f"文件「{name}」是空文件")
+    # guard: the bounded-work check of the file (size, unpacked size, sheet dimensions) goes here
     if suffix not in SPREADSHEET_SUFFIXES:
         raise FileError(f"文件「{name}」不是支持的表格文件（支持 xlsx、csv、parquet）")
     if suffix in (".csv", ".txt"):
@@ -212,19 +214,19 @@ def header_names(grid: Grid, start: int, n: int) -> list[tuple[str, str | None, 
     return out
 
 
-def detect_kind(sheet_name: str, names: list[str]) -> str | None:
-    """Which kind of sheet this is: progress, reserve, problems or milestones."""
-    mapped = {k: {_lookup(n, k) for n in names} - {None} for k in KIND_LABEL}
-    if "node_name" in mapped["milestones"] and "node_planned" in mapped["milestones"]:
-        return "milestones"
-    if "description" in mapped["problems"] and ("problem_type" in mapped["problems"] or "问题" in sheet_name):
-        return "problems"
-    if "annual_plan_wan" in mapped["progress"] or "completed_ytd_wan" in mapped["progress"]:
-        return "progress"
-    if "total_investment_wan" in mapped["reserve"] and "储备" in sheet_name + "".join(names):
-        return "reserve"
-    if "total_investment_wan" in mapped["reserve"] and "name" in mapped["reserve"]:
-        return "reserve"
+def detect_kind(sheet_name: str, names: list[str], title: str = "") -> str | None:
+    """Which kind of sheet this is (a SheetKind name), from its columns; None when it looks like none.
+
+    `names` are the normalised headers, `title` the text above them. The first kind of
+    etl.schema.SHEET_KINDS whose signature the sheet carries wins; there is no default kind.
+    """
+    for k in SHEET_KINDS:
+        mapped = {_lookup(n, k.name) for n in names} - {None}
+        if any(set(sig) <= mapped for sig in k.signatures):
+            return k.name
+        where = sheet_name + (title if k.title_named else "")
+        if k.name_words and any(w in where for w in k.name_words) and set(k.named_signature) <= mapped:
+            return k.name
     return None
 
 
@@ -300,7 +302,17 @@ def _convert(row: _Row, col: str, raw: object, factor: float):
         row.fail(col, raw, e.rule, f"「{spec.label}」{e.message}")
 
 
-def _normalise_project(row: _Row, kind: str, sender_unit: str | None, period: dt.date):
+@dataclass(frozen=True)
+class RowContext:
+    """What a row rule may know besides the row: the sheet's kind, the sender, the period."""
+    kind: str
+    sender_unit: str | None  # the sender's division code when the user named it
+    period: dt.date
+
+
+def _normalise_project(row: _Row, ctx: RowContext):
+    """Annual and reserve projects: code, county/zone, library, vocabularies, amounts, coordinates."""
+    kind, sender_unit, period = ctx.kind, ctx.sender_unit, ctx.period
     v = row.values
     code = v.get("project_code")
     if code:
@@ -393,7 +405,8 @@ def _normalise_project(row: _Row, kind: str, sender_unit: str | None, period: dt
         v["lon"] = v["lat"] = None
 
 
-def _normalise_problem(row: _Row):
+def _normalise_problem(row: _Row, ctx: RowContext):
+    """Problems: code, description, type and state words, a stable id when the file has none."""
     v = row.values
     code = v.get("project_code")
     if code:
@@ -425,7 +438,8 @@ def _normalise_problem(row: _Row):
         v["problem_id"] = "WT-" + hashlib.sha1(key.encode()).hexdigest()[:10].upper()
 
 
-def _normalise_milestone(row: _Row):
+def _normalise_milestone(row: _Row, ctx: RowContext):
+    """Milestones: code, node name and its planned date."""
     v = row.values
     code = v.get("project_code")
     if code:
@@ -438,8 +452,14 @@ def _normalise_milestone(row: _Row):
         row.fail("node_planned", None, "缺少计划完成时间", "缺少计划完成时间")
 
 
-_DEDUP_KEY = {"progress": ("project_code",), "reserve": ("project_code",), "problems": ("problem_id",),
-              "milestones": ("project_code", "node_name")}
+# The row rules of each kind of sheet (etl.schema.SHEET_KINDS): one function per kind, called
+# after the cells are converted; it fills derived columns and calls row.fail for broken rules.
+NORMALISERS: dict[str, Callable[[_Row, RowContext], None]] = {
+    "progress": _normalise_project,
+    "reserve": _normalise_project,
+    "problems": _normalise_problem,
+    "milestones": _normalise_milestone,
+}
 
 
 def read_sheet(file_name: str, sheet_name: str, grid: Grid, period_hint: dt.date | None,
@@ -450,7 +470,7 @@ def read_sheet(file_name: str, sheet_name: str, grid: Grid, period_hint: dt.date
         return None, [], []
     title_texts = [c for r in grid[:h] for c in r if c]
     names = header_names(grid, h, n)
-    kind = detect_kind(sheet_name, [nm for nm, _, _ in names])
+    kind = detect_kind(sheet_name, [nm for nm, _, _ in names], " ".join(title_texts))
     if kind is None:
         return None, title_texts, []
     sheet_unit = "万元"
@@ -473,7 +493,7 @@ def read_sheet(file_name: str, sheet_name: str, grid: Grid, period_hint: dt.date
         col_of[canon] = j
         unit_of[canon] = unit or sheet_unit
         mapping[written] = canon
-    missing = [c for c in REQUIRED[kind] if c not in col_of and not (c == "county" and "zone" in col_of)]
+    missing = [c for c in SHEET_KIND[kind].required if c not in col_of and not (c == "county" and "zone" in col_of)]
     if missing:
         labels = "、".join(f"「{columns()[c].label}」" for c in missing)
         aliases = "；".join(f"{columns()[c].label}：{'/'.join(columns()[c].aliases)}" for c in missing)
@@ -490,6 +510,9 @@ def read_sheet(file_name: str, sheet_name: str, grid: Grid, period_hint: dt.date
     warnings: list[str] = []
     rows_read = 0
     schema = staging_schema(kind)
+    key_cols = SHEET_KIND[kind].key
+    normalise = NORMALISERS[kind]
+    ctx = RowContext(kind, sender_unit, period_hint or dt.date.today().replace(day=1))
     seen: dict[tuple, tuple[int, dict]] = {}
     totals: list[tuple[int, float]] = []
     data_rows: list[int] = []
@@ -528,12 +551,7 @@ def read_sheet(file_name: str, sheet_name: str, grid: Grid, period_hint: dt.date
             if errs[k]:
                 rule, message = errs[k]
                 row.fail(canon, cells[j] if j < len(cells) else None, rule, f"「{columns()[canon].label}」{message}")
-        if kind in ("progress", "reserve"):
-            _normalise_project(row, kind, sender_unit, period_hint or dt.date.today().replace(day=1))
-        elif kind == "problems":
-            _normalise_problem(row)
-        else:
-            _normalise_milestone(row)
+        normalise(row, ctx)
         raw = json.dumps({header_label.get(j, str(j)): c for j, c in enumerate(cells) if c}, ensure_ascii=False) \
             if row.errors else None
         record = {c: row.values.get(c) for c in schema if c not in ("source_file", "sheet", "source_row")}
@@ -545,7 +563,7 @@ def read_sheet(file_name: str, sheet_name: str, grid: Grid, period_hint: dt.date
                                         value=value, rule=rule, raw=raw,
                                         message=f"文件「{file_name}」工作表「{sheet_name}」第{i + 1}行：{message}"))
             continue
-        key = tuple(record.get(c) for c in _DEDUP_KEY[kind])
+        key = tuple(record.get(c) for c in key_cols)
         body = {k: v for k, v in record.items() if k not in ("source_row",)}
         if key in seen:
             first_row, first_body = seen[key]
@@ -555,7 +573,7 @@ def read_sheet(file_name: str, sheet_name: str, grid: Grid, period_hint: dt.date
                 rule, msg = "重复项目数据冲突", f"与第{first_row}行为同一项目但数据不一致，两行均未采用，请核实"
                 # the first occurrence is withdrawn too: we cannot tell which one is right
                 for idx, acc in enumerate(accepted):
-                    if acc is not None and tuple(acc.get(k) for k in _DEDUP_KEY[kind]) == key:
+                    if acc is not None and tuple(acc.get(k) for k in key_cols) == key:
                         quarantined.append(dict(
                             source_file=file_name, sheet=sheet_name, source_row=acc["source_row"], kind=kind,
                             project_code=acc.get("project_code"), column_name="项目代码", value=str(key[0]),
@@ -656,7 +674,7 @@ def read_file(path: Path | str, period: dt.date | None = None, unit: str | None 
     else:
         units = set()
         for s in sheets:
-            if s.kind in ("progress", "reserve") and s.accepted.height:
+            if "county_code" in s.accepted.columns and s.accepted.height:
                 units |= set(s.accepted.select(pl.coalesce("zone_code", "county_code")).to_series().drop_nulls())
         if len(units) == 1:
             sender = divisions.UNIT_NAME[units.pop()]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,15 +13,62 @@ from etl.parse import normalise_header
 
 ALIASES_FILE = Path(__file__).with_name("aliases.toml")
 
-KINDS = {"P": "progress", "R": "reserve", "Q": "problems", "M": "milestones"}
-KIND_LABEL = {"progress": "项目进展", "reserve": "储备项目", "problems": "问题清单", "milestones": "节点计划"}
 
-REQUIRED = {
-    "progress": ["project_code", "name", "county", "annual_plan_wan", "completed_ytd_wan"],
-    "reserve": ["project_code", "name", "county", "total_investment_wan"],
-    "problems": ["project_code", "description"],
-    "milestones": ["project_code", "node_name", "node_planned"],
-}
+@dataclass(frozen=True)
+class SheetKind:
+    """One kind of sheet the counties send. To read a new kind, add an entry to SHEET_KINDS (and
+    its columns to aliases.toml with its letter, and its row rules to etl.read.NORMALISERS).
+
+    A sheet is of this kind when its headers include every column of one of `signatures`, or
+    when its sheet name (or, with `title_named`, its title) contains one of `name_words` and its
+    headers include every column of `named_signature`. Kinds are tried in SHEET_KINDS order.
+    """
+
+    name: str  # progress; the staging table is stg_<name>
+    letter: str  # its letter in aliases.toml's kind field
+    label: str  # 项目进展, as users read it
+    signatures: tuple[tuple[str, ...], ...]
+    required: tuple[str, ...]  # refused with the column named when one is missing
+    key: tuple[str, ...]  # a row's identity within one file (duplicates are quarantined)
+    derived: dict[str, pl.DataType] = field(default_factory=dict)  # columns the row rules add
+    name_words: tuple[str, ...] = ()
+    named_signature: tuple[str, ...] = ()
+    title_named: bool = False
+
+
+SHEET_KINDS: tuple[SheetKind, ...] = (
+    SheetKind("milestones", "M", "节点计划",
+              signatures=(("node_name", "node_planned"),),
+              name_words=("节点", "挂图", "里程碑"), named_signature=("node_name",),
+              required=("project_code", "node_name", "node_planned"),
+              key=("project_code", "node_name")),
+    SheetKind("problems", "Q", "问题清单",
+              signatures=(("description", "problem_type"),),
+              name_words=("问题",), named_signature=("description",),
+              required=("project_code", "description"),
+              key=("problem_id",),
+              derived={"problem_type": pl.String, "state": pl.String}),
+    SheetKind("progress", "P", "项目进展",
+              signatures=(("annual_plan_wan",), ("completed_month_wan",), ("completed_ytd_wan",)),
+              required=("project_code", "name", "county", "annual_plan_wan", "completed_ytd_wan"),
+              key=("project_code",),
+              derived={"county_code": pl.String, "zone_code": pl.String, "library": pl.String,
+                       "key_level": pl.String, "invest_kind": pl.String, "sector": pl.String,
+                       "two_new_type": pl.String}),
+    SheetKind("reserve", "R", "储备项目",
+              signatures=(("total_investment_wan", "prep_stage"),),
+              name_words=("储备",), named_signature=("total_investment_wan",), title_named=True,
+              required=("project_code", "name", "county", "total_investment_wan"),
+              key=("project_code",),
+              derived={"county_code": pl.String, "zone_code": pl.String, "key_level": pl.String,
+                       "invest_kind": pl.String, "sector": pl.String, "two_new_type": pl.String}),
+)
+SHEET_KIND = {k.name: k for k in SHEET_KINDS}
+
+# views of the table, for code that needs only one aspect
+KINDS = {k.letter: k.name for k in SHEET_KINDS}
+KIND_LABEL = {k.name: k.label for k in SHEET_KINDS}
+REQUIRED = {k.name: list(k.required) for k in SHEET_KINDS}
 
 _DTYPE = {"text": pl.String, "money": pl.Float64, "number": pl.Float64, "date": pl.Date, "bool": pl.Boolean}
 
@@ -47,7 +94,7 @@ def columns() -> dict[str, Column]:
     return out
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=32)
 def alias_index(kind: str) -> dict[str, str]:
     """Normalised header → canonical column, for one kind of sheet."""
     idx: dict[str, str] = {}
@@ -73,20 +120,17 @@ def any_alias() -> frozenset[str]:
     return frozenset(keys)
 
 
+def reload_aliases() -> None:
+    """Forget the cached aliases so the next lookup reads aliases.toml again (after it was edited)."""
+    columns.cache_clear()
+    alias_index.cache_clear()
+    any_alias.cache_clear()
+
+
 def kind_columns(kind: str) -> list[Column]:
     return [c for c in columns().values() if kind in c.kinds]
 
 
-# Columns the ETL adds after normalising the raw ones.
-DERIVED = {
-    "progress": {"county_code": pl.String, "zone_code": pl.String, "library": pl.String,
-                 "key_level": pl.String, "invest_kind": pl.String, "sector": pl.String,
-                 "two_new_type": pl.String},
-    "reserve": {"county_code": pl.String, "zone_code": pl.String, "key_level": pl.String,
-                "invest_kind": pl.String, "sector": pl.String, "two_new_type": pl.String},
-    "problems": {"problem_type": pl.String, "state": pl.String},
-    "milestones": {},
-}
 META = {"source_file": pl.String, "sheet": pl.String, "source_row": pl.Int32}
 
 
@@ -95,7 +139,7 @@ def staging_schema(kind: str) -> dict[str, pl.DataType]:
     schema: dict[str, pl.DataType] = {}
     for col in kind_columns(kind):
         schema[col.name] = _DTYPE[col.type]
-    schema.update(DERIVED[kind])
+    schema.update(SHEET_KIND[kind].derived)
     schema.update(META)
     return schema
 

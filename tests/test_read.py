@@ -172,3 +172,37 @@ def test_yi_yuan_declared_in_header(tmp_path):
     acc = read_file(path).sheet("progress").accepted
     assert acc["annual_plan_wan"].to_list() == [12500.0]
     assert acc["completed_ytd_wan"].to_list() == [5000.0]
+
+
+def test_every_sheet_kind_has_row_rules_columns_and_a_key():
+    from etl.read import NORMALISERS
+    from etl.schema import SHEET_KINDS, kind_columns
+
+    for k in SHEET_KINDS:
+        assert k.name in NORMALISERS, k.name
+        names = {c.name for c in kind_columns(k.name)}
+        assert set(k.required) <= names and set(k.key) <= names | set(k.derived), k.name
+        for sig in (*k.signatures, k.named_signature):
+            assert set(sig) <= names, (k.name, sig)
+
+
+@pytest.mark.parametrize("sheet,headers,title,kind", [
+    ("Sheet1", ["项目代码", "项目名称", "年度计划投资"], "", "progress"),
+    ("Sheet1", ["项目代码", "项目名称", "本月完成投资"], "", "progress"),  # refused later for the plan
+    ("储备库", ["项目代码", "项目名称", "总投资"], "", "reserve"),
+    ("Sheet2", ["项目代码", "项目名称", "总投资"], "2026年10月储备项目库", "reserve"),
+    ("Sheet2", ["项目代码", "项目名称", "总投资", "前期工作进展"], "", "reserve"),
+    # a project list with nothing to say which: not read as reserve by default
+    ("Sheet2", ["项目代码", "项目名称", "总投资"], "2026年10月项目清单", None),
+    ("问题清单", ["项目代码", "问题描述"], "", "problems"),
+    ("Sheet3", ["项目代码", "问题类型", "问题描述"], "", "problems"),
+    ("Sheet3", ["项目代码", "存在问题"], "", None),
+    ("挂图作战", ["项目代码", "节点名称"], "", "milestones"),
+    ("Sheet4", ["项目代码", "节点名称", "计划完成时间"], "", "milestones"),
+    ("说明", ["填报说明"], "", None),
+])
+def test_sheet_kind_from_its_columns(sheet, headers, title, kind):
+    from etl.parse import normalise_header
+    from etl.read import detect_kind
+
+    assert detect_kind(sheet, [normalise_header(h)[0] for h in headers], title) == kind
