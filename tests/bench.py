@@ -2,7 +2,7 @@
 
     .venv/bin/python tests/bench.py [--scale 10] [--quick] [--reuse] [--out docs/benchmarks.md]
 
-Generates monthly county snapshots with etl/sample.py into a temporary folder (never the
+Generates monthly county snapshots with the etl/sample package into a temporary folder (never the
 repository), loads them, and measures: generation; loading one month into an existing
 warehouse and the whole history; warehouse size; every query in queries/*.sql (median and
 p95 over repeated runs with varied parameters); every page's server-side script time with
