@@ -563,6 +563,9 @@ def sheet_layout(sheet_name: str, grid: Grid) -> tuple[SheetLayout | None, str]:
         mapping[written] = canon
         if when:
             header_dates[written] = when
+    if "project_code" not in col_of and "name" not in col_of:
+        return None, (f"有{KIND_LABEL[kind]}的列，但没有「项目代码」「项目名称」列，不是逐个项目的清单"
+                      f"（如汇总表），未读取")
     factors = {c: {"亿元": 10000.0, "元": 0.0001}.get(u, 1.0) for c, u in unit_of.items()}
     return SheetLayout(h, n, kind, titles, sheet_unit, col_of, factors, mapping, unrecognised,
                        {j: written for j, (_, _, written) in enumerate(names)}, header_dates), ""
@@ -638,7 +641,7 @@ def _read_rows(file_name: str, sheet_name: str, grid: Grid, lay: SheetLayout, ct
         raw_cols[canon] = cells_of_col
         converted[canon] = convert.column(cells_of_col, columns()[canon].type, lay.factors.get(canon, 1.0), limit)
         if not _ERROR_SET.isdisjoint(cells_of_col):
-            out.error_cells += [(data_rows[k], lay.header_label[j], c) for k, c in enumerate(cells_of_col)
+            out.error_cells += [(data_rows[k] + 1, lay.header_label[j], c) for k, c in enumerate(cells_of_col)
                                 if c in _ERROR_SET]
     schema = staging_schema(kind)
     normalise = NORMALISERS[kind]
@@ -837,16 +840,14 @@ def read_file(path: Path | str, period: dt.date | None = None, unit: str | None 
             skipped.append(SkippedSheet(sheet_name, sum(1 for r in grid if any(r)), why))
         else:
             layouts.append((sheet_name, grid, lay))
-    # the period first, as rows need it to tell new starts from continuing projects
+    # the period first, as rows need it to tell new starts from continuing projects: from the
+    # titles (not from a footnote's 填报日期), then the file name, then the headers
+    lay_of = {sheet_name: lay for sheet_name, _, lay in layouts}
     found_period = None
-    for _, grid in grids:
-        for r in grid[:MAX_HEADER_SCAN // 2]:
-            for c in r:
-                if c and (p := period_from_text(c)):
-                    found_period = p
-                    break
-            if found_period:
-                break
+    for sheet_name, grid in grids:
+        texts = lay_of[sheet_name].titles if sheet_name in lay_of else \
+            [c for r in grid[:MAX_HEADER_SCAN // 2] for c in r if c]
+        found_period = next((p for c in texts if not _FILLED.search(c) and (p := period_from_text(c))), None)
         if found_period:
             break
     found_period = found_period or period_from_filename(name)
