@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +36,9 @@ _SENDER = re.compile(r"(?:填报单位|报送单位)\s*[:：]\s*([^\s:：,，;�
 _SECTION = re.compile(r"^([一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+)")
 _TOTAL_WORDS = ("合计", "小计", "总计", "全市合计", "总合计")
 _UNIT_LINE = re.compile(r"单位\s*[:：]\s*(万元|亿元|元)")
+
+
+log = logging.getLogger(__name__)
 
 
 class FileError(Exception):
@@ -821,10 +825,21 @@ def read_file(path: Path | str, period: dt.date | None = None, unit: str | None 
     """Read and check one file. `period`/`unit` are what the user expects or supplies.
 
     Every sheet is either read (its rows under the header each accepted, quarantined or skipped
-    with a reason) or skipped as a whole with a reason (FileReport.skipped_sheets).
+    with a reason) or skipped as a whole with a reason (FileReport.skipped_sheets). Any fault
+    is a FileError with a Chinese message; a library's own text never reaches the user.
     """
-    path = Path(path)
-    name = file_name or path.name
+    name = file_name or Path(path).name
+    try:
+        return _read_file(Path(path), name, period, unit, data, today)
+    except FileError:
+        raise
+    except Exception:
+        log.exception("reading %s failed", name)
+        raise FileError(f"文件「{name}」读取时出现意外错误，未能读取；请将文件发给系统管理员核查") from None
+
+
+def _read_file(path: Path, name: str, period: dt.date | None, unit: str | None, data: bytes | None,
+               today: dt.date | None) -> FileReport:
     if data is None:
         try:
             data = path.read_bytes()

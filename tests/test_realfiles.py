@@ -126,3 +126,15 @@ def test_xls_on_the_command_line(tmp_path, capsys):
     db = tmp_path / "wh" / "cockpit.duckdb"
     assert main(["load", str(folder), "--db", str(db), "--json"]) == 0
     assert {f["status"] for f in json.loads(capsys.readouterr().out)["files"]} == {"loaded"}
+
+
+def test_an_unexpected_fault_is_a_chinese_file_error(tmp_path, monkeypatch):
+    import etl.read
+
+    def broken(*args):
+        raise KeyError("internal")
+
+    monkeypatch.setattr(etl.read, "_settle_duplicates", broken)
+    with pytest.raises(FileError) as e:
+        read_file(realfiles._yuan(tmp_path), today=TODAY)
+    assert str(e.value) == "文件「阳高县2026年10月_元.xlsx」读取时出现意外错误，未能读取；请将文件发给系统管理员核查"
