@@ -24,6 +24,12 @@ def sample_dir() -> Path:
     return Path(os.environ.get("COCKPIT_SAMPLE", ROOT / "data" / "sample"))
 
 
+def max_project_amount_wan() -> float:
+    """The largest amount one project may carry in any amount column, in 万元
+    (COCKPIT_MAX_PROJECT_YI, in 亿元, default 10000): above it a row is quarantined."""
+    return float(os.environ.get("COCKPIT_MAX_PROJECT_YI", "10000")) * 10000
+
+
 def keep_states() -> int:
     """How many earlier warehouse states are kept for roll back."""
     return int(os.environ.get("COCKPIT_KEEP_STATES", "30"))

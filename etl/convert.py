@@ -8,10 +8,11 @@ import datetime as dt
 
 import polars as pl
 
+from etl.parse import ERROR_CELLS, MAX_AMOUNT_WAN, NOT_REPORTED, amount_limit_message
 from etl.vocab import NO_WORDS, YES_WORDS
 
-_BLANK_TOKENS = ["-", "—", "/", "无"]
-_DATE_BLANK = ["-", "—", "/", "无", "待定"]
+_BLANK_TOKENS = ["无", *NOT_REPORTED]
+_DATE_BLANK = ["无", "待定", *NOT_REPORTED]
 _FULLWIDTH = {"（": "(", "）": ")", "：": ":", "，": ",", "、": ",", "—": "-", "－": "-", "／": "/"}
 _DATE_PATTERNS = [
     (r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$", True),
@@ -30,8 +31,9 @@ def _merge(a: Errors, b: Errors) -> Errors:
     return [x or y for x, y in zip(a, b)]
 
 
-def money(values: list[str | None], factor: float = 1.0) -> tuple[list[float | None], Errors]:
-    """Amounts (as parse_money) times `factor`, rounded to 4 decimals."""
+def money(values: list[str | None], factor: float = 1.0,
+          limit_wan: float = MAX_AMOUNT_WAN) -> tuple[list[float | None], Errors]:
+    """Amounts (as parse_money) times `factor`, rounded to 4 decimals; above `limit_wan` is an error."""
     s = pl.Series("v", values, dtype=pl.String)
     t = (s.str.replace_all(r"[,，\s]", "")
          .str.replace(r"(万元|亿元|元|万)$", ""))
@@ -40,16 +42,21 @@ def money(values: list[str | None], factor: float = 1.0) -> tuple[list[float | N
     num = pl.select(pl.when(num.is_nan() | num.is_infinite()).then(None).otherwise(num)).to_series()
     bad = ~blank & num.is_null()
     neg = ~blank & num.is_not_null() & (num < 0)
-    errs = _merge(_errors(bad, "非数值金额", "「" + s.fill_null("") + "」不是数字"),
-                  _errors(neg, "金额为负", "金额「" + s.fill_null("") + "」为负数"))
-    out = pl.select(pl.when(blank | bad | neg).then(None).otherwise((num * factor).round(4))).to_series()
+    big = ~blank & num.is_not_null() & ~neg & ((num * factor) > limit_wan)
+    written = "「" + s.fill_null("") + "」"
+    errs = _merge(_merge(_errors(bad, "非数值金额", written + "不是数字"),
+                         _errors(neg, "金额为负", "金额" + written + "为负数")),
+                  _errors(big, "金额超出合理范围", written + amount_limit_message(limit_wan)))
+    out = pl.select(pl.when(blank | bad | neg | big).then(None).otherwise((num * factor).round(4))).to_series()
     return out.to_list(), errs
 
 
 def number(values: list[str | None]) -> tuple[list[float | None], Errors]:
     s = pl.Series("v", values, dtype=pl.String)
+    blank = s.is_null() | s.is_in(NOT_REPORTED)
     num = s.str.replace_all(",", "").cast(pl.Float64, strict=False)
-    bad = s.is_not_null() & num.is_null()
+    num = pl.select(pl.when(blank | num.is_nan() | num.is_infinite()).then(None).otherwise(num)).to_series()
+    bad = ~blank & num.is_null()
     return num.to_list(), _errors(bad, "非数值", "「" + s.fill_null("") + "」不是数字")
 
 
@@ -89,7 +96,7 @@ def dates(values: list[str | None]) -> tuple[list[dt.date | None], Errors]:
 def booleans(values: list[str | None]) -> tuple[list[bool | None], Errors]:
     out, errs = [], []
     for v in values:
-        if v is None:
+        if v is None or v in NOT_REPORTED:
             out.append(None)
             errs.append(None)
         elif v in YES_WORDS:
@@ -104,14 +111,19 @@ def booleans(values: list[str | None]) -> tuple[list[bool | None], Errors]:
     return out, errs
 
 
-def column(values: list[str | None], type_: str, factor: float = 1.0) -> tuple[list, Errors]:
-    """Convert one column of cells by its type in aliases.toml."""
+def column(values: list[str | None], type_: str, factor: float = 1.0,
+           limit_wan: float = MAX_AMOUNT_WAN) -> tuple[list, Errors]:
+    """Convert one column of cells by its type in aliases.toml (an Excel error value in a text
+    column is no text: None, and the row rules quote the cell)."""
     if type_ == "money":
-        return money(values, factor)
+        return money(values, factor, limit_wan)
     if type_ == "number":
         return number(values)
     if type_ == "date":
         return dates(values)
     if type_ == "bool":
         return booleans(values)
-    return values, [None] * len(values)
+    return [None if v in _ERRORS else v for v in values], [None] * len(values)
+
+
+_ERRORS = frozenset(ERROR_CELLS)

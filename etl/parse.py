@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 _WS = re.compile(r"[\s\u3000\xa0]+")
 _FULLWIDTH = str.maketrans({"（": "(", "）": ")", "：": ":", "，": ",", "、": ",", "—": "-", "－": "-",
-                            "【": "(", "】": ")", "［": "(", "］": ")", "／": "/"})
+                            "【": "(", "】": ")", "［": "(", "］": ")", "／": "/", "～": "~", "–": "-",
+                            **{chr(0xFF10 + d): str(d) for d in range(10)}})
 _UNIT_IN_HEADER = re.compile(r"\((万元|亿元|元|亩|%|个|吨|万千瓦|公里|km|平方米|年|月|日)\)")
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+# Excel's error values, as a cell shows them (a formula that failed; calamine hands them over as
+# errors, etl.read writes them back as this text so that messages quote the cell as written)
+ERROR_CELLS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA")
+# cells that say "no figure": not reported, never read as 0 (a blank amount or 无 means none)
+NOT_REPORTED = ("-", "—", "－", "--", "——", "/", "／", *ERROR_CELLS)
+# the largest amount one project can plausibly carry, in 万元 (10,000亿元); etl.config overrides it
+MAX_AMOUNT_WAN = 1e8
+
+
+def is_not_reported(value: object) -> bool:
+    """True for a cell that holds 「-」 or an Excel error value: the figure is not reported."""
+    return isinstance(value, str) and value.strip() in NOT_REPORTED
+
+
+def amount_limit_message(limit_wan: float) -> str:
+    return f"超出合理范围（单个项目不超过{limit_wan / 10000:,.0f}亿元）"
 
 
 class CellError(ValueError):
@@ -50,13 +69,14 @@ def normalise_header(text: object) -> tuple[str, str | None]:
     return s, unit
 
 
-def parse_money(value: object) -> float | None:
-    """An amount cell as a float (unit as written), None for blank.
+def parse_money(value: object, factor: float = 1.0, limit_wan: float = MAX_AMOUNT_WAN) -> float | None:
+    """An amount cell as a float (unit as written), None for blank, 无, 「-」 or an Excel error.
 
-    Accepts 1,234.5 and 1234.5万元; refuses text such as 约500 and negatives.
+    Accepts 1,234.5 and 1234.5万元; refuses text such as 约500, negatives, and amounts that
+    times `factor` (the unit's 万元) exceed `limit_wan`.
     """
     s = clean_text(value)
-    if s is None or s in ("-", "—", "/", "无"):
+    if s is None or s == "无" or s in NOT_REPORTED:
         return None
     t = s.replace(",", "").replace("，", "").replace(" ", "")
     for suffix in ("万元", "亿元", "元", "万"):
@@ -71,18 +91,23 @@ def parse_money(value: object) -> float | None:
         raise CellError("非数值金额", f"「{s}」不是数字")
     if x < 0:
         raise CellError("金额为负", f"金额「{s}」为负数")
+    if x * factor > limit_wan:
+        raise CellError("金额超出合理范围", f"「{s}」{amount_limit_message(limit_wan)}")
     return x
 
 
 def parse_number(value: object) -> float | None:
     """A plain number cell (coordinates, areas), None for blank."""
     s = clean_text(value)
-    if s is None:
+    if s is None or s in NOT_REPORTED:
         return None
     try:
-        return float(s.replace(",", ""))
+        x = float(s.replace(",", ""))
     except ValueError:
         raise CellError("非数值", f"「{s}」不是数字") from None
+    if not math.isfinite(x):
+        raise CellError("非数值", f"「{s}」不是数字")
+    return x
 
 
 _DATE_PATTERNS = [
@@ -109,7 +134,7 @@ def parse_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     s = clean_text(value)
-    if s is None or s in ("-", "—", "/", "无", "待定"):
+    if s is None or s in ("无", "待定") or s in NOT_REPORTED:
         return None
     s = re.sub(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$", "", s.strip())
     s = _WS.sub("", s).translate(_FULLWIDTH)
@@ -174,7 +199,7 @@ def parse_bool(value: object) -> bool | None:
     from etl.vocab import NO_WORDS, YES_WORDS
 
     s = clean_text(value)
-    if s is None:
+    if s is None or s in NOT_REPORTED:
         return None
     if s in YES_WORDS:
         return True

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,12 +20,12 @@ from pathlib import Path
 
 import polars as pl
 
-from etl import convert, divisions, vocab
+from etl import config, convert, divisions, vocab
 from etl.boundary import in_datong
-from etl.parse import (CellError, clean_text, normalise_header, parse_bool, parse_date, parse_money,
-                       parse_number, period_from_filename, period_from_text)
-from etl.schema import (KIND_LABEL, QUARANTINE_SCHEMA, SHEET_KIND, SHEET_KINDS, alias_index, any_alias,
-                        columns, staging_schema)
+from etl.parse import (ERROR_CELLS, CellError, clean_text, is_not_reported, normalise_header, parse_date,
+                       parse_money, period_from_filename, period_from_text)
+from etl.schema import (KIND_LABEL, QUARANTINE_SCHEMA, SHEET_KIND, SHEET_KINDS, columns, is_known_header, lookup,
+                        staging_schema)
 
 MAX_HEADER_SCAN = 25
 CODE_PATTERN = re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$")
@@ -35,6 +36,9 @@ _SENDER = re.compile(r"(?:填报单位|报送单位)\s*[:：]\s*([^\s:：,，;�
 _SECTION = re.compile(r"^([一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+)")
 _TOTAL_WORDS = ("合计", "小计", "总计", "全市合计", "总合计")
 _UNIT_LINE = re.compile(r"单位\s*[:：]\s*(万元|亿元|元)")
+
+
+log = logging.getLogger(__name__)
 
 
 class FileError(Exception):
@@ -50,14 +54,28 @@ class SheetReport:
     mapping: dict[str, str]  # header as written → canonical column
     unrecognised: list[str]
     unit: str
-    rows_read: int
+    rows_read: int  # project rows: each ends accepted or quarantined
     accepted: pl.DataFrame
     quarantine: pl.DataFrame
     warnings: list[str] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (row, reason): 合计, 分组标题, 落款
+    header_dates: dict[str, dict[str, int]] = field(default_factory=dict)  # header as written → year/month
 
     @property
     def rows_quarantined(self) -> int:
-        return self.quarantine["source_row"].n_unique() if self.quarantine.height else 0
+        return self.quarantine.select("sheet", "source_row").n_unique() if self.quarantine.height else 0
+
+    @property
+    def rows_skipped(self) -> int:
+        return len(self.skipped)
+
+
+@dataclass
+class SkippedSheet:
+    """A sheet of the workbook that holds no project rows, and why (shown as 「已跳过：…」)."""
+    sheet: str
+    rows: int  # its non-blank rows
+    reason: str
 
 
 @dataclass
@@ -69,6 +87,8 @@ class FileReport:
     sender: str
     sheets: list[SheetReport]
     warnings: list[str] = field(default_factory=list)
+    skipped_sheets: list[SkippedSheet] = field(default_factory=list)
+    filled_date: dt.date | None = None  # 填报日期 as written in the file
 
     @property
     def rows_read(self) -> int:
@@ -82,22 +102,67 @@ class FileReport:
     def rows_quarantined(self) -> int:
         return sum(s.rows_quarantined for s in self.sheets)
 
+    @property
+    def rows_skipped(self) -> int:
+        """Rows that are no project: 合计/小计, section titles and footnotes under a header, and
+        every row of a sheet that was skipped. rows under the headers + rows of skipped sheets
+        = accepted + quarantined + skipped."""
+        return sum(s.rows_skipped for s in self.sheets) + sum(s.rows for s in self.skipped_sheets)
+
     def sheet(self, kind: str) -> SheetReport | None:
-        return next((s for s in self.sheets if s.kind == kind), None)
+        """The rows of one kind; several sheets of that kind (新开工 and 续建 apart) read as one."""
+        found = [s for s in self.sheets if s.kind == kind]
+        if len(found) <= 1:
+            return found[0] if found else None
+        first = found[0]
+        return SheetReport(
+            sheet="、".join(s.sheet for s in found), kind=kind, header_row=first.header_row,
+            header_rows=first.header_rows, mapping={k: v for s in found for k, v in s.mapping.items()},
+            unrecognised=[u for s in found for u in s.unrecognised], unit=first.unit,
+            rows_read=sum(s.rows_read for s in found),
+            accepted=pl.concat([s.accepted for s in found], how="vertical_relaxed"),
+            quarantine=pl.concat([s.quarantine for s in found], how="vertical_relaxed"),
+            warnings=[w for s in found for w in s.warnings], skipped=[x for s in found for x in s.skipped])
 
 
 # ---------------------------------------------------------------- grids
 
 Grid = list[list[str | None]]
 
+# calamine's names of Excel's error values → the text Excel shows in the cell
+_ERROR_TEXT = {"NA": "#N/A", "Div0": "#DIV/0!", "Value": "#VALUE!", "Ref": "#REF!", "Name": "#NAME?",
+               "Num": "#NUM!", "Null": "#NULL!", "GettingData": "#GETTING_DATA"}
+_ERROR_DETAIL = re.compile(r"Error\((\w+)\)")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls) files start with it
+
 
 def _decode_csv(data: bytes, name: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[1:4096:2].count(0) > len(data[1:4096:2]) // 2 or \
+            data[0:4096:2].count(0) > len(data[0:4096:2]) // 2:
+        raise FileError(f"文件「{name}」是 UTF-16（Unicode）编码的文本，无法按 csv 读取：请在 Excel 中打开后"
+                        f"另存为「CSV UTF-8（逗号分隔）」或 .xlsx 再上传")
     for enc in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(enc)
         except UnicodeDecodeError:
             continue
     raise FileError(f"文件「{name}」无法识别文字编码（应为 UTF-8 或 GBK）")
+
+
+def _excel_grid(reader, sheet_name: str) -> Grid:
+    """One sheet as rows of text, row i being Excel's row i+1; error cells as Excel shows them."""
+    sheet = reader.load_sheet(sheet_name, header_row=None, dtypes="string", skip_rows=0)
+    batch, errors = sheet.to_arrow_with_errors()
+    df = pl.from_arrow(batch)
+    if not isinstance(df, pl.DataFrame) or df.width == 0:
+        return []
+    rows = [[clean_text(v) for v in r] for r in df.iter_rows()]
+    for e in (errors.errors if errors else ()):
+        i, j = e.position
+        m = _ERROR_DETAIL.search(e.detail or "")
+        if i < len(rows) and j < len(rows[i]):
+            rows[i][j] = _ERROR_TEXT.get(m.group(1), "#ERROR") if m else "#ERROR"
+    return rows
 
 
 def read_grids(path: Path, data: bytes | None = None) -> list[tuple[str, Grid]]:
@@ -107,18 +172,21 @@ def read_grids(path: Path, data: bytes | None = None) -> list[tuple[str, Grid]]:
     if data is None:
         try:
             data = path.read_bytes()
-        except OSError as e:
-            raise FileError(f"文件「{name}」无法打开：{e.strerror or e}") from None
+        except OSError:
+            raise FileError(f"文件「{name}」无法打开（文件不存在或没有读取权限）") from None
     if not data.strip():
         raise FileError(f"文件「{name}」是空文件")
     # guard: the bounded-work check of the file (size, unpacked size, sheet dimensions) goes here
     if suffix not in SPREADSHEET_SUFFIXES:
-        raise FileError(f"文件「{name}」不是支持的表格文件（支持 xlsx、csv、parquet）")
+        raise FileError(f"文件「{name}」不是支持的表格文件（支持 xlsx、xls、csv、parquet）")
     if suffix in (".csv", ".txt"):
-        if b"\x00" in data[:4096]:
-            raise FileError(f"文件「{name}」不是文本表格（csv）")
         text = _decode_csv(data, name)
-        rows = [[clean_text(c) for c in r] for r in csv.reader(io.StringIO(text))]
+        if "\x00" in text[:4096]:
+            raise FileError(f"文件「{name}」不是文本表格（csv）")
+        try:
+            rows = [[clean_text(c) for c in r] for r in csv.reader(io.StringIO(text))]
+        except csv.Error:
+            raise FileError(f"文件「{name}」不是规范的 csv 文本表格（引号不成对或单元格过长）") from None
         return [(path.stem, rows)]
     if suffix == ".parquet":
         try:
@@ -130,28 +198,30 @@ def read_grids(path: Path, data: bytes | None = None) -> list[tuple[str, Grid]]:
         return [(path.stem, rows)]
     import fastexcel
 
-    if suffix in (".xlsx", ".xlsm") and not data.startswith(b"PK"):
-        raise FileError(f"文件「{name}」不是有效的 Excel 文件（内容不是 xlsx 格式）")
+    head = data[:512].lstrip().lower()
+    if head.startswith((b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta")) or b"<table" in head:
+        raise FileError(f"文件「{name}」的内容是网页（HTML）表格，不是真正的 Excel 文件：请在 Excel 中打开后"
+                        f"另存为 .xlsx 再上传")
+    if not data.startswith((b"PK", _OLE_MAGIC)):
+        raise FileError(f"文件「{name}」不是有效的 Excel 文件（内容不是 xlsx 或 xls 格式）")
     try:
         reader = fastexcel.read_excel(data)
-    except Exception as e:
-        raise FileError(f"文件「{name}」无法作为 Excel 读取：{str(e).splitlines()[0][:120]}") from None
+    except Exception:
+        kind = "Excel 97-2003（.xls）" if data.startswith(_OLE_MAGIC) else "Excel（.xlsx）"
+        raise FileError(f"文件「{name}」无法作为 {kind} 文件读取：文件已损坏、加了密码或不是 Excel 保存的文件") from None
     out = []
     for sheet_name in reader.sheet_names:
         try:
-            sheet = reader.load_sheet(sheet_name, header_row=None, dtypes="string")
-            df = sheet.to_polars()
+            out.append((sheet_name, _excel_grid(reader, sheet_name)))
         except Exception:
-            continue  # an empty or chart-only sheet
-        out.append((sheet_name, [[clean_text(v) for v in r] for r in df.iter_rows()]))
+            out.append((sheet_name, []))  # a chart-only or unreadable sheet: reported as skipped
     return out
 
 
 # ---------------------------------------------------------------- headers
 
 def _header_score(row: list[str | None]) -> int:
-    known = any_alias()
-    return sum(1 for c in row if c and normalise_header(c)[0] in known)
+    return sum(1 for c in row if c and is_known_header(normalise_header(c)[0]))
 
 
 def find_header(grid: Grid) -> tuple[int, int]:
@@ -175,8 +245,7 @@ def find_header(grid: Grid) -> tuple[int, int]:
         if sub_cells and not looks_like_data and merged_gap:
             return best_i, 2
         if sub_cells and not looks_like_data:
-            idx_any = any_alias()
-            if sum(1 for c in sub_cells if normalise_header(c)[0] in idx_any) >= 2:
+            if sum(1 for c in sub_cells if is_known_header(normalise_header(c)[0])) >= 2:
                 return best_i, 2
     return best_i, 1
 
@@ -231,16 +300,7 @@ def detect_kind(sheet_name: str, names: list[str], title: str = "") -> str | Non
 
 
 def _lookup(name: str, kind: str) -> str | None:
-    idx = alias_index(kind)
-    if name in idx:
-        return idx[name]
-    if "|" in name:
-        top, sub = name.split("|", 1)
-        if sub in idx:
-            return idx[sub]
-        if top in idx and not sub:
-            return idx[top]
-    return None
+    return lookup(name, kind)[0]
 
 
 # ---------------------------------------------------------------- rows
@@ -276,30 +336,21 @@ def _row_kind(cells: list[str | None], code_idx: int | None, name_idx: int | Non
 class _Row:
     def __init__(self):
         self.values: dict[str, object] = {}
+        self.raw: dict[str, str | None] = {}  # the cell of each column as written
         self.errors: list[tuple[str, str, str, str]] = []  # column label, value, rule, message
 
     def fail(self, col: str, value: object, rule: str, message: str):
+        """Record a broken rule. With no value, the cell as written is quoted: a 「-」 or an
+        Excel error value (#N/A) is named in the message, so nobody reads it as empty or 0."""
         label = columns()[col].label if col in columns() else col
+        if value is None and is_not_reported(self.raw.get(col)):
+            value = self.raw[col]
+            message += f"（单元格为「{value}」，按未填报处理）"
         self.errors.append((label, "" if value is None else str(value), rule, message))
 
-
-def _convert(row: _Row, col: str, raw: object, factor: float):
-    spec = columns()[col]
-    try:
-        if spec.type == "money":
-            v = parse_money(raw)
-            row.values[col] = None if v is None else round(v * factor, 4)
-        elif spec.type == "number":
-            row.values[col] = parse_number(raw)
-        elif spec.type == "date":
-            row.values[col] = parse_date(raw)
-        elif spec.type == "bool":
-            row.values[col] = parse_bool(raw)
-        else:
-            row.values[col] = clean_text(raw)
-    except CellError as e:
-        row.values[col] = None
-        row.fail(col, raw, e.rule, f"「{spec.label}」{e.message}")
+    def failed(self, col: str) -> bool:
+        label = columns()[col].label if col in columns() else col
+        return any(e[0] == label for e in self.errors)
 
 
 @dataclass(frozen=True)
@@ -383,16 +434,18 @@ def _normalise_project(row: _Row, ctx: RowContext):
     v["invest_kind"] = vocab.INVEST_KIND_WORDS.get(kind_text) if kind_text else None
 
     if kind == "progress":
-        if v.get("annual_plan_wan") is None and not any(e[2] == "非数值金额" and e[0].startswith("年度计划")
-                                                        for e in row.errors):
+        if v.get("annual_plan_wan") is None and not row.failed("annual_plan_wan"):
             row.fail("annual_plan_wan", None, "缺少年度计划投资", "缺少年度计划投资")
-        if v.get("completed_ytd_wan") is None and "completed_ytd_wan" in v:
-            if not any(e[0].startswith("年累计") for e in row.errors):
-                v["completed_ytd_wan"] = 0.0
+        if v.get("completed_ytd_wan") is None and "completed_ytd_wan" in v and not row.failed("completed_ytd_wan"):
+            if is_not_reported(row.raw.get("completed_ytd_wan")):
+                row.fail("completed_ytd_wan", None, "缺少年累计完成投资", "缺少年累计完成投资")
+            else:
+                v["completed_ytd_wan"] = 0.0  # blank or 无: nothing completed this year
         month, ytd = v.get("completed_month_wan"), v.get("completed_ytd_wan")
         if month is not None and ytd is not None and month > ytd + 0.01:
-            row.fail("completed_ytd_wan", ytd, "年累计小于本月",
-                     f"年累计完成投资（{ytd:g}）小于本月完成投资（{month:g}）")
+            raw_ytd, raw_month = row.raw.get("completed_ytd_wan") or f"{ytd:g}", row.raw.get("completed_month_wan")
+            row.fail("completed_ytd_wan", raw_ytd, "年累计小于本月",
+                     f"年累计完成投资「{raw_ytd}」小于本月完成投资「{raw_month}」")
         cum = v.get("completed_cum_wan")
         if cum is not None and ytd is not None and cum + 0.01 < ytd:
             pass  # a consistency flag for the statistics office, not a reason to refuse the row
@@ -462,30 +515,49 @@ NORMALISERS: dict[str, Callable[[_Row, RowContext], None]] = {
 }
 
 
-def read_sheet(file_name: str, sheet_name: str, grid: Grid, period_hint: dt.date | None,
-               sender_unit: str | None) -> tuple[SheetReport | None, list[str], list[str]]:
-    """Parse one sheet. Returns (report or None if not a project sheet, title texts, footnote senders)."""
+@dataclass
+class SheetLayout:
+    """Where a sheet's header is, which kind of sheet it is and which column holds what."""
+    header_row: int  # 0-based index of the (first) header row
+    header_rows: int
+    kind: str
+    titles: list[str]  # texts above the header
+    unit: str  # the sheet's 单位：万元/亿元/元 line
+    col_of: dict[str, int]  # canonical column → index
+    factors: dict[str, float]  # canonical money column → factor to 万元
+    mapping: dict[str, str]
+    unrecognised: list[str]
+    header_label: dict[int, str]  # index → header as written
+    header_dates: dict[str, dict[str, int]]  # header as written → year/month it names
+
+
+def sheet_layout(sheet_name: str, grid: Grid) -> tuple[SheetLayout | None, str]:
+    """The layout of a project sheet, or (None, why it is not one) in Chinese."""
+    if not any(any(r) for r in grid):
+        return None, "空白工作表"
     h, n = find_header(grid)
     if h < 0:
-        return None, [], []
-    title_texts = [c for r in grid[:h] for c in r if c]
+        return None, "没有项目表的表头（如说明、封面或汇总页）"
+    titles = [c for r in grid[:h] for c in r if c]
     names = header_names(grid, h, n)
-    kind = detect_kind(sheet_name, [nm for nm, _, _ in names], " ".join(title_texts))
+    kind = detect_kind(sheet_name, [nm for nm, _, _ in names], " ".join(titles))
     if kind is None:
-        return None, title_texts, []
+        shown = "、".join(f"「{w}」" for nm, _, w in names if nm)[:120]
+        return None, f"表头{shown}不属于任何一类项目表（项目进展、储备项目、问题清单、节点计划）"
     sheet_unit = "万元"
-    for t in title_texts:
+    for t in titles:
         m = _UNIT_LINE.search(t.replace(" ", ""))
         if m:
             sheet_unit = m.group(1)
-    mapping: dict[str, str] = {}
     col_of: dict[str, int] = {}
     unit_of: dict[str, str] = {}
+    mapping: dict[str, str] = {}
     unrecognised: list[str] = []
+    header_dates: dict[str, dict[str, int]] = {}
     for j, (nm, unit, written) in enumerate(names):
         if not nm:
             continue
-        canon = _lookup(nm, kind)
+        canon, when = lookup(nm, kind)
         if canon is None or canon in col_of:
             if nm not in ("序号",):
                 unrecognised.append(written)
@@ -493,116 +565,186 @@ def read_sheet(file_name: str, sheet_name: str, grid: Grid, period_hint: dt.date
         col_of[canon] = j
         unit_of[canon] = unit or sheet_unit
         mapping[written] = canon
-    missing = [c for c in SHEET_KIND[kind].required if c not in col_of and not (c == "county" and "zone" in col_of)]
+        if when:
+            header_dates[written] = when
+    if "project_code" not in col_of and "name" not in col_of:
+        return None, (f"有{KIND_LABEL[kind]}的列，但没有「项目代码」「项目名称」列，不是逐个项目的清单"
+                      f"（如汇总表），未读取")
+    factors = {c: {"亿元": 10000.0, "元": 0.0001}.get(u, 1.0) for c, u in unit_of.items()}
+    return SheetLayout(h, n, kind, titles, sheet_unit, col_of, factors, mapping, unrecognised,
+                       {j: written for j, (_, _, written) in enumerate(names)}, header_dates), ""
+
+
+def _check_required(file_name: str, sheet_name: str, lay: SheetLayout) -> None:
+    kind = lay.kind
+    missing = [c for c in SHEET_KIND[kind].required
+               if c not in lay.col_of and not (c == "county" and "zone" in lay.col_of)]
     if missing:
         labels = "、".join(f"「{columns()[c].label}」" for c in missing)
         aliases = "；".join(f"{columns()[c].label}：{'/'.join(columns()[c].aliases)}" for c in missing)
         raise FileError(f"文件「{file_name}」工作表「{sheet_name}」（{KIND_LABEL[kind]}）缺少必需列{labels}。"
                         f"可用的表头写法：{aliases}")
 
-    factors = {c: {"亿元": 10000.0, "元": 0.0001}.get(u, 1.0) for c, u in unit_of.items()}
-    header_label = {j: written for j, (_, _, written) in enumerate(names)}
-    code_idx = col_of.get("project_code")
-    name_idx = col_of.get("name")
-    accepted: list[dict] = []
-    quarantined: list[dict] = []
-    senders: list[str] = []
-    warnings: list[str] = []
-    rows_read = 0
-    schema = staging_schema(kind)
-    key_cols = SHEET_KIND[kind].key
-    normalise = NORMALISERS[kind]
-    ctx = RowContext(kind, sender_unit, period_hint or dt.date.today().replace(day=1))
-    seen: dict[tuple, tuple[int, dict]] = {}
-    totals: list[tuple[int, float]] = []
+
+@dataclass
+class _SheetRows:
+    """One sheet's rows after the row rules, before duplicates across the file are settled."""
+    sheet: str
+    lay: SheetLayout
+    candidates: list[dict]  # rows that broke no rule, in order
+    raw_of: dict[int, str]  # source row → the row as written (json), for quarantine
+    quarantined: list[dict]
+    skipped: list[tuple[int, str]]
+    totals: list[tuple[int, float]]  # (row, declared 合计 of the annual plan in 万元)
+    notes: list[list[str]]  # footnote rows' cells (填报单位, 填报日期)
+    error_cells: list[tuple[int, str, str]]  # (row, header, #N/A …)
+    rows_read: int = 0
+
+
+_SKIP_REASON = {"footnote": "落款或注释行", "total": "合计或小计行", "section": "分组标题行"}
+_ERROR_SET = frozenset(ERROR_CELLS)
+
+
+def _quarantine_row(file_name: str, sheet: str, row_no: int, kind: str, code, column: str, value: str,
+                    rule: str, raw: str | None, message: str) -> dict:
+    return dict(source_file=file_name, sheet=sheet, source_row=row_no, kind=kind, project_code=code,
+                column_name=column, value=value, rule=rule, raw=raw,
+                message=f"文件「{file_name}」工作表「{sheet}」第{row_no}行：{message}")
+
+
+def _read_rows(file_name: str, sheet_name: str, grid: Grid, lay: SheetLayout, ctx: RowContext) -> _SheetRows:
+    """Apply the cell and row rules to every row under the header of one sheet."""
+    kind, col_of = lay.kind, lay.col_of
+    out = _SheetRows(sheet_name, lay, [], {}, [], [], [], [], [])
+    code_idx, name_idx = col_of.get("project_code"), col_of.get("name")
     data_rows: list[int] = []
-    for i in range(h + n, len(grid)):
+    for i in range(lay.header_row + lay.header_rows, len(grid)):
         cells = grid[i]
         rk = _row_kind(cells, code_idx, name_idx)
+        if rk == "blank":
+            continue
+        if rk == "data":
+            data_rows.append(i)
+            continue
+        out.skipped.append((i + 1, _SKIP_REASON[rk]))
         if rk == "footnote":
-            s = _footnote_sender([c for c in cells if c])
-            if s:
-                senders.append(s)
-            continue
-        if rk == "total":
-            if "annual_plan_wan" in col_of and col_of["annual_plan_wan"] < len(cells):
-                try:
-                    val = parse_money(cells[col_of["annual_plan_wan"]])
-                    if val is not None and any(w in "".join(c for c in cells[:4] if c) for w in ("合计", "总计")):
-                        totals.append((i + 1, val * factors["annual_plan_wan"]))
-                except CellError:
-                    pass
-            continue
-        if rk in ("blank", "section"):
-            continue
-        data_rows.append(i)
+            out.notes.append([c for c in cells if c])
+        elif rk == "total" and "annual_plan_wan" in col_of and col_of["annual_plan_wan"] < len(cells):
+            try:
+                val = parse_money(cells[col_of["annual_plan_wan"]])
+                if val is not None and any(w in "".join(c for c in cells[:4] if c) for w in ("合计", "总计")):
+                    out.totals.append((i + 1, val * lay.factors["annual_plan_wan"]))
+            except CellError:
+                pass
     # convert whole columns at once; the row loop below only applies the row rules
+    limit = config.max_project_amount_wan()
     converted: dict[str, tuple[list, list]] = {}
+    raw_cols: dict[str, list] = {}
     for canon, j in col_of.items():
         cells_of_col = [grid[i][j] if j < len(grid[i]) else None for i in data_rows]
-        converted[canon] = convert.column(cells_of_col, columns()[canon].type, factors.get(canon, 1.0))
+        raw_cols[canon] = cells_of_col
+        converted[canon] = convert.column(cells_of_col, columns()[canon].type, lay.factors.get(canon, 1.0), limit)
+        if not _ERROR_SET.isdisjoint(cells_of_col):
+            out.error_cells += [(data_rows[k] + 1, lay.header_label[j], c) for k, c in enumerate(cells_of_col)
+                                if c in _ERROR_SET]
+    schema = staging_schema(kind)
+    normalise = NORMALISERS[kind]
     for k, i in enumerate(data_rows):
         cells = grid[i]
-        rows_read += 1
+        out.rows_read += 1
         row = _Row()
-        for canon, j in col_of.items():
+        for canon in col_of:
             values, errs = converted[canon]
             row.values[canon] = values[k]
+            row.raw[canon] = raw_cols[canon][k]
             if errs[k]:
                 rule, message = errs[k]
-                row.fail(canon, cells[j] if j < len(cells) else None, rule, f"「{columns()[canon].label}」{message}")
+                row.fail(canon, raw_cols[canon][k], rule, f"「{columns()[canon].label}」{message}")
         normalise(row, ctx)
-        raw = json.dumps({header_label.get(j, str(j)): c for j, c in enumerate(cells) if c}, ensure_ascii=False) \
-            if row.errors else None
+        raw = None
+        if row.errors:
+            raw = json.dumps({lay.header_label.get(j, str(j)): c for j, c in enumerate(cells) if c},
+                             ensure_ascii=False)
+            for label, value, rule, message in row.errors:
+                out.quarantined.append(_quarantine_row(file_name, sheet_name, i + 1, kind,
+                                                       row.values.get("project_code"), label, value, rule, raw,
+                                                       message))
+            continue
         record = {c: row.values.get(c) for c in schema if c not in ("source_file", "sheet", "source_row")}
         record.update(source_file=file_name, sheet=sheet_name, source_row=i + 1)
-        if row.errors:
-            for label, value, rule, message in row.errors:
-                quarantined.append(dict(source_file=file_name, sheet=sheet_name, source_row=i + 1, kind=kind,
-                                        project_code=row.values.get("project_code"), column_name=label,
-                                        value=value, rule=rule, raw=raw,
-                                        message=f"文件「{file_name}」工作表「{sheet_name}」第{i + 1}行：{message}"))
-            continue
-        key = tuple(record.get(c) for c in key_cols)
-        body = {k: v for k, v in record.items() if k not in ("source_row",)}
-        if key in seen:
-            first_row, first_body = seen[key]
-            if first_body == body:
-                rule, msg = "重复行", f"与第{first_row}行完全相同，只保留第{first_row}行"
+        out.candidates.append(record)
+    return out
+
+
+def _row_json(grid: Grid, lay: SheetLayout, row_no: int) -> str:
+    return json.dumps({lay.header_label.get(j, str(j)): c for j, c in enumerate(grid[row_no - 1]) if c},
+                      ensure_ascii=False)
+
+
+def _settle_duplicates(file_name: str, parts: list[tuple[_SheetRows, Grid]]) -> None:
+    """Rows of one kind that share a key (etl.schema SheetKind.key), across all its sheets in
+    order: an identical repeat is quarantined and the first kept; rows that differ are both
+    withheld, since nobody can tell which one is right."""
+    if not parts:
+        return
+    kind = parts[0][0].lay.kind
+    key_cols = SHEET_KIND[kind].key
+    first_of: dict[tuple, tuple[_SheetRows, Grid, dict, dict]] = {}
+    withdrawn: set[int] = set()
+    for rows, grid in parts:
+        kept = []
+        for rec in rows.candidates:
+            key = tuple(rec.get(c) for c in key_cols)
+            body = {k: v for k, v in rec.items() if k not in ("source_row", "sheet")}
+            if key not in first_of:
+                first_of[key] = (rows, grid, rec, body)
+                kept.append(rec)
+                continue
+            f_rows, f_grid, f_rec, f_body = first_of[key]
+            here, there = rec["source_row"], f_rec["source_row"]
+            same = f_rows is rows
+            where = f"第{there}行" if same else f"工作表「{f_rows.sheet}」第{there}行"
+            if f_body == body:
+                rule, msg = "重复行", f"与{where}完全相同，只保留{where}"
             else:
-                rule, msg = "重复项目数据冲突", f"与第{first_row}行为同一项目但数据不一致，两行均未采用，请核实"
-                # the first occurrence is withdrawn too: we cannot tell which one is right
-                for idx, acc in enumerate(accepted):
-                    if acc is not None and tuple(acc.get(k) for k in key_cols) == key:
-                        quarantined.append(dict(
-                            source_file=file_name, sheet=sheet_name, source_row=acc["source_row"], kind=kind,
-                            project_code=acc.get("project_code"), column_name="项目代码", value=str(key[0]),
-                            rule=rule, raw=json.dumps({"项目代码": key[0]}, ensure_ascii=False),
-                            message=f"文件「{file_name}」工作表「{sheet_name}」第{acc['source_row']}行：与第{i + 1}行为同一项目但数据不一致，两行均未采用，请核实"))
-                        accepted[idx] = None
-            quarantined.append(dict(source_file=file_name, sheet=sheet_name, source_row=i + 1, kind=kind,
-                                    project_code=record.get("project_code"), column_name="项目代码",
-                                    value=str(key[0]), rule=rule,
-                                    raw=json.dumps({header_label.get(j, str(j)): c for j, c in enumerate(cells) if c},
-                                                   ensure_ascii=False),
-                                    message=f"文件「{file_name}」工作表「{sheet_name}」第{i + 1}行：{msg}"))
-            continue
-        seen[key] = (i + 1, body)
-        accepted.append(record)
-    accepted = [a for a in accepted if a is not None]
-    acc_df = pl.DataFrame(accepted, schema=schema, orient="row") if accepted else pl.DataFrame(schema=schema)
-    q_df = (pl.DataFrame(quarantined, schema=QUARANTINE_SCHEMA) if quarantined
-            else pl.DataFrame(schema=QUARANTINE_SCHEMA))
-    if totals and kind == "progress" and acc_df.height and not q_df.height:
-        row_no, declared = totals[-1]
+                rule, msg = "重复项目数据冲突", f"与{where}为同一项目但数据不一致，两行均未采用，请核实"
+                if id(f_rec) not in withdrawn:
+                    withdrawn.add(id(f_rec))
+                    back = f"第{here}行" if same else f"工作表「{rows.sheet}」第{here}行"
+                    f_rows.quarantined.append(_quarantine_row(
+                        file_name, f_rows.sheet, there, kind, f_rec.get("project_code"), "项目代码", str(key[0]),
+                        rule, _row_json(f_grid, f_rows.lay, there),
+                        f"与{back}为同一项目但数据不一致，两行均未采用，请核实"))
+            rows.quarantined.append(_quarantine_row(file_name, rows.sheet, here, kind, rec.get("project_code"),
+                                                    "项目代码", str(key[0]), rule,
+                                                    _row_json(grid, rows.lay, here), msg))
+        rows.candidates = kept
+    for rows, _ in parts:
+        rows.candidates = [r for r in rows.candidates if id(r) not in withdrawn]
+
+
+def _sheet_report(rows: _SheetRows) -> SheetReport:
+    lay, kind = rows.lay, rows.lay.kind
+    schema = staging_schema(kind)
+    acc_df = (pl.DataFrame(rows.candidates, schema=schema, orient="row") if rows.candidates
+              else pl.DataFrame(schema=schema))
+    q_df = (pl.DataFrame(rows.quarantined, schema=QUARANTINE_SCHEMA) if rows.quarantined
+            else pl.DataFrame(schema=QUARANTINE_SCHEMA)).sort("source_row", maintain_order=True)
+    warnings = []
+    if rows.totals and kind == "progress" and acc_df.height and not q_df.height:
+        row_no, declared = rows.totals[-1]
         actual = float(acc_df["annual_plan_wan"].sum())
         if abs(declared - actual) > max(1.0, 0.001 * actual):
-            warnings.append(f"工作表「{sheet_name}」第{row_no}行合计的年度计划投资（{declared:,.2f}万元）"
+            warnings.append(f"工作表「{rows.sheet}」第{row_no}行合计的年度计划投资（{declared:,.2f}万元）"
                             f"与明细之和（{actual:,.2f}万元）不符")
-    report = SheetReport(sheet=sheet_name, kind=kind, header_row=h + 1, header_rows=n, mapping=mapping,
-                         unrecognised=unrecognised, unit=sheet_unit, rows_read=rows_read, accepted=acc_df,
-                         quarantine=q_df, warnings=warnings)
-    return report, title_texts, senders
+    if rows.error_cells:
+        r, header, text = min(rows.error_cells)
+        warnings.append(f"工作表「{rows.sheet}」有{len(rows.error_cells)}个单元格是 Excel 错误值（如第{r}行"
+                        f"「{header}」为「{text}」），按未填报处理，请检查表中的公式")
+    return SheetReport(sheet=rows.sheet, kind=kind, header_row=lay.header_row + 1, header_rows=lay.header_rows,
+                       mapping=lay.mapping, unrecognised=lay.unrecognised, unit=lay.unit, rows_read=rows.rows_read,
+                       accepted=acc_df, quarantine=q_df, warnings=warnings, skipped=rows.skipped,
+                       header_dates=lay.header_dates)
 
 
 def sender_name(text: str) -> str:
@@ -614,59 +756,152 @@ def sender_name(text: str) -> str:
     return s if s.startswith("市") else "市" + s
 
 
+_FILLED = re.compile(r"(?:填报|报送|填表|报表|制表)(?:日期|时间)\s*[:：]?\s*(.*)")
+_DATE_TEXT = re.compile(r"^[0-9０-９]{4}\s*[-/.年]\s*[0-9０-９]{1,2}\s*[-/.月]\s*[0-9０-９]{1,2}\s*日?|^[0-9]{5}(?:\.0)?$|^[0-9]{8}")
+
+
+def filled_date(lines: list[list[str]]) -> dt.date | None:
+    """The 填报日期 a file writes in a title or footnote line, in any date form; None if absent.
+
+    「填报日期：2026年11月3日」, 「填报人：张三  报送日期：2026.11.3」, or the label in one cell
+    and the date (a date cell) in the next.
+    """
+    for cells in lines:
+        for j, c in enumerate(cells):
+            m = _FILLED.search(c)
+            if not m:
+                continue
+            rest = m.group(1).strip()
+            if not rest and j + 1 < len(cells):
+                rest = cells[j + 1].strip()
+            d = _DATE_TEXT.match(rest.translate(_DIGITS))
+            if d:
+                try:
+                    return parse_date(re.sub(r"\s+", "", d.group(0)))
+                except CellError:
+                    pass
+    return None
+
+
+_DIGITS = str.maketrans({chr(0xFF10 + d): str(d) for d in range(10)})
+
+
+def _period_text(p: dt.date) -> str:
+    return f"{p.year}年{p.month}月"
+
+
+def _header_period_check(name: str, sheets: list[SheetReport], period: dt.date, chosen: bool) -> list[str]:
+    """Headers that name a year or month other than the file's period: warnings, or a refusal
+    when the user chose the period."""
+    out = []
+    for s in sheets:
+        for written, when in s.header_dates.items():
+            year, month = when.get("year", period.year), when.get("month", period.month)
+            if (year, month) == (period.year, period.month):
+                continue
+            said = f"{when['year']}年" if "year" in when else ""
+            said += f"{when['month']}月" if "month" in when else ""
+            if chosen:
+                raise FileError(f"文件「{name}」工作表「{s.sheet}」的表头「{written}」写的是{said}，"
+                                f"与指定的期间{_period_text(period)}不符")
+            out.append(f"工作表「{s.sheet}」的表头「{written}」写的是{said}，与文件的期间"
+                       f"{_period_text(period)}不符，请核对是否报错了月份")
+    return out
+
+
+def _period_of_headers(layouts: list[SheetLayout]) -> dt.date | None:
+    """The month the headers name when title and file name do not: 「2026年计划投资」 with
+    「1-10月累计完成」 → 2026-10."""
+    years = {w["year"] for lay in layouts for w in lay.header_dates.values() if "year" in w}
+    months = {w["month"] for lay in layouts for w in lay.header_dates.values() if "month" in w}
+    if len(years) == 1 and len(months) == 1 and 1 <= (m := months.pop()) <= 12:
+        return dt.date(years.pop(), m, 1)
+    return None
+
+
 def read_file(path: Path | str, period: dt.date | None = None, unit: str | None = None,
               data: bytes | None = None, file_name: str | None = None,
               today: dt.date | None = None) -> FileReport:
-    """Read and check one file. `period`/`unit` are what the user expects or supplies."""
-    path = Path(path)
-    name = file_name or path.name
+    """Read and check one file. `period`/`unit` are what the user expects or supplies.
+
+    Every sheet is either read (its rows under the header each accepted, quarantined or skipped
+    with a reason) or skipped as a whole with a reason (FileReport.skipped_sheets). Any fault
+    is a FileError with a Chinese message; a library's own text never reaches the user.
+    """
+    name = file_name or Path(path).name
+    try:
+        return _read_file(Path(path), name, period, unit, data, today)
+    except FileError:
+        raise
+    except Exception:
+        log.exception("reading %s failed", name)
+        raise FileError(f"文件「{name}」读取时出现意外错误，未能读取；请将文件发给系统管理员核查") from None
+
+
+def _read_file(path: Path, name: str, period: dt.date | None, unit: str | None, data: bytes | None,
+               today: dt.date | None) -> FileReport:
     if data is None:
         try:
             data = path.read_bytes()
-        except OSError as e:
-            raise FileError(f"文件「{name}」无法打开：{e.strerror or e}") from None
+        except OSError:
+            raise FileError(f"文件「{name}」无法打开（文件不存在或没有读取权限）") from None
     sha = hashlib.sha256(data).hexdigest()
     grids = read_grids(Path(name), data)
-    # the period first, as rows need it to tell new starts from continuing projects
+    layouts: list[tuple[str, Grid, SheetLayout]] = []
+    skipped: list[SkippedSheet] = []
+    for sheet_name, grid in grids:
+        lay, why = sheet_layout(sheet_name, grid)
+        if lay is None:
+            skipped.append(SkippedSheet(sheet_name, sum(1 for r in grid if any(r)), why))
+        else:
+            layouts.append((sheet_name, grid, lay))
+    # the period first, as rows need it to tell new starts from continuing projects: from the
+    # titles (not from a footnote's 填报日期), then the file name, then the headers
+    lay_of = {sheet_name: lay for sheet_name, _, lay in layouts}
     found_period = None
-    for _, grid in grids:
-        for r in grid[:MAX_HEADER_SCAN // 2]:
-            for c in r:
-                if c and (p := period_from_text(c)):
-                    found_period = p
-                    break
-            if found_period:
-                break
+    for sheet_name, grid in grids:
+        texts = lay_of[sheet_name].titles if sheet_name in lay_of else \
+            [c for r in grid[:MAX_HEADER_SCAN // 2] for c in r if c]
+        found_period = next((p for c in texts if not _FILLED.search(c) and (p := period_from_text(c))), None)
         if found_period:
             break
     found_period = found_period or period_from_filename(name)
     if period and found_period and found_period != period:
         raise FileError(f"文件「{name}」的期间为{found_period.year}年{found_period.month}月，"
                         f"与指定的期间{period.year}年{period.month}月不符")
-    the_period = found_period or period
+    the_period = found_period or period or _period_of_headers([lay for _, _, lay in layouts])
     if the_period is None:
         raise FileError(f"文件「{name}」无法确定数据期间：标题行和文件名中都没有「2026年10月」这样的月份，"
                         f"请在标题中写明或在加载时指定期间")
     today = today or dt.date.today()
     if the_period > today.replace(day=1):
         raise FileError(f"文件「{name}」的期间{the_period.year}年{the_period.month}月晚于当前月份")
-    sender_unit = divisions.unit_for_sender(unit) if unit else None
-    sheets: list[SheetReport] = []
-    senders: list[str] = []
-    title_senders: list[str] = []
-    for sheet_name, grid in grids:
-        rep, titles, s = read_sheet(name, sheet_name, grid, the_period, sender_unit)
-        senders += s
-        title_senders += [t for t in (_footnote_sender([c]) for c in titles) if t]
-        if rep is not None:
-            sheets.append(rep)
-    if not sheets:
+    if not layouts:
         raise FileError(f"文件「{name}」中没有找到项目表：未识别出表头（应含「项目代码」「项目名称」等列）")
+    for sheet_name, _, lay in layouts:
+        _check_required(name, sheet_name, lay)
+    sender_unit = divisions.unit_for_sender(unit) if unit else None
+    parts: list[tuple[_SheetRows, Grid]] = []
+    for sheet_name, grid, lay in layouts:
+        ctx = RowContext(lay.kind, sender_unit, the_period)
+        parts.append((_read_rows(name, sheet_name, grid, lay, ctx), grid))
+    for k in SHEET_KINDS:
+        _settle_duplicates(name, [(r, g) for r, g in parts if r.lay.kind == k.name])
+    sheets = [_sheet_report(r) for r, _ in parts]
     # a sheet with headers only (an unused sheet of the template) must not empty that partition
     if not any(s.rows_read for s in sheets):
         raise FileError(f"文件「{name}」的项目表只有表头，没有数据行")
+    for (r, grid), s in zip(parts, sheets):
+        if not s.rows_read:
+            skipped.append(SkippedSheet(s.sheet, sum(1 for row in grid if any(row)),
+                                        f"{KIND_LABEL[s.kind]}表只有表头，没有数据行"))
+    order = {sheet_name: i for i, (sheet_name, _) in enumerate(grids)}
+    skipped.sort(key=lambda x: order.get(x.sheet, 0))
     sheets = [s for s in sheets if s.rows_read]
-    senders += title_senders  # 「填报单位：」 above the header, when there is no footnote
+    notes = [r.lay.titles for r, _ in parts] + [n for r, _ in parts for n in r.notes]
+    senders = [x for r, _ in parts for n in r.notes if (x := _footnote_sender(n))]
+    # 「填报单位：」 above the header, when there is no footnote
+    senders += [t for r, _ in parts for t in (_footnote_sender([c]) for c in r.lay.titles) if t]
     if unit:
         sender = sender_name(unit)
     elif senders:
@@ -681,6 +916,7 @@ def read_file(path: Path | str, period: dt.date | None = None, unit: str | None 
         else:
             raise FileError(f"文件「{name}」无法确定填报单位：没有「填报单位：」落款，行中的县区也不止一个，"
                             f"请在加载时指定填报单位")
-    warnings = [w for s in sheets for w in s.warnings]
+    warnings = _header_period_check(name, sheets, the_period, chosen=period is not None)
+    warnings += [w for s in sheets for w in s.warnings]
     return FileReport(path=path, file_name=name, sha256=sha, period=the_period, sender=sender,
-                      sheets=sheets, warnings=warnings)
+                      sheets=sheets, warnings=warnings, skipped_sheets=skipped, filled_date=filled_date(notes))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -80,6 +81,7 @@ class Column:
     kinds: tuple[str, ...]
     type: str
     aliases: tuple[str, ...]
+    patterns: tuple[re.Pattern, ...] = ()  # headers with a year or month in them (2026年计划投资)
 
 
 @lru_cache(maxsize=1)
@@ -90,7 +92,8 @@ def columns() -> dict[str, Column]:
     for name, spec in raw.items():
         kinds = tuple(KINDS[k] for k in spec["kind"])
         aliases = tuple(dict.fromkeys([spec["label"], *spec["aliases"]]))
-        out[name] = Column(name, spec["label"], kinds, spec["type"], aliases)
+        patterns = tuple(re.compile(x) for x in spec.get("patterns", ()))
+        out[name] = Column(name, spec["label"], kinds, spec["type"], aliases, patterns)
     return out
 
 
@@ -105,6 +108,44 @@ def alias_index(kind: str) -> dict[str, str]:
             key, _ = normalise_header(alias)
             idx.setdefault(key, col.name)
     return idx
+
+
+@lru_cache(maxsize=32)
+def pattern_index(kind: str) -> tuple[tuple[re.Pattern, str], ...]:
+    """(pattern, canonical column) for the headers with a year or month, for one kind of sheet."""
+    return tuple((pat, col.name) for col in columns().values() if kind in col.kinds for pat in col.patterns)
+
+
+HeaderDate = dict[str, int]  # {"year": 2026, "month": 10} as far as a header names them
+
+
+def _match(name: str, kind: str) -> tuple[str | None, HeaderDate]:
+    idx = alias_index(kind)
+    if name in idx:
+        return idx[name], {}
+    for pat, canon in pattern_index(kind):
+        m = pat.fullmatch(name)
+        if m:
+            return canon, {k: int(v) for k, v in m.groupdict().items() if v}
+    return None, {}
+
+
+def lookup(name: str, kind: str) -> tuple[str | None, HeaderDate]:
+    """The canonical column a normalised header means in one kind of sheet, and the year and
+    month it names (「1-10月累计完成」 → completed_ytd_wan, {"month": 10}). Under a two-row
+    header 「top|sub」 the sub header alone is tried when the pair is not known."""
+    canon, when = _match(name, kind)
+    if canon is None and "|" in name:
+        top, sub = name.split("|", 1)
+        canon, when = _match(sub, kind) if sub else _match(top, kind)
+    return canon, when
+
+
+def is_known_header(key: str) -> bool:
+    """Whether a normalised header cell is one we know in some kind of sheet (finds the header row)."""
+    if key in any_alias():
+        return True
+    return any(pat.fullmatch(key) for k in SHEET_KINDS for pat, _ in pattern_index(k.name))
 
 
 @lru_cache(maxsize=1)
@@ -124,6 +165,7 @@ def reload_aliases() -> None:
     """Forget the cached aliases so the next lookup reads aliases.toml again (after it was edited)."""
     columns.cache_clear()
     alias_index.cache_clear()
+    pattern_index.cache_clear()
     any_alias.cache_clear()
 
 

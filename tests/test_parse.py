@@ -55,7 +55,17 @@ def test_parse_money(written, expected):
     assert parse_money(written) == expected
 
 
-@pytest.mark.parametrize("written,rule", [("约500", "非数值金额"), ("500-600", "非数值金额"), ("-3", "金额为负")])
+@pytest.mark.parametrize("written", ["-", "—", "/", "#N/A", "#VALUE!", "#REF!", "#DIV/0!", "无", None, ""])
+def test_not_reported_amounts_are_none_never_zero(written):
+    from etl import convert
+
+    assert parse_money(written) is None
+    assert convert.money([written]) == ([None], [None])
+
+
+@pytest.mark.parametrize("written,rule", [("约500", "非数值金额"), ("500-600", "非数值金额"), ("-3", "金额为负"),
+                                          ("1e308", "金额超出合理范围"), ("inf", "非数值金额"), ("-inf", "非数值金额"),
+                                          ("100000001", "金额超出合理范围")])
 def test_parse_money_refuses(written, rule):
     with pytest.raises(CellError) as e:
         parse_money(written)
@@ -97,6 +107,43 @@ def test_normalise_header(written, name, unit):
 ])
 def test_header_aliases(header, kind, canonical):
     assert _lookup(header, kind) == canonical
+
+
+@pytest.mark.parametrize("written,canonical,when", [
+    # headers as people write them: the year and month numbered, not listed one by one
+    ("2026年计划投资", "annual_plan_wan", {"year": 2026}),
+    ("2026年度计划投资（万元）", "annual_plan_wan", {"year": 2026}),
+    ("2027年投资计划", "annual_plan_wan", {"year": 2027}),
+    ("本年计划", "annual_plan_wan", {}),
+    ("全年计划投资", "annual_plan_wan", {}),
+    ("10月份完成投资", "completed_month_wan", {"month": 10}),
+    ("10月完成", "completed_month_wan", {"month": 10}),
+    ("3月份完成", "completed_month_wan", {"month": 3}),
+    ("本月完成", "completed_month_wan", {}),
+    ("当月完成", "completed_month_wan", {}),
+    ("1-10月累计完成投资", "completed_ytd_wan", {"month": 10}),
+    ("1-9月累计完成", "completed_ytd_wan", {"month": 9}),
+    ("1—10月完成投资", "completed_ytd_wan", {"month": 10}),
+    ("1－10月完成投资", "completed_ytd_wan", {"month": 10}),
+    ("１－１０月\n累计完成（万元）", "completed_ytd_wan", {"month": 10}),
+    ("1至10月", "completed_ytd_wan", {"month": 10}),
+    ("1~10月累计", "completed_ytd_wan", {"month": 10}),
+    ("1-10月", "completed_ytd_wan", {"month": 10}),
+    ("2026年1-10月累计完成投资", "completed_ytd_wan", {"year": 2026, "month": 10}),
+    ("截至10月底累计", "completed_ytd_wan", {"month": 10}),
+    ("截止10月末累计完成投资", "completed_ytd_wan", {"month": 10}),
+    ("2026年累计完成投资", "completed_ytd_wan", {"year": 2026}),
+    ("开工以来累计完成投资", "completed_cum_wan", {}),
+    ("投资完成情况|1-10月", "completed_ytd_wan", {"month": 10}),  # the sub header alone
+    ("完成投资|10月份", None, {}),
+    ("计划完成时间", None, {}),  # a milestone column, not a plan
+    ("10月份", None, {}),
+    ("1-10月份形象进度", None, {}),
+])
+def test_headers_with_year_or_month(written, canonical, when):
+    from etl.schema import lookup
+
+    assert lookup(normalise_header(written)[0], "progress") == (canonical, when)
 
 
 @pytest.mark.parametrize("written,code", [
@@ -156,3 +203,21 @@ def test_period_from_text(text, period):
 ])
 def test_period_from_filename(name, period):
     assert period_from_filename(name) == period
+
+
+@pytest.mark.parametrize("lines,date", [
+    ([["填报日期：2026年11月3日"]], dt.date(2026, 11, 3)),
+    ([["填报单位：阳高县发改局  填报人：张三  填报日期：2026.11.3"]], dt.date(2026, 11, 3)),
+    ([["报送日期:2026-11-04"]], dt.date(2026, 11, 4)),
+    ([["填报时间：2026/11/5  联系电话：123"]], dt.date(2026, 11, 5)),
+    ([["填报日期：", "2026-11-06 00:00:00"]], dt.date(2026, 11, 6)),
+    ([["填报日期：", "46332"]], dt.date(2026, 11, 6)),  # the date cell as an Excel serial
+    ([["填报日期：２０２６年１１月７日"]], dt.date(2026, 11, 7)),
+    ([["填报日期："]], None),
+    ([["填报人：张三"]], None),
+    ([["2026年10月项目进展情况表"]], None),
+])
+def test_filled_date(lines, date):
+    from etl.read import filled_date
+
+    assert filled_date(lines) == date
