@@ -52,6 +52,7 @@ def cmd_sample(args) -> int:
 
 
 def cmd_check(args) -> int:
+    from etl.guard import summary_lines
     from etl.parse import parse_period_arg
     from etl.read import FileError, read_file
 
@@ -81,8 +82,8 @@ def cmd_check(args) -> int:
             for s in r.sheets:
                 if s.unrecognised:
                     print(f"    工作表「{s.sheet}」未识别的表头：{'、'.join(s.unrecognised)}")
-                for q in s.quarantine.iter_rows(named=True):
-                    print(f"    - {q['message']}（规则：{q['rule']}）")
+                for line in summary_lines(s.quarantine):  # one line per reason when there are many
+                    print(f"    - {line}")
             for w in r.warnings:
                 print(f"    ! {w}")
     if args.json:

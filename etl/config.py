@@ -39,6 +39,21 @@ def max_upload_mb() -> int:
     return int(os.environ.get("COCKPIT_MAX_UPLOAD_MB", "20"))
 
 
+def max_unpacked_mb() -> int:
+    """An xlsx that unpacks to more than this is refused before it is read (etl.guard)."""
+    return int(os.environ.get("COCKPIT_MAX_UNPACKED_MB", "100"))
+
+
+def max_sheet_rows() -> int:
+    """A sheet with more rows than this is refused before it is read (etl.guard)."""
+    return int(os.environ.get("COCKPIT_MAX_SHEET_ROWS", "50000"))
+
+
+def max_sheet_cols() -> int:
+    """A sheet with more columns than this is refused before it is read (etl.guard)."""
+    return int(os.environ.get("COCKPIT_MAX_SHEET_COLS", "200"))
+
+
 def report_deadline_day() -> int:
     """Day of the following month by which a month's report is due (5 → 2026-10 due 2026-11-05)."""
     return int(os.environ.get("COCKPIT_REPORT_DAY", "5"))

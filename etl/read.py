@@ -20,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
-from etl import config, convert, divisions, vocab
+from etl import config, convert, divisions, guard, vocab
 from etl.boundary import in_datong
 from etl.parse import (ERROR_CELLS, CellError, clean_text, is_not_reported, normalise_header, parse_date,
                        parse_money, period_from_filename, period_from_text)
@@ -176,7 +176,7 @@ def read_grids(path: Path, data: bytes | None = None) -> list[tuple[str, Grid]]:
             raise FileError(f"文件「{name}」无法打开（文件不存在或没有读取权限）") from None
     if not data.strip():
         raise FileError(f"文件「{name}」是空文件")
-    # guard: the bounded-work check of the file (size, unpacked size, sheet dimensions) goes here
+    guard.check(name, suffix, data, error=FileError)  # size limits before any parser runs (etl/guard.py)
     if suffix not in SPREADSHEET_SUFFIXES:
         raise FileError(f"文件「{name}」不是支持的表格文件（支持 xlsx、xls、csv、parquet）")
     if suffix in (".csv", ".txt"):
