@@ -139,7 +139,11 @@ def cmd_history(args) -> int:
 def cmd_rollback(args) -> int:
     from etl.warehouse import rollback
 
-    target = rollback(args.state, Path(args.db) if args.db else None, user=args.user)
+    try:
+        target = rollback(args.state, Path(args.db) if args.db else None, user=args.user)
+    except FileNotFoundError as e:
+        print(f"✗ {e}", file=sys.stderr)
+        return 1
     print(f"已回退，当前状态：{target.name}")
     return 0
 

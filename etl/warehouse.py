@@ -18,6 +18,7 @@ import datetime as dt
 import fcntl
 import json
 import os
+import re
 import shutil
 import time
 import uuid
@@ -97,8 +98,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             load_id integer, loaded_at timestamp, action varchar, file_name varchar, sha256 varchar,
             period date, sender varchar, kinds varchar, rows_read integer, rows_accepted integer,
             rows_quarantined integer, status varchar, message varchar, user_name varchar,
-            state_file varchar, duration_s double
+            state_file varchar, duration_s double, filled_date date
         )""")
+    # warehouses built before the 填报日期 was kept
+    con.execute("alter table load_log add column if not exists filled_date date")
     con.execute("""
         create table if not exists partitions (
             period date, sender varchar, kind varchar, load_id integer, file_name varchar, sha256 varchar
@@ -202,6 +205,18 @@ def _new_state_path(db: Path) -> Path:
     d.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     return d / f"state-{stamp}-{uuid.uuid4().hex[:6]}.duckdb"
+
+
+STATE_NAME = re.compile(r"^state-\d{8}-\d{6}-[0-9a-f]{6}\.duckdb$")
+
+
+def _remove_stale_building(db: Path) -> None:
+    """Remove what a killed load left behind (its *.building copy and WAL). Runs under the load
+    lock, so no live load owns any of them."""
+    d = config.states_dir(db)
+    if d.is_dir():
+        for p in list(d.glob("*.building")) + list(d.glob("*.building.wal")):
+            p.unlink(missing_ok=True)
 
 
 def _publish(db: Path, state: Path) -> None:
@@ -357,13 +372,65 @@ def _apply_all(con: duckdb.DuckDBPyConnection, todo: list[FileReport], first_id:
     return {lid: (accepted[lid], conflicts[lid]) for lid in accepted}
 
 
+@dataclass(frozen=True)
+class Refused:
+    """A file refused before loading, recorded in the load history with its reason."""
+
+    file_name: str
+    message: str
+    sha256: str | None = None
+
+
+_LOG_COLUMNS = ("load_id", "loaded_at", "action", "file_name", "sha256", "period", "sender", "kinds", "rows_read",
+                "rows_accepted", "rows_quarantined", "status", "message", "user_name", "state_file", "duration_s",
+                "filled_date")
+
+
+def _insert_log(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
+    cols = ", ".join(_LOG_COLUMNS)
+    marks = ", ".join("?" for _ in _LOG_COLUMNS)
+    con.executemany(f"insert into load_log ({cols}) values ({marks})", rows)
+
+
+def _refused_rows(refused: list[Refused], first_id: int, now: dt.datetime, user: str | None,
+                  state: str) -> list[tuple]:
+    return [(first_id + i, now, "refused", r.file_name, r.sha256, None, None, None, None, None, None, "refused",
+             r.message, user, state, None, None) for i, r in enumerate(refused)]
+
+
+def _record_refused_locked(refused: list[Refused], db: Path, user: str | None) -> Path | None:
+    if not refused or current_state(db) is None:
+        return None
+    with _building(db) as (con, target):
+        con.execute("begin transaction")
+        next_id = con.execute("select coalesce(max(load_id), 0) + 1 from load_log").fetchall()[0][0]
+        _insert_log(con, _refused_rows(refused, next_id, dt.datetime.now(), user, target.name))
+        con.execute("commit")
+    _prune(db, config.keep_states())
+    return target
+
+
+def record_refused(refused: list[Refused], db: Path | None = None, user: str | None = None) -> Path | None:
+    """Record refused files in the load history as a new state (the data stays as it was).
+    Nothing is recorded when there is no warehouse yet."""
+    db = Path(db or config.db_path())
+    with _load_lock(db):
+        _remove_stale_building(db)
+        return _record_refused_locked(list(refused), db, user)
+
+
 def load_reports(reports: list[FileReport], db: Path | None = None, user: str | None = None,
-                 progress=None) -> LoadResult:
-    """Load checked files into a new warehouse state and publish it (all or nothing)."""
+                 progress=None, refused: list[Refused] | None = None) -> LoadResult:
+    """Load checked files into a new warehouse state and publish it (all or nothing).
+
+    `refused`: files of the same batch refused before loading; they are recorded in the
+    load history of the new state (or of a state of their own when nothing else loads)."""
     db = Path(db or config.db_path())
     result = LoadResult()
+    refused = list(refused or [])
     t0 = time.perf_counter()
     with _load_lock(db):
+        _remove_stale_building(db)
         have = _loaded_partitions(db)
         todo = []
         for r in reports:
@@ -374,6 +441,7 @@ def load_reports(reports: list[FileReport], db: Path | None = None, user: str | 
             else:
                 todo.append(r)
         if not todo:
+            result.state = _record_refused_locked(refused, db, user)
             result.seconds = time.perf_counter() - t0
             return result
         with _building(db) as (con, target):
@@ -390,10 +458,11 @@ def load_reports(reports: list[FileReport], db: Path | None = None, user: str | 
                 msg = "；".join(r.warnings)
                 log.append((next_id + i, now, "load", r.file_name, r.sha256, r.period, r.sender,
                             ",".join(s.kind for s in r.sheets), r.rows_read, accepted, quarantined, "loaded", msg,
-                            user, target.name, per_file))
+                            user, target.name, per_file, getattr(r, "filled_date", None)))
                 result.outcomes.append(FileOutcome(r.file_name, "loaded", msg or "已加载", r.period, r.sender,
                                                    r.rows_read, accepted, quarantined, conflicts))
-            con.executemany("insert into load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", log)
+            log += _refused_rows(refused, next_id + len(todo), now, user, target.name)
+            _insert_log(con, log)
             if progress:
                 progress(len(todo), len(todo))
             rebuild_derived(con, periods=[r.period for r in todo])
@@ -402,6 +471,20 @@ def load_reports(reports: list[FileReport], db: Path | None = None, user: str | 
         _prune(db, config.keep_states())
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _end_with_parent() -> None:
+    """Worker initialiser: the kernel stops this worker when the process that started it dies
+    (a killed load must not leave readers running)."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the line above
+        os._exit(1)
 
 
 def _read_one(args):
@@ -435,7 +518,7 @@ def _read_all(paths: list[Path], period, unit, today, progress=None) -> list:
 
     out = [None] * len(jobs)
     ctx = multiprocessing.get_context("spawn")  # no fork: the caller may hold DuckDB connections and threads
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_end_with_parent) as pool:
         futures = {pool.submit(_read_one, job): i for i, job in enumerate(jobs)}
         from concurrent.futures import as_completed
 
@@ -444,6 +527,15 @@ def _read_all(paths: list[Path], period, unit, today, progress=None) -> list:
             if progress:
                 progress("read", done, len(jobs))
     return out
+
+
+def _sha256(path: Path) -> str | None:
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def load_files(paths, db: Path | None = None, period: dt.date | None = None, unit: str | None = None,
@@ -459,9 +551,10 @@ def load_files(paths, db: Path | None = None, period: dt.date | None = None, uni
             errors.append(FileOutcome(p.name, "error", str(out)))
         else:
             reports.append(out)
-    result = load_reports(reports, db, user=user,
-                          progress=(lambda d, t: progress("load", d, t)) if progress else None) if reports \
-        else LoadResult()
+    refused = [Refused(o.file_name, o.message, _sha256(p)) for p, o in
+               zip((p for p, out in zip(paths, outcomes) if isinstance(out, FileError)), errors)]
+    result = load_reports(reports, db, user=user, refused=refused,
+                          progress=(lambda d, t: progress("load", d, t)) if progress else None)
     result.outcomes = errors + result.outcomes
     return result
 
@@ -478,17 +571,25 @@ def history(db: Path | None = None) -> pl.DataFrame:
 
 
 def available_states(db: Path | None = None) -> list[Path]:
+    """The kept states, newest first."""
     db = Path(db or config.db_path())
-    return sorted(config.states_dir(db).glob("state-*.duckdb"), reverse=True)
+    return sorted((p for p in config.states_dir(db).glob("state-*.duckdb") if STATE_NAME.fullmatch(p.name)),
+                  reverse=True)
 
 
 def rollback(state_name: str, db: Path | None = None, user: str | None = None) -> Path:
-    """Make an earlier state current again, as a new state that records the roll back."""
+    """Make an earlier state current again, as a new state that records the roll back.
+
+    `state_name` must be the name of a kept state (as `available_states` lists them), never a
+    path. The new state counts against COCKPIT_KEEP_STATES like a load."""
     db = Path(db or config.db_path())
-    source = config.states_dir(db) / state_name
-    if not source.exists() or not source.name.startswith("state-"):
-        raise FileNotFoundError(f"找不到历史状态「{state_name}」")
+    kept = {p.name: p for p in available_states(db)}
+    if not isinstance(state_name, str) or not STATE_NAME.fullmatch(state_name) or state_name not in kept:
+        raise FileNotFoundError(f"找不到历史状态「{state_name}」：只能回退到保留的历史状态"
+                                f"（用 history 命令查看，如 state-20261105-101500-ab12cd.duckdb）")
+    source = kept[state_name]
     with _load_lock(db):
+        _remove_stale_building(db)
         current = current_state(db)
         later = pl.DataFrame()
         if current is not None:
@@ -500,6 +601,7 @@ def rollback(state_name: str, db: Path | None = None, user: str | None = None) -
         shutil.copyfile(source, tmp)
         con = duckdb.connect(str(tmp))
         try:
+            ensure_schema(con)  # a state from before a schema addition gets it too
             con.execute("begin transaction")
             have = con.sql("select load_id from load_log").pl()["load_id"].to_list()
             undone = later.filter(~pl.col("load_id").is_in(have)) if later.height else later
@@ -522,6 +624,7 @@ def rollback(state_name: str, db: Path | None = None, user: str | None = None) -
             raise
         os.replace(tmp, target)
         _publish(db, target)
+        _prune(db, config.keep_states())
     return target
 
 

@@ -108,9 +108,18 @@ def test_file_level_error_leaves_the_warehouse_unchanged(tmp_path, fixture_files
     state = current_state(db)
     bad = tmp_path / "2026-10_坏文件.xlsx"
     bad.write_bytes(b"not a workbook")
-    result = load_files([bad], db=db)
+    before = totals(db)
+    result = load_files([bad], db=db, user="测试")
     assert not result.ok and "不是有效的 Excel 文件" in result.outcomes[0].message
-    assert current_state(db) == state
+    # the data is as it was; the new state only records the refusal in the load history
+    assert totals(db) == before
+    assert current_state(db) != state
+    con, _ = connect_read(db)
+    last = con.execute("select action, status, file_name, user_name, message from load_log "
+                       "order by load_id desc limit 1").fetchall()[0]
+    con.close()
+    assert last[:4] == ("refused", "refused", "2026-10_坏文件.xlsx", "测试")
+    assert "不是有效的 Excel 文件" in last[4]
 
 
 def test_failure_during_load_leaves_the_warehouse_as_it_was(tmp_path, fixture_files, monkeypatch):

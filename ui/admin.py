@@ -273,8 +273,8 @@ def replaces_text(report: FileReport, existing: pl.DataFrame) -> str | None:
 
 # ---------------------------------------------------------------- history and states
 
-_ACTION = {"load": "加载", "rollback": "回退"}
-_STATUS = {"loaded": "生效中", "rolled_back": "已被回退撤销", "rolled_back_to": "已回退"}
+_ACTION = {"load": "加载", "rollback": "回退", "refused": "拒收"}
+_STATUS = {"loaded": "生效中", "rolled_back": "已被回退撤销", "rolled_back_to": "已回退", "refused": "未加载"}
 _STATE_STAMP = re.compile(r"^state-(\d{8})-(\d{6})-")
 
 
