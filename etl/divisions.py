@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
 
 # (code, name) in the official order
 COUNTIES: list[tuple[str, str]] = [
@@ -115,3 +119,61 @@ def unit_for_sender(text: object) -> str | None:
     if s.startswith("大同市") or s.startswith("市") or "市本级" in s:
         return CITY_LEVEL[0]
     return None
+
+
+# ---------------------------------------------------------------- one name per unit
+
+SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "config" / "unit_synonyms.toml"
+_CITY_PREFIX = ("山西省大同市", "大同市")
+
+
+def synonyms_path() -> Path:
+    """The editable synonyms table (COCKPIT_UNIT_SYNONYMS overrides config/unit_synonyms.toml)."""
+    return Path(os.environ.get("COCKPIT_UNIT_SYNONYMS", SYNONYMS_FILE))
+
+
+def unit_key(text: str) -> str:
+    """A unit's name as compared: spaces removed, 「大同市」/「山西省大同市」 written as 「市」
+    (大同市住房和城乡建设局 → 市住房和城乡建设局), except before a county or zone name."""
+    s = _STRIP.sub("", text)
+    for prefix in _CITY_PREFIX:
+        if s.startswith(prefix) and len(s) > len(prefix):
+            rest = s[len(prefix):]
+            if unit_for_sender(rest) not in (None, CITY_LEVEL[0]):
+                return s  # 大同市平城区人民政府: a county's, not a city department
+            return rest if rest.startswith("市") else "市" + rest
+    return s
+
+
+@lru_cache(maxsize=4)
+def _synonyms(path: str, mtime: float) -> dict[str, str]:
+    raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    out: dict[str, str] = {}
+    for unit in raw.get("unit", []):
+        name = str(unit["name"]).strip()
+        for alias in [name, *unit.get("aliases", [])]:
+            out[unit_key(str(alias))] = name
+    return out
+
+
+def synonyms() -> dict[str, str]:
+    """Every spelling (as compared by unit_key) → its canonical name; reread when the file changes."""
+    path = synonyms_path()
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return {}
+    return _synonyms(str(path), mtime)
+
+
+def canonical_unit(text: str | None) -> str | None:
+    """The one name of a department or unit as written in a file (市发改委 → 市发展和改革委员会).
+
+    Blank stays None; a name the table does not know comes back as compared (spaces
+    removed, 「大同市」 as 「市」), so 大同市教育局 and 市教育局 are one name too."""
+    if text is None:
+        return None
+    key = unit_key(str(text))
+    if not key:
+        return None
+    return synonyms().get(key, key)

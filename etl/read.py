@@ -753,7 +753,7 @@ def sender_name(text: str) -> str:
     if code and code != divisions.CITY_LEVEL[0]:
         return divisions.UNIT_NAME[code]
     s = re.sub(r"\s+", "", text).removeprefix("山西省").removeprefix("大同市")
-    return s if s.startswith("市") else "市" + s
+    return divisions.canonical_unit(s if s.startswith("市") else "市" + s)  # config/unit_synonyms.toml
 
 
 _FILLED = re.compile(r"(?:填报|报送|填表|报表|制表)(?:日期|时间)\s*[:：]?\s*(.*)")

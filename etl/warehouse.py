@@ -164,6 +164,51 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection, periods: list[dt.date] | Non
         con.execute("insert or replace into meta values (?, ?)", [k, v])
 
 
+# ---------------------------------------------------------------- one name per unit
+
+UNIT_COLUMNS = {"stg_progress": "responsible_unit", "stg_problems": "responsible_unit"}
+
+
+def _unit_map(names) -> dict[str, str]:
+    """name as stored → canonical name (config/unit_synonyms.toml), only for names that change."""
+    out = {}
+    for n in names:
+        if n is not None and (c := divisions.canonical_unit(n)) is not None and c != n:
+            out[n] = c
+    return out
+
+
+def canonical_units(report: FileReport) -> FileReport:
+    """The report with its sender and every 责任单位 under their one canonical name."""
+    if report.sender:
+        report.sender = divisions.canonical_unit(report.sender) or report.sender
+    for sheet in report.sheets:
+        if "responsible_unit" in sheet.accepted.columns and sheet.accepted.height:
+            m = _unit_map(sheet.accepted["responsible_unit"].unique().to_list())
+            if m:
+                sheet.accepted = sheet.accepted.with_columns(pl.col("responsible_unit").replace(m))
+    return report
+
+
+def _unify_stored_units(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
+    """Rename 责任单位 already in the warehouse to their canonical names (after the synonyms
+    table was edited); returns the months whose rows changed, to be rebuilt."""
+    touched: set[dt.date] = set()
+    for table, col in UNIT_COLUMNS.items():
+        names = [r[0] for r in con.execute(f"select distinct {col} from {table}").fetchall()]
+        m = _unit_map(names)
+        if not m:
+            continue
+        frame = pl.DataFrame({"alias": list(m), "canonical": list(m.values())})
+        con.register("unit_renames", frame)
+        touched |= {r[0] for r in con.execute(
+            f"select distinct period from {table} where {col} in (select alias from unit_renames)").fetchall()}
+        con.execute(f"update {table} as t set {col} = r.canonical from unit_renames as r "
+                    f"where t.{col} = r.alias").fetchall()
+        con.unregister("unit_renames")
+    return sorted(touched)
+
+
 # ---------------------------------------------------------------- loads
 
 @dataclass
@@ -428,6 +473,7 @@ def load_reports(reports: list[FileReport], db: Path | None = None, user: str | 
     db = Path(db or config.db_path())
     result = LoadResult()
     refused = list(refused or [])
+    reports = [canonical_units(r) for r in reports]
     t0 = time.perf_counter()
     with _load_lock(db):
         _remove_stale_building(db)
@@ -465,7 +511,8 @@ def load_reports(reports: list[FileReport], db: Path | None = None, user: str | 
             _insert_log(con, log)
             if progress:
                 progress(len(todo), len(todo))
-            rebuild_derived(con, periods=[r.period for r in todo])
+            renamed = _unify_stored_units(con)
+            rebuild_derived(con, periods=[r.period for r in todo] + renamed)
             con.execute("commit")
         result.state = target
         _prune(db, config.keep_states())
