@@ -86,12 +86,16 @@ class Column:
 
 @lru_cache(maxsize=1)
 def columns() -> dict[str, Column]:
-    """Every canonical column, read from aliases.toml."""
+    """Every canonical column, read from aliases.toml (plus the headers taught on the upload
+    page, etl/taught.py)."""
+    from etl import taught
+
     raw = tomllib.loads(ALIASES_FILE.read_text(encoding="utf-8"))
+    extra = taught.aliases()
     out = {}
     for name, spec in raw.items():
         kinds = tuple(KINDS[k] for k in spec["kind"])
-        aliases = tuple(dict.fromkeys([spec["label"], *spec["aliases"]]))
+        aliases = tuple(dict.fromkeys([spec["label"], *spec["aliases"], *extra.get(name, [])]))
         patterns = tuple(re.compile(x) for x in spec.get("patterns", ()))
         out[name] = Column(name, spec["label"], kinds, spec["type"], aliases, patterns)
     return out
@@ -162,7 +166,8 @@ def any_alias() -> frozenset[str]:
 
 
 def reload_aliases() -> None:
-    """Forget the cached aliases so the next lookup reads aliases.toml again (after it was edited)."""
+    """Forget the cached aliases so the next lookup reads aliases.toml (and the taught headers,
+    etl/taught.py) again, after either was edited."""
     columns.cache_clear()
     alias_index.cache_clear()
     pattern_index.cache_clear()

@@ -31,15 +31,22 @@ with tab_load:
                           format_func=lambda p: "自动识别（按标题或文件名）" if p == "auto" else period_label(p),
                           key="adm_period", help="文件标题或文件名中的月份与此不符时，文件不予加载")
     period = None if choice == "auto" else choice
-    unit = c3.text_input("填报单位（可不填）", key="adm_unit",
-                         help="文件中没有「填报单位：」落款、且项目分属多个县区时填写，如「市发展和改革委员会」")
+    unit = c3.selectbox("填报单位", admin.sender_choices(units(), q("admin_senders")["sender"].to_list()),
+                        format_func=admin.sender_label, key="adm_unit",
+                        help="文件中没有「填报单位：」落款、且项目分属多个县区时选择；选定后以所选单位为准")
+    sender_note = c3.empty()  # a file that needs the sender chosen says so here
     n = st.session_state.setdefault("adm_upload_n", 0)
     files = st.file_uploader("上传各单位报表（可一次选多个文件）", type=list(s.lstrip(".") for s in admin.ALLOWED_SUFFIXES),
                              accept_multiple_files=True, key=f"adm_files_{n}", max_upload_size=config.max_upload_mb())
-    st.caption(f"支持 xlsx、csv（UTF-8 或 GBK）、parquet，单个文件不超过{config.max_upload_mb()}MB；"
-               "旧版 .xls 请先在 Excel 中另存为 .xlsx。文件先检查、后加载，确认前不会改动驾驶舱数据。")
+    st.caption(f"支持 xlsx、xls（Excel 97-2003）、csv（UTF-8 或 GBK）、parquet，单个文件不超过{config.max_upload_mb()}MB。"
+               "文件先检查、后加载，确认前不会改动驾驶舱数据。")
+    if taught_n := st.session_state.pop("adm_taught", None):
+        st.success(f"已保存 {taught_n} 个表头的识别，文件已按新的识别重新检查。", icon=":material/school:")
 
-    checked = [admin.cached_check(f.name, f.getvalue(), period, unit.strip() or None, today) for f in files or []]
+    version = admin.taught.version()
+    checked = [admin.cached_check(f.name, f.getvalue(), period, unit or None, today, version) for f in files or []]
+    if note := admin.sender_notice(checked):
+        sender_note.warning(admin.plain(note), icon=":material/arrow_upward:")
     for i, c in enumerate(checked):
         with st.container(border=True):
             prev = existing = None
@@ -47,6 +54,7 @@ with tab_load:
                 prev = q("admin_previous", period=c.report.period, sender=c.report.sender)
                 existing = q("admin_partitions", period=c.report.period, sender=c.report.sender)
             admin.show_check(c, prev, existing, key=f"adm_chk_{n}_{i}")
+            admin.teach_headers(c, user, key=f"adm_chk_{n}_{i}")
 
     good = [c for c in checked if c.ok]
     if checked:
@@ -59,7 +67,7 @@ with tab_load:
         sure = st.checkbox("我已核对上面的检查结果，确认加载", key=f"adm_confirm_{n}")
         if st.button(f"加载 {len(good)} 个文件到驾驶舱", type="primary", disabled=not sure, key="adm_load",
                      icon=":material/upload:"):
-            result = admin.load(good, user)
+            result = admin.load(checked, user)
             loaded = sum(o.status == "loaded" for o in result.outcomes)
             st.session_state["adm_flash"] = {
                 "headline": f"加载完成：{loaded} 个文件已加载" + ("" if loaded == len(result.outcomes) else

@@ -392,8 +392,9 @@ def test_deadline_day_past_month_end_and_period_choices():
 def test_check_upload_refuses_big_files_and_other_types():
     big = admin.check_upload("大.xlsx", b"PK" + b"0" * (1024 * 1024 + 1), max_mb=1)
     assert not big.ok and "超过1MB的上限" in big.error
-    xls = admin.check_upload("旧.xls", b"\xd0\xcf\x11\xe0")
-    assert not xls.ok and "另存为 .xlsx" in xls.error
+    assert "只接受 xlsx、xls、csv、parquet" in admin.check_upload("报表.pdf", b"%PDF").error
+    xls = admin.check_upload("旧.xls", b"\xd0\xcf\x11\xe0")  # accepted as a type, then found damaged
+    assert not xls.ok and "不是支持的格式" not in xls.error
     assert admin.check_upload("../../etc/passwd.csv", b"").name == "passwd.csv"
 
 

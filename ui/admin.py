@@ -14,18 +14,20 @@ import hashlib
 import io
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
-from etl import config
+from etl import config, divisions, taught
 from etl.read import FileError, FileReport, read_file
-from etl.schema import KIND_LABEL, columns
+from etl.schema import KIND_LABEL, columns, kind_columns
 from ui.format import period_label, wan
 
-ALLOWED_SUFFIXES = (".xlsx", ".csv", ".parquet")
+ALLOWED_SUFFIXES = (".xlsx", ".xls", ".csv", ".parquet")
+AUTO_SENDER = ""  # the 填报单位 choice that lets the file say who sent it
+_NEEDS_SENDER = "无法确定填报单位"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])")
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
@@ -86,6 +88,8 @@ class Checked:
     sha256: str
     report: FileReport | None = None
     error: str | None = None
+    needs_sender: bool = False  # refused only because it does not say who sent it
+    untaught: list[taught.Untaught] = field(default_factory=list)  # headers no column knows
 
     @property
     def ok(self) -> bool:
@@ -102,8 +106,9 @@ def check_upload(name: str, data: bytes, period: dt.date | None = None, unit: st
         out.error = f"文件「{name}」大小为{len(data) / 1048576:.1f}MB，超过{limit}MB的上限，请拆分后再上传"
         return out
     if Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
-        out.error = f"文件「{name}」不是支持的格式：只接受 xlsx、csv、parquet（旧版 .xls 请在 Excel 中另存为 .xlsx）"
+        out.error = f"文件「{name}」不是支持的格式：只接受 xlsx、xls、csv、parquet"
         return out
+    taught.refresh()  # headers taught since the last check (here or in another process)
     try:
         out.report = read_file(Path(name), period=period, unit=unit or None, data=data, file_name=name,
                                today=today or config.today())
@@ -111,9 +116,66 @@ def check_upload(name: str, data: bytes, period: dt.date | None = None, unit: st
         out.error = str(e)
         if "与指定的期间" in out.error:
             out.error += "。如确需加载该月数据，请在「数据期间」中选择该月或「自动识别」"
+        if _NEEDS_SENDER in out.error:
+            out.needs_sender = True
+            out.error = out.error.replace("请在加载时指定填报单位", "请在上方「填报单位」中选择")
     except Exception as e:  # a file that breaks a reader in a way we did not foresee
-        out.error = f"文件「{name}」无法读取（{type(e).__name__}），请确认是从 Excel 保存的 xlsx 或 csv 文件"
+        out.error = f"文件「{name}」无法读取（{type(e).__name__}），请确认是从 Excel 保存的 xlsx、xls 或 csv 文件"
+        return out
+    try:
+        out.untaught = taught.untaught_headers(name, data)
+    except Exception:  # the check above is what counts; teaching is a help
+        out.untaught = []
     return out
+
+
+# ---------------------------------------------------------------- the sender (填报单位)
+
+def sender_choices(units: pl.DataFrame, senders: list[str]) -> list[str]:
+    """What the 填报单位 control offers: 「auto」 first, then counties and zones in the official
+    order, 市本级, then the city's departments (the synonyms table's names and any other sender
+    seen before), each under its one name."""
+    ordered = units.sort("sort_order")["name"].to_list() if units.height else []
+    depts = set(divisions.synonyms().values()) | {divisions.canonical_unit(s) for s in senders if s}
+    depts -= set(ordered) | {None}
+    return [AUTO_SENDER, *ordered, *sorted(depts)]
+
+
+def sender_label(choice: str) -> str:
+    return choice or "按文件落款识别"
+
+
+def sender_notice(checked: list[Checked]) -> str | None:
+    """The line shown under the 填报单位 control when a file needs it chosen there."""
+    need = [c.name for c in checked if c.needs_sender]
+    if not need:
+        return None
+    names = "、".join(f"「{n}」" for n in need[:3]) + (f"等{len(need)}个文件" if len(need) > 3 else "")
+    return f"{names}没有「填报单位：」落款，项目又分属多个县区：请在这里选择填报单位，文件会立即重新检查"
+
+
+# ---------------------------------------------------------------- teaching a header
+
+NOT_A_COLUMN = ""
+
+
+def teach_options(kind: str | None) -> list[str]:
+    """Canonical columns a header of a `kind` sheet may be taught as (both project kinds when
+    the sheet's kind is not known yet), 「not imported」 first."""
+    kinds = [kind] if kind else ["progress", "reserve"]
+    cols = []
+    for k in kinds:
+        cols += [c.name for c in kind_columns(k) if c.name not in cols]
+    return [NOT_A_COLUMN, *cols]
+
+
+def column_label(name: str) -> str:
+    return columns()[name].label if name in columns() else "不导入（保持未识别）"
+
+
+def lessons_from(choices: dict[str, str]) -> list[taught.Lesson]:
+    """{header as taught: chosen column} → the lessons to save (「not imported」 left out)."""
+    return [taught.Lesson(h, c) for h, c in choices.items() if c]
 
 
 def sheets_frame(report: FileReport) -> pl.DataFrame:
@@ -386,8 +448,10 @@ def freshness_summary(df: pl.DataFrame, period: dt.date, due: dt.date) -> Freshn
 # ---------------------------------------------------------------- widgets
 
 @st.cache_data(max_entries=64, show_spinner="正在检查文件……")
-def cached_check(name: str, data: bytes, period: dt.date | None, unit: str | None, today: dt.date) -> Checked:
-    """check_upload, remembered for the same bytes and choices (reruns do not reread files)."""
+def cached_check(name: str, data: bytes, period: dt.date | None, unit: str | None, today: dt.date,
+                 aliases_version: float = 0.0) -> Checked:
+    """check_upload, remembered for the same bytes and choices (reruns do not reread files);
+    `aliases_version` (etl.taught.version) makes a taught header re-check the file at once."""
     return check_upload(name, data, period=period, unit=unit, today=today)
 
 
@@ -448,6 +512,33 @@ def show_check(c: Checked, previous: pl.DataFrame | None, existing: pl.DataFrame
                            key=f"{key}_quarantine", icon=":material/download:")
 
 
+def teach_headers(c: Checked, user: str | None, key: str) -> None:
+    """「这一列是：…」 for each header of the file that no column knows; saving writes them to
+    the taught aliases (who, when, which file) and reruns, so the file is checked again at once."""
+    if not c.untaught:
+        return
+    with st.expander(f"教会表头：本文件有 {len(c.untaught)} 列表头未识别", expanded=not c.ok,
+                     icon=":material/school:"):
+        st.caption("告诉驾驶舱这些列是什么，保存后本文件立即重新检查，以后各单位的文件里同样的表头也会照此识别。"
+                   "不需要导入的列选「不导入」。")
+        choices: dict[str, str] = {}
+        for j, u in enumerate(c.untaught):
+            left, right = st.columns([2, 3])
+            left.markdown(f"**{plain(u.written)}**  \n工作表「{plain(u.sheet)}」")
+            choices[u.header] = right.selectbox("这一列是：", teach_options(u.kind), format_func=column_label,
+                                                key=f"{key}_teach_{j}")
+        lessons = lessons_from(choices)
+        if st.button("保存表头识别并重新检查", key=f"{key}_teach_save", disabled=not lessons,
+                     icon=":material/save:"):
+            try:
+                taught.teach(lessons, user or "", file_name=c.name)
+            except ValueError as e:
+                st.error(plain(str(e)), icon=":material/error:")
+                return
+            st.session_state["adm_taught"] = len(lessons)
+            st.rerun()
+
+
 def outcome_frame(outcomes: list) -> pl.DataFrame:
     """A load's result per file (etl.warehouse.FileOutcome) with Chinese headers."""
     status = {"loaded": "已加载", "unchanged": "未更改（内容相同）", "error": "未加载"}
@@ -464,16 +555,18 @@ def outcome_frame(outcomes: list) -> pl.DataFrame:
 
 
 def load(checked: list[Checked], user: str | None):
-    """Load the checked files into a new warehouse state (all or nothing), with a progress bar."""
-    from etl.warehouse import load_reports
+    """Load the checked files into a new warehouse state (all or nothing), with a progress bar.
+    The refused ones among them are recorded in the load history with their reason."""
+    from etl.warehouse import Refused, load_reports
 
     bar = st.progress(0.0, text="正在写入新的数据状态……")
     reports = [c.report for c in checked if c.ok]
+    refused = [Refused(c.name, c.error or "", c.sha256) for c in checked if not c.ok]
 
     def progress(done: int, total: int) -> None:
         bar.progress(0.1 + 0.7 * done / max(total, 1), text=f"已写入 {done}/{total} 个文件，正在重算汇总……")
 
-    result = load_reports(reports, user=(user or "").strip() or None, progress=progress)
+    result = load_reports(reports, user=(user or "").strip() or None, progress=progress, refused=refused)
     bar.progress(1.0, text=f"完成，用时 {result.seconds:.1f} 秒")
     return result
 
