@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import json
+import math
 import os
 import re
 import shutil
@@ -35,6 +36,7 @@ from etl.schema import QUARANTINE_SCHEMA, staging_schema
 from etl.status import status_sql
 
 SCHEMA_VERSION = 1
+PLAUSIBLE_PLAN_WAN = 1e8  # 10,000亿元: a held row's plan above this is not counted as plan
 SQL_DIR = Path(__file__).with_name("sql")
 _SQL_TYPES = {pl.String: "varchar", pl.Float64: "double", pl.Date: "date", pl.Boolean: "boolean",
               pl.Int32: "integer", pl.Int64: "bigint"}
@@ -100,8 +102,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             rows_quarantined integer, status varchar, message varchar, user_name varchar,
             state_file varchar, duration_s double, filled_date date
         )""")
-    # warehouses built before the 填报日期 was kept
+    # warehouses built before the 填报日期 and the plan of held rows were kept
     con.execute("alter table load_log add column if not exists filled_date date")
+    con.execute("alter table quarantine add column if not exists plan_wan double")
     con.execute("""
         create table if not exists partitions (
             period date, sender varchar, kind varchar, load_id integer, file_name varchar, sha256 varchar
@@ -334,7 +337,29 @@ def _conflict_rows(clash: pl.DataFrame, kind: str) -> pl.DataFrame:
         pl.col("project_code").alias("value"), pl.lit("多单位重复上报").alias("rule"),
         pl.format("文件「{}」工作表「{}」第{}行：项目「{}」本期已由「{}」上报（文件「{}」），不重复计入",
                   "source_file", "sheet", "source_row", "project_code", "other", "other_file").alias("message"),
-        pl.lit("{}").alias("raw"), pl.lit(False).alias("superseded"))
+        pl.lit("{}").alias("raw"), pl.lit(False).alias("superseded"),
+        (pl.col("annual_plan_wan") if "annual_plan_wan" in clash.columns else pl.lit(None, pl.Float64)).alias("plan_wan"))
+
+
+def _held_plan(sheet) -> pl.Series:
+    """The annual plan (万元) each quarantined row of a progress sheet carries, as its file wrote
+    it (null where the cell is blank or not a number): what 待核实 holds back from the figures."""
+    from etl.parse import CellError, normalise_header, parse_money
+
+    q = sheet.quarantine
+    written = next((w for w, c in sheet.mapping.items() if c == "annual_plan_wan"), None)
+    if sheet.kind != "progress" or written is None or not q.height:
+        return pl.Series("plan_wan", [None] * q.height, dtype=pl.Float64)
+    factor = {"亿元": 10000.0, "元": 0.0001}.get(normalise_header(written)[1] or sheet.unit, 1.0)
+    out = []
+    for raw in q["raw"].to_list():
+        try:
+            v = parse_money(json.loads(raw or "{}").get(written))
+        except (CellError, ValueError, AttributeError):
+            v = None
+        v = None if v is None else v * factor
+        out.append(v if v is not None and math.isfinite(v) and v <= PLAUSIBLE_PLAN_WAN else None)
+    return pl.Series("plan_wan", out, dtype=pl.Float64)
 
 
 def _apply_all(con: duckdb.DuckDBPyConnection, todo: list[FileReport], first_id: int) -> dict[int, tuple[int, int]]:
@@ -376,7 +401,7 @@ def _apply_all(con: duckdb.DuckDBPyConnection, todo: list[FileReport], first_id:
             if q.height:
                 quarantine_frames.append(q.cast(QUARANTINE_SCHEMA).with_columns(
                     pl.lit(ids[i], dtype=pl.Int32).alias("load_id"), pl.lit(p).alias("period"),
-                    pl.lit(s).alias("sender"), pl.lit(False).alias("superseded")))
+                    pl.lit(s).alias("sender"), pl.lit(False).alias("superseded"), _held_plan(sheet)))
         if not frames:
             continue
         con.execute(f"delete from {table} as t using incoming_parts as p "

@@ -88,7 +88,7 @@ with tab_fresh:
     c[2].metric("逾期未报", f"{len(summary.missing)}个")
     c[3].metric("逾期报送", f"{len(summary.late)}个")
     st.caption(f"{period_label(summary.period)}数据截止报送日为{summary.deadline.year}年{summary.deadline.month}月"
-               f"{summary.deadline.day}日（次月{config.report_deadline_day()}日）；报送时间按文件加载入驾驶舱的时间计。"
+               f"{summary.deadline.day}日（次月{config.report_deadline_day()}日）；是否逾期按文件中写的填报日期计，文件没有填报日期的按加载入驾驶舱的时间计。"
                f"应报单位为全部县区、开发区，以及近{config.expected_sender_months()}个月报送过的其他单位。")
     table = admin.freshness_frame(fresh)
     st.dataframe(table, hide_index=True, width="stretch", height=admin.table_height(table.height))

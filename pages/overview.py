@@ -6,6 +6,7 @@ import streamlit as st
 from ui import figures
 from ui.admin import freshness_badge
 from ui.data import q
+from ui.gaps import comparable_suffix, gaps_notice
 from ui.filters import sidebar
 from ui.format import data_date_label, gap_text, growth, pct, period_label, times, yi, ytd_label
 from ui.labels import RULE_TEXT
@@ -15,6 +16,7 @@ from ui.widgets import chart, downloads, no_data, page_header
 f = sidebar()
 page_header(f"{f.unit_name}项目建设总览", f.period)
 freshness_badge()  # who has not reported yet (数据管理 › 报送情况)
+missing = gaps_notice(f.period, f.unit, held=True)  # senders missing since last month; rows 待核实
 
 k = q("overview_kpis", **f.params()).row(0, named=True)
 if not k["projects"]:
@@ -26,7 +28,7 @@ tiles([
     Tile(f"{ytd_label(f.period)}累计完成", yi(k["ytd_wan"]), f"完成率 {pct(k['completion_rate'])}"),
     Tile("序时进度", pct(k["time_progress"]), gap_text(k["gap_pts"]),
          help="序时进度 = 当月月数 ÷ 12；完成率 = 年累计完成投资 ÷ 年度计划投资"),
-    Tile("同比增长", growth(k["yoy_growth"]), f"上年同期 {yi(k['ytd_last_year_wan'])}"),
+    Tile("同比增长", growth(k["yoy_growth"]), f"上年同期 {yi(k['ytd_last_year_wan'])}{comparable_suffix(missing)}"),
     Tile("储备项目", f"{k['reserve_projects'] or 0}个", f"总投资 {yi(k['reserve_total_wan'])}"),
     Tile("新开工项目", f"{k['new_start']}个", f"开工率 {pct(k['start_rate'])}（{k['started']}/{k['due_to_start']}）",
          help="开工率 = 已开工项目数 ÷ 计划开工时间已到的新开工项目数"),

@@ -10,6 +10,7 @@ from ui import drill, figures
 from ui import progress as pg
 from ui.data import q, units as all_units
 from ui.filters import sidebar
+from ui.gaps import comparable_suffix, gaps_notice, unreported_table
 from ui.format import data_date_label, gap_text, growth, pct, period_label, wan, yi, ytd_label
 from ui.labels import KEY_LEVEL, LIBRARY_FILTER, LIBRARY_LONG, RULE_TEXT, STATUS_DOT, STATUS_LONG
 from ui.links import dossier_url
@@ -35,6 +36,7 @@ scope_name = "全市" if unit is None else names[unit]
 subtitle = f"{period_label(f.period)} · {scope_name} · {LIBRARY_FILTER[f.library]} · {data_date_label(f.period)}"
 with top:
     page_header(f"{scope_name}投资进度", f.period)
+    missing = gaps_notice(f.period, unit)  # senders missing since last month
 
 # ---------------------------------------------------------------- headline figures
 by_library = q("progress_by_dim", period=f.period, unit=unit, library=f.library, dim="library")
@@ -49,7 +51,7 @@ else:
         Tile(f"{ytd_label(f.period)}累计完成", yi(t["ytd_wan"]),
              f"完成率 {pct(t['completion_rate'])}，{gap_text(t['gap_pts'])}（序时进度 {pct(time_progress)}）",
              help="序时进度 = 当月月数 ÷ 12；完成率 = 年累计完成投资 ÷ 年度计划投资"),
-        Tile("同比增长", growth(t["yoy_growth"]), f"上年同期 {yi(t['ytd_last_year_wan'])}",
+        Tile("同比增长", growth(t["yoy_growth"]), f"上年同期 {yi(t['ytd_last_year_wan'])}{comparable_suffix(missing)}",
              help="同比 = 本年累计完成 ÷ 上年同期累计完成 − 1（按上年同月报送的项目计）"),
     ])
     cum = q("monthly_cumulative", period=f.period, unit=unit, library=f.library)
@@ -140,6 +142,16 @@ if project:
     drill.table(history)
     downloads(history, f"项目逐月情况_{project}", f"{last['name']}逐月投资完成情况", f"项目代码 {project}",
               key="pg_history_table", period=f.period)
+
+# ---------------------------------------------------------------- reported last month, not this month
+unreported = q("progress_unreported", period=f.period, unit=unit)
+if unreported.height:
+    st.subheader(f"本月未报的项目（{unreported.height}个）")
+    st.caption(f"上月报送、{period_label(f.period)}没有报送且未竣工的项目，列出上月的数字；这些项目不在本月的统计中。")
+    table = unreported_table(unreported)
+    drill.table(table)
+    downloads(table, f"本月未报项目_{scope_name}", f"{scope_name}本月未报项目（{period_label(f.period)}）", subtitle,
+              key="pg_unreported", period=f.period)
 
 # ---------------------------------------------------------------- consistency questions
 st.subheader("数据一致性核查（待核实）")

@@ -1,4 +1,6 @@
 -- Who has reported for $period, and who is late against $deadline (as of $today).
+-- Lateness counts from the 填报日期 written in the file when there is one (never later than
+-- the load), else from when the file was loaded.
 -- Expected senders: every county and development zone, plus any sender that reported
 -- in the $months months up to $period (departments, 市本级).
 with units_named as (
@@ -19,7 +21,10 @@ expected as (
 
 first_loads as (
     -- the first load of the period still in the data (rolled-back loads do not count)
-    select sender, min(loaded_at) as reported_at
+    select
+        sender,
+        min(loaded_at) as reported_at,
+        min(case when filled_date is not null then least(filled_date, loaded_at::date) end) as filled_date
     from load_log
     where action = 'load' and status = 'loaded' and period = $period
     group by sender
@@ -49,17 +54,21 @@ final as (
         coalesce(u.sort_order, 1000) as sort_order,
         r.sender is not null as reported,
         f.reported_at,
+        f.filled_date,
+        coalesce(f.filled_date, f.reported_at::date) as reported_on,
         r.kinds,
         r.file_names,
         coalesce(pj.projects, 0) as projects,
         $deadline::date as deadline,
         case
             when r.sender is not null
-                then greatest(date_diff('day', $deadline::date, coalesce(f.reported_at::date, $deadline::date)), 0)
+                then greatest(date_diff('day', $deadline::date,
+                                        coalesce(f.filled_date, f.reported_at::date, $deadline::date)), 0)
             else greatest(date_diff('day', $deadline::date, $today::date), 0)
         end as days_late,
         case
-            when r.sender is not null and coalesce(f.reported_at::date, $deadline::date) <= $deadline::date then 'on_time'
+            when r.sender is not null
+                 and coalesce(f.filled_date, f.reported_at::date, $deadline::date) <= $deadline::date then 'on_time'
             when r.sender is not null then 'late'
             when $today::date > $deadline::date then 'missing'
             else 'pending'

@@ -407,6 +407,8 @@ def freshness_frame(df: pl.DataFrame) -> pl.DataFrame:
         pl.col("kind").replace_strict(SENDER_KIND, default="其他").alias("类型"),
         pl.col("state").replace_strict(FRESH_STATE, default="—").alias("报送情况"),
         pl.when(pl.col("days_late") > 0).then(pl.format("{}天", "days_late")).otherwise(pl.lit("")).alias("逾期"),
+        (pl.col("filled_date").dt.strftime("%Y-%m-%d").fill_null("") if "filled_date" in df.columns
+         else pl.lit("")).alias("填报日期"),
         pl.col("reported_at").dt.strftime("%Y-%m-%d %H:%M").fill_null("").alias("加载时间"),
         pl.col("projects").alias("项目数"),
         pl.col("file_names").fill_null("").alias("文件"),
