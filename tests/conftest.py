@@ -39,3 +39,20 @@ def empty_db(tmp_path, monkeypatch) -> Path:
     db = tmp_path / "wh" / "cockpit.duckdb"
     monkeypatch.setenv("COCKPIT_DB", str(db))
     return db
+
+
+@pytest.fixture()
+def copy_warehouse(tmp_path, monkeypatch):
+    """Copy a base warehouse (state files and pointer) and point the cockpit at the copy,
+    with 「today」 fixed at 2026-11-27; returns the copy's db path."""
+    import shutil
+
+    def _copy(base: Path) -> Path:
+        target = tmp_path / "wh"
+        shutil.copytree(base.parent, target)
+        db = target / base.name
+        monkeypatch.setenv("COCKPIT_DB", str(db))
+        monkeypatch.delenv("COCKPIT_STATES", raising=False)
+        monkeypatch.setenv("COCKPIT_TODAY", "2026-11-27")
+        return db
+    return _copy

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -61,17 +60,9 @@ def base_no_zone(tmp_path_factory, files) -> Path:
 
 
 @pytest.fixture()
-def use(tmp_path, monkeypatch):
+def use(copy_warehouse):
     """Copy a base warehouse (state files and pointer) and point the cockpit at the copy."""
-    def _use(base: Path) -> Path:
-        target = tmp_path / "wh"
-        shutil.copytree(base.parent, target)
-        db = target / base.name
-        monkeypatch.setenv("COCKPIT_DB", str(db))
-        monkeypatch.delenv("COCKPIT_STATES", raising=False)
-        monkeypatch.setenv("COCKPIT_TODAY", TODAY.isoformat())
-        return db
-    return _use
+    return copy_warehouse
 
 
 def totals(db: Path, period: dt.date = OCT) -> dict:

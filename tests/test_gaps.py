@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 
 import polars as pl
@@ -40,14 +39,8 @@ def no_zone_october(tmp_path_factory, files) -> Path:
 
 
 @pytest.fixture()
-def use(no_zone_october, tmp_path, monkeypatch) -> Path:
-    target = tmp_path / "wh"
-    shutil.copytree(no_zone_october.parent, target)
-    db = target / no_zone_october.name
-    monkeypatch.setenv("COCKPIT_DB", str(db))
-    monkeypatch.delenv("COCKPIT_STATES", raising=False)
-    monkeypatch.setenv("COCKPIT_TODAY", TODAY.isoformat())
-    return db
+def use(no_zone_october, copy_warehouse) -> Path:
+    return copy_warehouse(no_zone_october)
 
 
 @pytest.mark.parametrize(("unit", "expected"), [

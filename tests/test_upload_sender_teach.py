@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
 import tomllib
 from pathlib import Path
 
@@ -55,13 +54,9 @@ def base(tmp_path_factory) -> Path:
 
 
 @pytest.fixture()
-def page(base, tmp_path, monkeypatch):
+def page(base, copy_warehouse, tmp_path, monkeypatch):
     """The data page on a private copy of the warehouse, with a private taught-aliases file."""
-    target = tmp_path / "wh"
-    shutil.copytree(base.parent, target)
-    monkeypatch.setenv("COCKPIT_DB", str(target / base.name))
-    monkeypatch.delenv("COCKPIT_STATES", raising=False)
-    monkeypatch.setenv("COCKPIT_TODAY", TODAY.isoformat())
+    copy_warehouse(base)
     monkeypatch.setenv("COCKPIT_TAUGHT_ALIASES", str(tmp_path / "aliases-taught.toml"))
     taught.refresh()
     at = page_test("data").run()
