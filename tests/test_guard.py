@@ -225,3 +225,20 @@ def test_a_sheet_with_many_bad_rows_prints_a_few_lines_on_the_command_line(tmp_p
     out = capsys.readouterr().out.splitlines()
     assert len(out) < 10, out
     assert any("共 3,000 行" in line for line in out)
+
+
+def test_the_upload_page_summarises_many_bad_rows_by_reason(tmp_path):
+    from ui import admin
+
+    path = tmp_path / "2026-10_平城区.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("项目进展")
+    ws.write_row(0, 0, ["2026年10月项目进展情况表"])
+    ws.write_row(1, 0, ["项目代码", "项目名称", "所在县区", "年度计划投资", "年累计完成投资"])
+    for i in range(500):
+        ws.write_row(2 + i, 0, [f"2026-140213-44-01-{i:06d}", f"项目{i}", "平城区", "约500" if i % 5 else "", 10])
+    wb.close()
+    c = admin.check_upload(path.name, path.read_bytes(), unit="平城区")
+    reasons = admin.reasons_frame(c.report)
+    assert reasons["行数"].to_list() == [400, 100]
+    assert reasons["如第…行"].to_list()[0] == "4、5、6"

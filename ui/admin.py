@@ -225,6 +225,24 @@ def quarantine_frame(report: FileReport) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row").sort("工作表", "行号", maintain_order=True)
 
 
+SUMMARY_FROM = 20  # more quarantined rows than this are shown one line per reason
+
+
+def reasons_frame(report: FileReport) -> pl.DataFrame:
+    """The quarantine one line per reason (etl.guard.summarise), most rows first."""
+    from etl.guard import summarise
+
+    frames = [summarise(s.quarantine).with_columns(pl.lit(s.sheet).alias("sheet")) for s in report.sheets
+              if s.quarantine.height]
+    schema = {"工作表": pl.String, "问题": pl.String, "问题列": pl.String, "行数": pl.UInt32, "如第…行": pl.String,
+              "示例": pl.String}
+    if not frames:
+        return pl.DataFrame(schema=schema)
+    return pl.concat(frames).sort("rows", descending=True).select(
+        pl.col("sheet").alias("工作表"), pl.col("rule").alias("问题"), pl.col("column_name").alias("问题列"),
+        pl.col("rows").alias("行数"), pl.col("first_rows").alias("如第…行"), pl.col("example").alias("示例"))
+
+
 def quarantine_xlsx(report: FileReport) -> bytes:
     """The quarantined rows as an xlsx to send back to the sender. Every value is written as
     text or number, never as a formula (a cell 「=…」 from a file stays text)."""
@@ -508,7 +526,12 @@ def show_check(c: Checked, previous: pl.DataFrame | None, existing: pl.DataFrame
     if r.rows_quarantined:
         st.warning(f"有 {r.rows_quarantined} 行未通过检查，加载时不会导入；可下载问题清单发回填报单位修改",
                    icon=":material/report:")
-        st.dataframe(quarantine_frame(r).drop("原行内容"), hide_index=True, width="stretch")
+        if r.rows_quarantined > SUMMARY_FROM:
+            st.markdown("**按原因汇总**")
+            st.dataframe(reasons_frame(r), hide_index=True, width="stretch")
+            st.caption(f"共 {r.rows_quarantined:,} 行，逐行明细见下载的清单")
+        else:
+            st.dataframe(quarantine_frame(r).drop("原行内容"), hide_index=True, width="stretch")
         st.download_button("下载未导入行清单（Excel）", quarantine_xlsx(r),
                            file_name=safe_file_name(r.file_name, "_未导入行.xlsx"), mime=XLSX_MIME,
                            key=f"{key}_quarantine", icon=":material/download:")
