@@ -28,7 +28,7 @@ def missing_text(missing: pl.DataFrame, period: dt.date) -> str | None:
     lines = missing_lines(missing, period)
     if not lines:
         return None
-    return ("；".join(lines) + "。本月数字不含这些项目，与上月、上年同期的比较不是同口径")
+    return ("；".join(lines) + "。本月数字不含这些项目，与上月、上年同期的比较不是同口径。")
 
 
 def held_text(held: dict, period: dt.date) -> str | None:
