@@ -546,6 +546,21 @@ def _period(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"期间应写作 2026-10：{text}") from None
 
 
+def available_period(asked: dt.date | None) -> tuple[dt.date | None, str | None]:
+    """The month a command line run works on (`asked`, or else the latest) and, when the
+    warehouse or that month has no data, the message saying so."""
+    import queries
+
+    if queries.state_name() is None:
+        return None, "数据仓库尚未建立（COCKPIT_DB）"
+    periods = queries.run("periods")["period"].to_list()
+    period = asked or (periods[0] if periods else None)
+    if period not in periods:
+        return None, (f"没有{period_label(period) if period else '任何'}的数据；"
+                      f"可选：{', '.join(f'{p:%Y-%m}' for p in periods)}")
+    return period, None
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m ui.briefing", description="生成周报包（图表PNG、周报单页PNG/PDF、表格xlsx、数据分析）")
     ap.add_argument("--period", type=_period, help="数据期间，如 2026-10（默认最新月份）")
@@ -553,16 +568,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--zip", action="store_true", help="另打包为一个 zip 文件")
     a = ap.parse_args(argv)
 
-    import queries
-
-    if queries.state_name() is None:
-        print("数据仓库尚未建立（COCKPIT_DB）", file=sys.stderr)
-        return 2
-    periods = queries.run("periods")["period"].to_list()
-    period = a.period or (periods[0] if periods else None)
-    if period not in periods:
-        print(f"没有{period_label(period) if period else '任何'}的数据；可选：{', '.join(f'{p:%Y-%m}' for p in periods)}",
-              file=sys.stderr)
+    period, error = available_period(a.period)
+    if error:
+        print(error, file=sys.stderr)
         return 2
     t0 = time.perf_counter()
     b = load(period)
