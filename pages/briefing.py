@@ -4,7 +4,8 @@ the drafted 数据分析 with its figures, and the full tables behind the view."
 import streamlit as st
 
 from ui import briefing, summary
-from ui.data import q, state, status
+from ui.data import periods, q, state, status
+from ui.documents import report_downloads
 from ui.filters import sidebar
 from ui.format import data_date_label, period_label, period_slug
 from ui.widgets import CSS, downloads, escape, no_data
@@ -50,6 +51,9 @@ c1.download_button("下载周报包", data=lambda: briefing.pack_zip(b), file_na
                    key="pack", width="stretch")
 c3.caption("周报包含：周报单页（PNG 2倍清晰度、PDF）、各图表PNG、各表格Excel（每表一个工作表）、数据分析文本。"
            f"生成约需数秒。也可在服务器上定时生成：`python -m ui.briefing --period {slug} --out 目录`")
+
+# 季度分析 and 项目专报 as Word (ui/documents.py)
+report_downloads(f.period, periods(), key="br_docs")
 
 st.subheader("数据分析")
 st.markdown("<div class='briefing-text'>" + "".join(escape(s.text) for s in b.sentences) + "</div>",

@@ -11,6 +11,7 @@ import streamlit as st
 from ui import drill
 from ui import league as lg
 from ui.data import periods, q
+from ui.documents import notice_downloads, review_block
 from ui.export import tables_xlsx
 from ui.filters import sidebar
 from ui.format import data_date_label, period_label, ytd_label
@@ -45,6 +46,7 @@ if view == "notice":
     st.download_button("下载排队通报（Excel）", tables_xlsx(sheets), file_name=f"比亮晒排队通报_{f.period:%Y-%m}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="lg_notice_xlsx",
                        icon=":material/download:")
+    notice_downloads(f.period, key="lg_notice_docx")  # the notice as Word, and one county's own version
 else:
     group = drill.segmented("排名对象", list(lg.GROUPS), key="lg_group", param="group", default="units",
                             format_func=lg.GROUPS.get, label_visibility="collapsed")
@@ -74,6 +76,9 @@ else:
     if ranked.height:
         with st.expander("单项得分明细", icon=":material/calculate:"):
             drill.table(lg.score_table(t, cfg, group), column_config={"单位": st.column_config.TextColumn(pinned=True)})
+
+# 重点工程动态调整: candidates to lose key status and to propose for the provincial list (ui/documents.py)
+review_block(f.period, key="lg_review")
 
 st.subheader("评分办法与权重")
 st.caption(lg.METHOD_TEXT)

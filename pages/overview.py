@@ -6,6 +6,7 @@ import streamlit as st
 from ui import figures
 from ui.admin import freshness_badge
 from ui.data import q
+from ui.documents import forecast_block
 from ui.gaps import comparable_suffix, gaps_notice
 from ui.filters import sidebar
 from ui.format import data_date_label, gap_text, growth, pct, period_label, times, yi, ytd_label
@@ -35,6 +36,9 @@ tiles([
     Tile("续建项目", f"{k['continuing']}个", f"本月完成 {yi(k['month_wan'])}"),
     Tile("重点工程", f"{k['key_projects']}个", f"红 {k['key_red']} · 黄 {k['key_yellow']} · 绿 {k['key_green']}"),
 ])
+
+# 预计全年完成 and the seasonal 序时进度 (ui/documents.py)
+forecast_block(f.period, f.unit, f.library, f.unit_name)
 
 subtitle = f"{f.describe()} · {data_date_label(f.period)}"
 cum = q("monthly_cumulative", **f.params())

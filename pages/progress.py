@@ -9,6 +9,7 @@ import streamlit as st
 from ui import drill, figures
 from ui import progress as pg
 from ui.data import q, units as all_units
+from ui.documents import forecast_block, forecast_units_table
 from ui.filters import sidebar
 from ui.gaps import comparable_suffix, gaps_notice, unreported_table
 from ui.format import data_date_label, gap_text, growth, pct, period_label, wan, yi, ytd_label
@@ -54,6 +55,8 @@ else:
         Tile("同比增长", growth(t["yoy_growth"]), f"上年同期 {yi(t['ytd_last_year_wan'])}{comparable_suffix(missing)}",
              help="同比 = 本年累计完成 ÷ 上年同期累计完成 − 1（按上年同月报送的项目计）"),
     ])
+    # 预计全年完成 and the seasonal 序时进度 (ui/documents.py)
+    forecast_block(f.period, unit, f.library, scope_name)
     cum = q("monthly_cumulative", period=f.period, unit=unit, library=f.library)
     chart(figures.cumulative_chart(cum, f"{scope_name}{f.period.year}年投资累计完成与序时进度（亿元）", subtitle,
                                    f.period.year), f"投资进度_{scope_name}", f.period, key="pg_cum")
@@ -86,6 +89,9 @@ if cut.height:
               key="pg_cut_table", period=f.period)
 else:
     no_data()
+
+if dim == "unit" and unit is None:  # every unit's 预计全年完成 on the city view (ui/documents.py)
+    forecast_units_table(f.period, f.library, key="pg_fc_units")
 
 # ---------------------------------------------------------------- drill down: county → projects → project
 st.subheader(f"{scope_name}项目明细" if unit else "项目明细")
