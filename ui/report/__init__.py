@@ -79,6 +79,7 @@ class Report:
     file_stem: str
     blocks: list = field(default_factory=list)
     title_page: bool = True
+    body_pt: float = 16  # 三号; a 项目专报 page uses 四号 (14) to hold one project a page
 
     def add(self, *blocks) -> Report:
         self.blocks.extend(b for b in blocks if b is not None)
@@ -114,7 +115,7 @@ def to_document(report: Report, images: dict[str, bytes]):
     """The Report as a python-docx Document (pure: the charts come rendered in `images`)."""
     from ui.report import word
 
-    doc = word.new_document(report.title)
+    doc = word.new_document(report.title, body_pt=report.body_pt)
     if report.title_page:
         word.title_page(doc, report.title, report.lines, ORGANISATION, report.date_text)
     else:

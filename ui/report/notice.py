@@ -78,7 +78,8 @@ def unit_sentence(row: dict, cfg: lg.LeagueConfig, group: str = "units") -> Sent
     name, score = row["unit_name"], row["composite"]
     rank = lg.rank_label(row["rank"], row["tied"])
     change = row["change"] or "—"
-    change = change if change in (lg.NO_PREVIOUS_DATA, lg.NOT_RANKED_BEFORE) else f"较上月{change}"
+    change = (change if change in (lg.NO_PREVIOUS_DATA, lg.NOT_RANKED_BEFORE)
+              else "与上月持平" if change == "—" else f"较上月{change}")
     facts = [Fact(f"{name}综合得分", score, f"{score:.1f}分", "ui.league.composite"),
              Fact(f"{name}名次", row["rank"], f"第{rank}名", "ui.league.rank")]
     text = f"{name}：综合得分{score:.1f}分，排第{rank}名（{change}）"
@@ -152,7 +153,7 @@ def build(d: NoticeData) -> Report:
     rep.add(Heading("一、县（区）、开发区排名"))
     if d.units.filter(pl.col("ranked")).height:
         rep.add(Table(compact_table(d.units, d.cfg, "units", detail_u), "表1　县（区）、开发区“比亮晒”排名",
-                      (1.3, 3.0, 1.4, 1.5, 1.8, 3.0, 1.6, 2.0), 9))
+                      (1.9, 2.9, 1.3, 1.3, 1.6, 3.0, 1.5, 2.1), 9))
         rep.say(badge_sentence(d.units, "县（区）、开发区")).say(moves_sentence(d.units, d.has_previous))
     else:
         rep.say(plain("无排名", "本期无参与排名的县（区）、开发区。"))
@@ -164,7 +165,7 @@ def build(d: NoticeData) -> Report:
     rep.add(Heading("三、市直部门排名"))
     if d.departments.height and d.departments.filter(pl.col("ranked")).height:
         rep.add(Table(compact_table(d.departments, d.cfg, "departments", detail_d), "表2　市直部门“比亮晒”排名",
-                      (1.3, 3.2, 1.4, 1.5, 1.8, 2.8, 2.0, 1.6), 9))
+                      (1.9, 3.1, 1.3, 1.3, 1.6, 2.6, 2.0, 1.8), 9))
         rep.say(badge_sentence(d.departments, "市直部门")).say(moves_sentence(d.departments, d.has_previous))
     else:
         rep.say(plain("无排名", "本期无参与排名的市直部门。"))
@@ -194,7 +195,7 @@ def build_unit(d: NoticeData, code: str) -> Report:
     rep.add(Heading("二、全市排名"))
     detail = [m for m in ("completion", "growth", "key_green") if m in d.cfg.weights["units"]]
     rep.add(Table(compact_table(d.units, d.cfg, "units", detail), "表2　县（区）、开发区“比亮晒”排名",
-                  (1.3, 3.0, 1.4, 1.5, 1.8, 3.0, 1.6, 2.0), 9))
+                  (1.9, 2.9, 1.3, 1.3, 1.6, 3.0, 1.5, 2.1), 9))
     rep.say(badge_sentence(d.units, "县（区）、开发区"))
     rep.add(Heading("三、评分办法"))
     rep.say(plain("评分办法", lg.METHOD_TEXT))

@@ -16,7 +16,7 @@ import polars as pl
 from etl import review
 from ui import figures, summary
 from ui import forecast as fc
-from ui.briefing import rank_units
+from ui.briefing import rank_units, short_unit
 from ui.format import data_date_label, gap_text, pct, period_label, ytd_label, yi
 from ui.labels import KEY_LEVEL, LIBRARY_FILTER
 from ui.report import (QUARTER_NAME, Heading, Picture, Report, Runner, Table, months_back, plain,
@@ -64,6 +64,11 @@ class QuarterData:
 
 def _names(names: list[str]) -> str:
     return summary._names(names)
+
+
+def _etc(names: list[str]) -> str:
+    """「甲、乙等」: the names and one 「等」 (never 「等等」)."""
+    return _names(names).removesuffix("等") + "等"
 
 
 def load(year: int, quarter: int, run: Runner | None = None, today: dt.date | None = None) -> QuarterData:
@@ -275,7 +280,7 @@ def review_tables(removals: pl.DataFrame, promotions: pl.DataFrame) -> tuple[pl.
         "项目名称": removals["name"], "县区/开发区": removals["unit_name"],
         "级别": [KEY_LEVEL.get(v, "—") for v in removals["key_level"]],
         "包联领导": removals["leader"].fill_null("—"),
-        "依据": [", ".join(review.RULE_LABEL[r] for r in rules) for rules in removals["rules"].to_list()],
+        "依据": ["、".join(review.RULE_LABEL[r] for r in rules) for rules in removals["rules"].to_list()],
         "说明": removals["reasons"],
     }, schema={c: pl.String for c in ("项目名称", "县区/开发区", "级别", "包联领导", "依据", "说明")})
     pr = pl.DataFrame({
@@ -351,7 +356,7 @@ def advice(d: QuarterData, city: fc.Forecast, removals: pl.DataFrame, promotions
     facts = []
     if behind.height:
         names = behind["unit_name"].to_list()
-        text += f"重点督促{_names(names)}等落后序时进度较多的县区、开发区，逐项目排查滞后原因"
+        text += f"重点督促{_etc(names)}落后序时进度较多的县区、开发区，逐项目排查滞后原因"
         facts.append(Fact("督促的县区", len(names), _names(names), "by_unit.gap_pts > 10"))
     else:
         text += "各县区、开发区保持当前进度"
@@ -377,7 +382,7 @@ def advice(d: QuarterData, city: fc.Forecast, removals: pl.DataFrame, promotions
         units = (overdue.group_by("responsible_unit").len().sort(["len", "responsible_unit"], descending=[True, False])
                  ["responsible_unit"].fill_null("未明确责任单位").to_list())
         out.append(plain("建议", f"（三）推动问题清零销号。对超过完成时限的{overdue.height}个问题实行督办，"
-                                 f"压实{_names(units)}等责任单位的责任，办结后经企业满意方可销号。",
+                                 f"压实{_etc(units)}责任单位的责任，办结后经企业满意方可销号。",
                          Fact("超期问题", overdue.height, f"{overdue.height}个", "briefing_problems.is_overdue")))
     else:
         out.append(plain("建议", "（三）推动问题清零销号。目前没有超过完成时限的问题，新发现问题按时限办结。"))
@@ -427,7 +432,8 @@ def build(d: QuarterData) -> Report:
     rep.say(summary.counties(d.ranking)).say(moves_sentence(d.ranking, d.previous))
     rep.add(Table(ranking_table(d.ranking, fcs[None]), f"表2　各县区、开发区投资完成情况（{ytd_label(p)}）",
                   (1.1, 2.8, 1.8, 1.8, 1.6, 2.6, 1.5, 2.4), 9))
-    ranked = d.ranking.with_columns(pl.format("{}. {}", pl.col("rank"), pl.col("unit_name")).alias("unit_name"))
+    ranked = d.ranking.with_columns(pl.format("{}. {}", pl.col("rank"), pl.col("unit_name").map_elements(
+        short_unit, return_dtype=pl.String)).alias("unit_name"))
     rep.add(Picture("units", figures.unit_bars(ranked, f"各县区、开发区年度投资完成率（{ytd_label(p)}）", sub,
                                                k.get("time_progress") or 0), "图2　各县区、开发区年度投资完成率"))
 

@@ -141,7 +141,7 @@ def build(d: SpecialData) -> Report:
     """One page per project: heading, identity table, investment, progress, milestones, problems."""
     when = f"{d.period.year}年{d.period.month}月"
     rep = Report(d.title, [f"{period_label(d.period)}（共{len(d.projects)}个项目）"], when,
-                 f"项目专报_{d.period:%Y-%m}" + (f"_{d.leader}" if d.leader else ""), title_page=False)
+                 f"项目专报_{d.period:%Y-%m}" + (f"_{d.leader}" if d.leader else ""), title_page=False, body_pt=14)
     for i, f in enumerate(d.projects):
         p = f.project
         if i:

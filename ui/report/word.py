@@ -46,8 +46,8 @@ def _fonts(style_or_run, east_asian: str, size: float | None = None, bold: bool 
         rfonts.set(qn(attr), east_asian if attr == "w:eastAsia" else LATIN_FONT)
 
 
-def new_document(title: str, author: str = "大同市项目推进中心") -> Document:
-    """An empty A4 document with the house styles set."""
+def new_document(title: str, author: str = "大同市项目推进中心", body_pt: float = BODY_PT) -> Document:
+    """An empty A4 document with the house styles set (body and headings at `body_pt`)."""
     doc = Document()
     doc.core_properties.title = title
     doc.core_properties.author = author
@@ -57,21 +57,22 @@ def new_document(title: str, author: str = "大同市项目推进中心") -> Doc
     sec.footer_distance = Mm(20)
 
     normal = doc.styles["Normal"]
-    _fonts(normal, BODY_FONT, BODY_PT)
+    line = 28 * body_pt / BODY_PT  # 公文 at 三号: 28 pt lines, about 22 lines a page
+    _fonts(normal, BODY_FONT, body_pt)
     pf = normal.paragraph_format
-    pf.first_line_indent = Pt(BODY_PT * 2)
-    pf.line_spacing = Pt(28)  # 公文 about 22 lines a page
+    pf.first_line_indent = Pt(body_pt * 2)
+    pf.line_spacing = Pt(line)
     pf.space_before = pf.space_after = Pt(0)
-    for name, font, size in (("Heading 1", HEAD_FONT, BODY_PT), ("Heading 2", HEAD2_FONT, BODY_PT),
-                             ("Title", HEAD_FONT, 22), ("Subtitle", HEAD2_FONT, BODY_PT)):
+    for name, font, size in (("Heading 1", HEAD_FONT, body_pt), ("Heading 2", HEAD2_FONT, body_pt),
+                             ("Title", HEAD_FONT, 22), ("Subtitle", HEAD2_FONT, body_pt)):
         st = doc.styles[name]
         _fonts(st, font, size, bold=False)
         st.font.color.rgb = None
         st.font.italic = False
-        st.paragraph_format.first_line_indent = Pt(BODY_PT * 2) if name.startswith("Heading") else Pt(0)
+        st.paragraph_format.first_line_indent = Pt(body_pt * 2) if name.startswith("Heading") else Pt(0)
         st.paragraph_format.space_before = Pt(6 if name.startswith("Heading") else 0)
         st.paragraph_format.space_after = Pt(6 if name.startswith("Heading") else 0)
-        st.paragraph_format.line_spacing = Pt(28 if name != "Title" else 36)
+        st.paragraph_format.line_spacing = Pt(line if name != "Title" else 36)
         st.paragraph_format.keep_with_next = True
         if name in ("Title", "Subtitle"):
             st.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -164,11 +165,11 @@ def _cell_text(v) -> str:
 _NUMBER = re.compile(r"^[-+↑↓]?[\d,.]+(%|倍|个|亿元|万元)?([～~][\d,.]+)?$|^—$")
 
 
-def _repeat_header(row) -> None:
-    trpr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
+def _row_flag(row, flag: str) -> None:
+    """A row property: tblHeader (repeat on each page), cantSplit (never broken across pages)."""
+    el = OxmlElement(f"w:{flag}")
     el.set(qn("w:val"), "true")
-    trpr.append(el)
+    row._tr.get_or_add_trPr().append(el)
 
 
 def table(doc: Document, df: pl.DataFrame, title: str | None = None, widths_cm: list[float] | None = None,
@@ -179,11 +180,13 @@ def table(doc: Document, df: pl.DataFrame, title: str | None = None, widths_cm: 
     t = doc.add_table(rows=1, cols=len(df.columns))
     t.style = doc.styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _repeat_header(t.rows[0])
+    _row_flag(t.rows[0], "tblHeader")
     for cell, col in zip(t.rows[0].cells, df.columns):
         _cell(cell, col, font_pt, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     for row in df.iter_rows():
-        cells = t.add_row().cells
+        added = t.add_row()
+        _row_flag(added, "cantSplit")
+        cells = added.cells
         for cell, v in zip(cells, row):
             text = _cell_text(v)
             _cell(cell, text, font_pt,
