@@ -14,7 +14,7 @@ import pytest
 import queries
 from ui import league as lg
 from ui.format import yi
-from ui.report import Paragraph, Picture, Report, parse_quarter, quarter_end, to_document
+from ui.report import Report, parse_quarter, to_document
 from ui.report import notice, quarterly, special, word
 
 SEP, OCT = dt.date(2026, 9, 1), dt.date(2026, 10, 1)
