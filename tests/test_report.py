@@ -82,6 +82,7 @@ def test_quarterly_sections_and_look(q3):
     first = [p.text for p in body_paragraphs(doc)[:5]]
     assert first[:2] == ["大同市2026年第三季度项目建设情况分析", "数据截至2026年9月30日"]
     assert body_paragraphs(doc)[0].style.name == "Title"
+    assert [p.text for p in body_paragraphs(doc)[3:5]] == ["大同市发展和改革委员会（市项目推进中心）", "2026年11月27日"]
     # real styles: headings are 标题 1 / 标题 2, the drafted text is 正文 (Normal)
     styles = {p.text: p.style.name for p in doc.paragraphs}
     assert styles["一、总体情况"] == "Heading 1" and styles["（二）动态调整"] == "Heading 2"
@@ -97,6 +98,10 @@ def test_quarterly_sections_and_look(q3):
     assert normal.get(docx.oxml.ns.qn("w:eastAsia")) == "仿宋"
     assert doc.styles["Heading 1"].element.rPr.rFonts.get(docx.oxml.ns.qn("w:eastAsia")) == "黑体"
     assert "PAGE" in sec.footer.paragraphs[0]._p.xml
+    # fonts named outright: the template's theme (a Japanese East Asian font) must not win over them
+    for name in ("Normal", "Heading 1", "Heading 2", "Title", "Subtitle", "Caption"):
+        assert "eastAsiaTheme" not in doc.styles[name].element.xml, name
+    assert 'w:eastAsia="zh-CN"' in doc.styles.element.xml.split("</w:docDefaults>")[0]
     check_facts(rep, text)
 
 

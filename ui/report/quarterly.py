@@ -17,7 +17,7 @@ from etl import review
 from ui import figures, summary
 from ui import forecast as fc
 from ui.briefing import rank_units, short_unit
-from ui.format import data_date_label, gap_text, pct, period_label, ytd_label, yi
+from ui.format import data_date_label, date_label, gap_text, pct, period_label, ytd_label, yi
 from ui.labels import KEY_LEVEL, LIBRARY_FILTER
 from ui.report import (QUARTER_NAME, Heading, Picture, Report, Runner, Table, months_back, plain,
                        quarter_end)
@@ -52,6 +52,7 @@ class QuarterData:
     freshness: pl.DataFrame
     flags: pl.DataFrame
     extra: list = field(default_factory=list)  # Sentences from PROBLEM_SOURCES
+    issued: dt.date | None = None  # the day the document is drafted (title page)
 
     @property
     def title(self) -> str:
@@ -108,6 +109,7 @@ def load(year: int, quarter: int, run: Runner | None = None, today: dt.date | No
                       months=config.expected_sender_months()),
         flags=run("consistency_flags", period=period, unit=None),
         extra=extra,
+        issued=today,
     )
 
 
@@ -407,7 +409,7 @@ def build(d: QuarterData) -> Report:
     """The quarterly analysis as a Report."""
     p, k = d.period, d.kpis
     q_name = f"{d.year}年{QUARTER_NAME[d.quarter]}"
-    date_text = f"{p.year}年{p.month}月"
+    date_text = date_label(d.issued) if d.issued else f"{p.year}年{p.month}月"
     rep = Report(d.title, [data_date_label(p), f"（{d.year}年{ytd_label(p)}）"], date_text,
                  f"季度分析_{d.year}Q{d.quarter}")
     if not d.has_data:

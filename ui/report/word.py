@@ -37,13 +37,48 @@ def _fonts(style_or_run, east_asian: str, size: float | None = None, bold: bool 
         font.size = Pt(size)
     if bold is not None:
         font.bold = bold
-    rpr = style_or_run.element.get_or_add_rPr()
+    _set_rfonts(style_or_run.element.get_or_add_rPr(), east_asian)
+
+
+def _set_rfonts(rpr, east_asian: str) -> None:
+    """Name the fonts outright: a theme font (w:eastAsiaTheme …) would win over the name, and
+    the template's theme names a Japanese one."""
     rfonts = rpr.find(qn("w:rFonts"))
     if rfonts is None:
         rfonts = OxmlElement("w:rFonts")
         rpr.insert(0, rfonts)
+    for attr in ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(attr), None)
     for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
         rfonts.set(qn(attr), east_asian if attr == "w:eastAsia" else LATIN_FONT)
+
+
+# the fonts the documents name, as Word's font table describes them (GB2312 character set, the
+# English name an English-language Windows knows them by); where none is installed, the program
+# substitutes (LibreOffice through fontconfig: Noto Serif/Sans CJK)
+FONT_TABLE = {"仿宋": ("FangSong", "02010609060101010101"), "黑体": ("SimHei", "02010609060101010101"),
+              "楷体": ("KaiTi", "02010609060101010101")}
+
+
+def _defaults(doc) -> None:
+    """Document defaults: 仿宋, Chinese as the East Asian language, the fonts in the font table."""
+    from lxml import etree
+
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_rfonts(rpr, BODY_FONT)
+    lang = rpr.find(qn("w:lang"))
+    if lang is not None:
+        lang.set(qn("w:val"), "en-US")
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    part = next(r.target_part for r in doc.part.rels.values() if r.reltype.endswith("/fontTable"))
+    root = etree.fromstring(part.blob)
+    for name, (english, panose) in FONT_TABLE.items():
+        font = etree.SubElement(root, qn("w:font"), {qn("w:name"): name})
+        for tag, val in (("w:altName", english), ("w:panose1", panose), ("w:charset", "86"),
+                         ("w:family", "modern"), ("w:pitch", "fixed")):
+            etree.SubElement(font, qn(tag), {qn("w:val"): val})
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def new_document(title: str, author: str = "大同市项目推进中心", body_pt: float = BODY_PT) -> Document:
@@ -56,6 +91,7 @@ def new_document(title: str, author: str = "大同市项目推进中心", body_p
     sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
     sec.footer_distance = Mm(20)
 
+    _defaults(doc)
     normal = doc.styles["Normal"]
     line = 28 * body_pt / BODY_PT  # 公文 at 三号: 28 pt lines, about 22 lines a page
     _fonts(normal, BODY_FONT, body_pt)
