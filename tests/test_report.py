@@ -120,6 +120,25 @@ def test_quarterly_numbers_are_the_warehouse(q3):
             m = re.fullmatch(r"overview_kpis\.(\w+)", f.source)
             if m:
                 assert f.value == pytest.approx(k[m.group(1)]), f
+    # facts from the county table and the problem list are those queries' values
+    units = queries.run("by_unit", period=SEP, library=None)
+    by_name = {r["unit_name"]: r for r in units.iter_rows(named=True)}
+    problems = queries.run("briefing_problems", period=SEP)
+    checked = 0
+    for s in rep.sentences:
+        for f in s.facts:
+            if f.source == "by_unit.completion_rate":
+                assert f.value == pytest.approx(by_name[f.label.removesuffix("完成率")]["completion_rate"])
+                checked += 1
+            elif f.source == "by_unit.gap_pts" and f.label.endswith("本季度末与序时进度之差"):
+                assert f.value == pytest.approx(by_name[f.label.removesuffix("本季度末与序时进度之差")]["gap_pts"])
+            elif f.source == "briefing_problems（条数）":
+                assert f.value == problems.height
+                checked += 1
+            elif f.source == "briefing_problems.is_overdue":
+                assert f.value == problems.filter(pl.col("is_overdue")).height
+                checked += 1
+    assert checked >= 5
     # counties: 平城区 55.0% (16500 of 30000) first, 经开区 30.0% last; no quarter before to compare
     assert "完成率最高的是平城区（55.0%），最低的是大同经济技术开发区（30.0%）" in text
     assert "2026年6月无可比数据，本季度不比较名次变化。" in text
