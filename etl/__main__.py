@@ -148,10 +148,16 @@ def cmd_rollback(args) -> int:
     return 0
 
 
+def _progress_lines(stage: str, done: int, total: int) -> None:
+    """Progress for another program (the cockpit's first start): one `stage done total` line each."""
+    print(stage, done, total, flush=True)
+
+
 def cmd_bootstrap(args) -> int:
     from etl.bootstrap import ensure_warehouse
 
-    ensure_warehouse(Path(args.db) if args.db else None, progress=_progress_bar("初始化"))
+    ensure_warehouse(Path(args.db) if args.db else None,
+                     progress=_progress_lines if args.progress_lines else _progress_bar("初始化"))
     return 0
 
 
@@ -204,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
 
     b = sub.add_parser("bootstrap", help="没有数据仓库时用示例数据建立")
     b.add_argument("--db")
+    b.add_argument("--progress-lines", action="store_true", help="进度逐行输出（阶段 已完成 总数），供驾驶舱读取")
     b.set_defaults(func=cmd_bootstrap)
 
     e = sub.add_parser("export", help="导出数据仓库（按月分区的 Parquet，供省级汇总）")
