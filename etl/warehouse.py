@@ -127,12 +127,13 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 
 # relations built from the raw tables, in build order (each from etl/sql/<name>.sql)
-DERIVED = ("project_month", "projects", "problem_month", "problems", "milestones")
+DERIVED = ("project_month", "projects", "problem_month", "problems", "milestones", "mart_annual_month",
+           "mart_unit_month")
 # the columns of `projects` that problem_month and milestones take over
 _PROJECT_COLUMNS_USED = ("name", "county_code", "county_name", "unit_code", "unit_name", "key_level", "leader")
 
 
-def _temp(con: duckdb.DuckDBPyConnection, name: str, select: str, params: list | None = None) -> None:
+def _temp(con: duckdb.DuckDBPyConnection, name: str, select: str, params: list | dict | None = None) -> None:
     con.execute(f"create or replace temp table {name} as {select}", params or None).fetchall()
 
 
@@ -145,8 +146,9 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection, periods: list[dt.date] | Non
     from the change in 年累计 within a year); projects for the projects of those months;
     problem_month from the first changed month on, plus every month of the problems of
     projects whose name, unit, level or leader changed; milestones for the projects whose
-    nodes or name changed (all of them when the data date moves). Either way the result is
-    the same as a full rebuild (tests/test_load.py).
+    nodes or name changed (all of them when the data date moves); the marts (mart_*.sql) from
+    the first changed month. Either way the result is the same as a full rebuild
+    (tests/test_load.py).
     """
     changed = sorted({p for p in periods or [] if p is not None})
     old_period = None
@@ -181,6 +183,32 @@ def _rebuild_all(con: duckdb.DuckDBPyConnection) -> None:
     _temp(con, "milestone_codes", "select distinct project_code from stg_milestones")
     _run_sql_file(con, "milestones.sql")
     con.execute("create or replace table milestones as select * from milestones_build")
+    _rebuild_marts(con, None)
+
+
+def _rebuild_marts(con: duckdb.DuckDBPyConnection, first: dt.date | None) -> None:
+    """The shared marts the queries read (etl/sql/mart_*.sql): all months, or those from `first`
+    on plus the months of the problems rebuilt for changed projects (their unit may have moved)."""
+    _run_sql_file(con, "mart_annual_month.sql")  # rebuild_scope: from the first changed month
+    if first is None:
+        con.execute("create or replace table mart_annual_month as "
+                    "select * from mart_annual_month_build order by period, cut, unit_code")
+        _temp(con, "mart_periods", "select period from project_month union select period from problem_month")
+    else:
+        con.execute("delete from mart_annual_month where period >= ?", [first]).fetchall()
+        con.execute("insert into mart_annual_month by name select * from mart_annual_month_build").fetchall()
+        _temp(con, "mart_periods",
+              "select period from project_month where period >= $first "
+              "union select period from problem_month where period >= $first "
+              "union select period from problem_month where problem_id in (select problem_id from rebuilt_problems)",
+              {"first": first})
+    _run_sql_file(con, "mart_unit_month.sql")
+    if first is None:
+        con.execute("create or replace table mart_unit_month as "
+                    "select * from mart_unit_month_build order by period, unit_code")
+    else:
+        con.execute("delete from mart_unit_month where period in (select period from mart_periods)").fetchall()
+        con.execute("insert into mart_unit_month by name select * from mart_unit_month_build").fetchall()
 
 
 def _rebuild_changed(con: duckdb.DuckDBPyConnection, changed: list[dt.date], old_period: str | None) -> None:
@@ -226,6 +254,7 @@ def _rebuild_changed(con: duckdb.DuckDBPyConnection, changed: list[dt.date], old
                 "or problem_id in (select problem_id from rebuilt_problems)", [first]).fetchall()
     con.execute("insert into problem_month by name select * from problem_asof").fetchall()
     _run_sql_file(con, "problems.sql")
+    _rebuild_marts(con, first)
     # milestones: every node when the data date moves (their state is judged against it)
     new_period = con.execute("select max(period) from stg_progress").fetchall()[0][0]
     if (new_period.isoformat() if new_period else None) != old_period:
