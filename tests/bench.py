@@ -1008,10 +1008,138 @@ def floor_parse(files: list[Path]) -> dict:
             "files": len(files)}
 
 
+def growth(samples: dict[str, Path], first: str, last: str, work: Path, reps: int = 15) -> list[dict]:
+    """The same months at each scale, loaded from scratch by `python -m etl load` in a process of
+    its own (peak memory from /usr/bin/time): load time, CPU, warehouse size, query p95."""
+    out = []
+    for scale, folder in samples.items():
+        files = [f for f in spreadsheet_files(folder) if first <= f.parent.name[:7] <= last]
+        db = work / f"growth-s{scale}" / "cockpit.duckdb"
+        shutil.rmtree(db.parent, ignore_errors=True)
+        db.parent.mkdir(parents=True)
+        timing = db.parent / "time.txt"
+        log(f"growth: scale {scale}, {len(files)} files")
+        t0 = time.perf_counter()
+        r = subprocess.run(["/usr/bin/time", "-v", "-o", str(timing), PY, "-m", "etl", "load", *map(str, files),
+                            "--db", str(db), "--json"], cwd=ROOT, capture_output=True, text=True)
+        secs = time.perf_counter() - t0
+        tv = timing.read_text() if timing.exists() else ""
+
+        def grab(key: str) -> float:
+            m = re.search(rf"{key}: ([\d.]+)", tv)
+            return float(m.group(1)) if m else float("nan")
+        from etl.warehouse import current_state
+
+        state = current_state(db)
+        row = {"scale": scale, "first": first, "last": last, "files": len(files), "bytes": sum(f.stat().st_size for f in files),
+               "load_s": secs, "cpu_s": grab("User time \\(seconds\\)") + grab("System time \\(seconds\\)"),
+               "peak_rss_mb": grab("Maximum resident set size \\(kbytes\\)") / 1024, "ok": r.returncode == 0,
+               "size_bytes": state.stat().st_size if state else 0, "load": os.getloadavg()}
+        if state:
+            import duckdb
+
+            con = duckdb.connect(str(state), read_only=True)
+            row["project_month_rows"] = con.sql("select count(*) from project_month").fetchall()[0][0]
+            row["annual_last"] = con.sql("select count(*) from project_month where library <> 'reserve' and "
+                                         "period = (select max(period) from project_month)").fetchall()[0][0]
+            row["reserve_last"] = con.sql("select count(*) from project_month where library = 'reserve' and "
+                                          "period = (select max(period) from project_month)").fetchall()[0][0]
+            con.close()
+            qs = [q for q in bench_queries(state, reps) if "p95_ms" in q]
+            worst = max(qs, key=lambda q: q["p95_ms"])
+            row.update(query_p95_worst=worst["p95_ms"], query_worst=worst["query"],
+                       query_p95_median=median([q["p95_ms"] for q in qs]),
+                       over_20=[q["query"] for q in qs if q["p95_ms"] >= T_QUERY_P95_MS])
+        out.append(row)
+        log(f"growth {scale}: {secs:.1f} s, {row['cpu_s']:.1f} s CPU, {row['peak_rss_mb']:.0f} MB, "
+            f"{mb(row['size_bytes'])}")
+    return out
+
+
 # ---------------------------------------------------------------- report
 
 def ok(flag: bool) -> str:
     return "✅" if flag else "❌"
+
+
+def _la(t) -> str:
+    return " / ".join(f"{x:.1f}" for x in t) if t else "?"
+
+
+def report_server_cost(R: dict) -> list[str]:
+    """Sections for the parse floor, the server's cost per page view, many sessions, N processes, growth."""
+    lines: list[str] = []
+    F = R.get("floor")
+    if F:
+        lines += ["## The load against its floor (the 1× sample)", "",
+                  f"fastexcel's raw parse of every sheet of the same files ({F['files']} files, {F['rows']:,} rows), "
+                  f"one process: **{F['seconds']:.1f} s** wall, {F['cpu_s']:.1f} s CPU "
+                  f"(load average {_la(F.get('load'))}).", ""]
+        if F.get("load_s"):
+            lines += [f"`python -m etl load` of the same files from scratch: {F['load_s']:.1f} s wall, "
+                      f"{F['load_cpu_s']:.1f} s CPU with its workers: {F['load_s'] / F['seconds']:.1f}× the floor "
+                      f"(target 3×).", ""]
+    S = R.get("serverload")
+    if S:
+        lines += ["## The server's own cost per page view", "",
+                  "`streamlit run app.py` on the whole-history warehouse, pinned to core 1 with `taskset`; the "
+                  "clients pinned to core 0 (`os.sched_setaffinity`). The clients speak Streamlit's websocket "
+                  "protocol (`tests/bench.py: ws_view`: open a session, ask for the page, read every message "
+                  "until the script has finished) and render nothing, so the figures are the server's. CPU is the "
+                  "server process's own (`/proc/<pid>/stat`, 10 ms ticks). **cold**: the first view of the page "
+                  "in this process (imports, connection, queries, builders); **warm**: a new session opening the "
+                  f"same view again (caches filled). Load average {_la(S['load_start'])} → {_la(S['load_end'])}; "
+                  "other engineers' work shared both cores, so wall times are inflated, CPU much less.", "",
+                  "| page | cold CPU s | cold wall s | warm CPU ms | warm again CPU ms | warm wall s | ok |",
+                  "|---|---:|---:|---:|---:|---:|---|"]
+        for p in S["pages"]:
+            lines.append(f"| `/{p['page']}` | {p['cold_cpu_s']:.2f} | {p['cold_s']:.2f} | {p['warm_cpu_s'] * 1000:.0f} | "
+                         f"{p['warm2_cpu_s'] * 1000:.0f} | {p['warm_s']:.2f} | "
+                         f"{ok(p['cold_ok'] and p['warm_ok'] and p['warm2_ok'])} |")
+        warm = [p["warm2_cpu_s"] for p in S["pages"]]
+        t, b = S["throughput"], S["sessions"]
+        lines += ["",
+                  f"Mean warm CPU per view **{statistics.mean(warm) * 1000:.0f} ms**: one process on one core can "
+                  f"serve at most ≈ {1 / statistics.mean(warm):.1f} warm views per second. Measured: "
+                  f"{t['views']} mixed views, 8 at a time, in {t['seconds']:.1f} s = **{t['views'] / t['seconds']:.1f} "
+                  f"views/s** ({t['ok']}/{t['views']} ok, server CPU {t['cpu_s']:.1f} s).", "",
+                  f"**{b['views']} sessions opening mixed pages at once** (one process): the last finished after "
+                  f"**{b['seconds']:.1f} s** (median {b['median_s']:.1f} s; {b['ok']}/{b['views']} ok; server CPU "
+                  f"{b['cpu_s']:.1f} s) — target {T_SESSIONS_S:g} s: {ok(b['seconds'] < T_SESSIONS_S)}. "
+                  f"Server memory at the end {S['rss_kb'] / 1024:,.0f} MB (peak {S['hwm_kb'] / 1024:,.0f} MB).", ""]
+    P = R.get("processes")
+    if P:
+        lines += ["## N processes behind nginx (scripts/deploy.sh)", "",
+                  f"{T_SESSIONS} sessions at once through nginx after a warm-up round, then 60 views 8×N at a "
+                  "time; processes and clients share the machine's cores (not pinned).", "",
+                  "| processes | sessions ok | last finished s | median s | server CPU s | views/s | load average |",
+                  "|---:|---:|---:|---:|---:|---:|---|"]
+        for p in P:
+            if "error" in p:
+                lines.append(f"| {p['processes']} | failed: {p['error'][-120:]} | | | | | |")
+                continue
+            b, t = p["sessions"], p["throughput"]
+            lines.append(f"| {p['processes']} | {b['ok']}/{b['views']} | {b['seconds']:.1f} | {b['median_s']:.1f} | "
+                         f"{b['cpu_s']:.1f} | {t['views'] / t['seconds']:.1f} | {_la(p['load'])} |")
+        lines.append("")
+    G = R.get("growth")
+    if G:
+        lines += ["## Growth: 1× → 10× → 30×", "",
+                  f"The same months ({G[0]['first']} to {G[0]['last']}) of each sample, loaded from "
+                  "scratch by `python -m etl load` in a process of its own (peak memory from `/usr/bin/time -v`; "
+                  "CPU includes the reading workers); every query then run 15 times with varied parameters.", "",
+                  "| scale | files | input MB | annual / reserve projects (last month) | `project_month` rows | "
+                  "load s | load CPU s | peak RSS MB | warehouse MB | query p95 median ms | worst p95 ms | "
+                  f"queries ≥ {T_QUERY_P95_MS:g} ms | load average |",
+                  "|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|---|---|"]
+        for g in G:
+            lines.append(f"| {g['scale']}× | {g['files']} | {g['bytes'] / 2**20:.1f} | {g.get('annual_last', 0):,} / "
+                         f"{g.get('reserve_last', 0):,} | {g.get('project_month_rows', 0):,} | {g['load_s']:.1f} | "
+                         f"{g['cpu_s']:.1f} | {g['peak_rss_mb']:.0f} | {g['size_bytes'] / 2**20:.1f} | "
+                         f"{g.get('query_p95_median', float('nan')):.1f} | {g.get('query_p95_worst', float('nan')):.1f} "
+                         f"(`{g.get('query_worst', '?')}`) | {', '.join(g.get('over_20', [])) or '—'} | {_la(g['load'])} |")
+        lines.append("")
+    return lines
 
 
 def write_report(path: Path, R: dict) -> None:
@@ -1204,6 +1332,7 @@ def write_report(path: Path, R: dict) -> None:
             lines.append(f"| `/{url}` | {f_.get('seconds', float('nan')):.1f} | {a_.get('seconds', float('nan')):.1f} | "
                          f"{ok(f_.get('ok', False) and a_.get('ok', False))} |")
         lines.append("")
+    lines += report_server_cost(R)
     if R.get("notes"):
         lines += ["## Findings", ""] + R["notes"] + [""]
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -1222,13 +1351,16 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=2021)
     ap.add_argument("--work", help="work folder (default /tmp/cockpit-bench-s<scale>)")
     ap.add_argument("--out", help="markdown report (default docs/benchmarks.md; --quick: in the work folder)")
-    ap.add_argument("--skip", default="", help="comma list of parts to skip: peer,queries,pages,server")
-    ap.add_argument("--only", help="re-measure only these parts (peer,queries,pages,server) on the warehouse "
+    ap.add_argument("--skip", default="", help="comma list of parts to skip: peer,queries,pages,server,serverload,processes,floor,growth")
+    ap.add_argument("--only", help="re-measure only these parts (peer,queries,pages,server,serverload,processes,floor,growth) on the warehouse "
                                    "of the last full run in the work folder, keeping its other figures")
     ap.add_argument("--notes", help="a markdown file whose lines are appended under Findings")
     ap.add_argument("--report-only", action="store_true",
                     help="write the report again from the work folder's results.json (with --notes)")
     ap.add_argument("--files", help="use the spreadsheets in this folder instead of generating them")
+    ap.add_argument("--floor-files", help="folder of the sample whose raw parse is the load's floor")
+    ap.add_argument("--growth", help="scale=folder,… of samples for the growth table (same months each)")
+    ap.add_argument("--growth-months", default="2026-07..2026-10", help="first..last month of the growth table")
     ap.add_argument("--page-worker", help=argparse.SUPPRESS)
     ap.add_argument("--reps", type=int, default=5, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
@@ -1297,6 +1429,21 @@ def main(argv=None) -> int:
     if wanted("server"):
         log("real server + browsers")
         R["server"] = bench_server(full_db, PORT, 10)
+    if wanted("serverload"):
+        log(f"server cost per page view and {T_SESSIONS} sessions (protocol-level clients)")
+        R["serverload"] = bench_server_cost(full_db, PORT + 1)
+    if wanted("processes"):
+        R["processes"] = bench_processes(full_db)
+    if a.floor_files and wanted("floor"):
+        files = spreadsheet_files(Path(a.floor_files))
+        log(f"parse floor: {len(files)} files")
+        R["floor"] = {**floor_parse(files), "folder": a.floor_files, "load": os.getloadavg()}
+        same = growth({"1": Path(a.floor_files)}, "0000-00", "9999-99", work, reps=5)[0]
+        R["floor"].update(load_s=same["load_s"], load_cpu_s=same["cpu_s"], load_ok=same["ok"])
+    if a.growth and wanted("growth"):
+        samples = dict(item.split("=", 1) for item in a.growth.split(","))
+        first, last = a.growth_months.split("..")
+        R["growth"] = growth({k: Path(v) for k, v in samples.items()}, first, last, work)
     R["load_end"] = os.getloadavg()
     if a.notes:
         R["notes"] = Path(a.notes).read_text(encoding="utf-8").splitlines()
