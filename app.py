@@ -2,12 +2,13 @@
 
 import streamlit as st
 
+from ui.briefing import warm_renderer
 from ui.data import ensure_data
 from ui.labels import APP_TITLE
 
 st.set_page_config(page_title=APP_TITLE, page_icon="static/favicon.png", layout="wide",
                    initial_sidebar_state="auto")
-ensure_data()
+warm_renderer()  # kaleido's browser starts once per server, in the background (the 周报 draws with it)
 
 PAGES = {
     "驾驶舱": [
@@ -30,4 +31,5 @@ PAGES = {
 
 pg = st.navigation(PAGES)
 st.sidebar.caption(APP_TITLE)
+ensure_data()  # first start: the sidebar is already there while the sample warehouse is built
 pg.run()

@@ -1,4 +1,4 @@
-"""Command line: python -m etl {sample,check,load,history,rollback,bootstrap}."""
+"""Command line: python -m etl {sample,check,load,history,rollback,bootstrap,export}."""
 
 from __future__ import annotations
 
@@ -148,10 +148,30 @@ def cmd_rollback(args) -> int:
     return 0
 
 
+def _progress_lines(stage: str, done: int, total: int) -> None:
+    """Progress for another program (the cockpit's first start): one `stage done total` line each."""
+    print(stage, done, total, flush=True)
+
+
 def cmd_bootstrap(args) -> int:
     from etl.bootstrap import ensure_warehouse
 
-    ensure_warehouse(Path(args.db) if args.db else None, progress=_progress_bar("初始化"))
+    ensure_warehouse(Path(args.db) if args.db else None,
+                     progress=_progress_lines if args.progress_lines else _progress_bar("初始化"))
+    return 0
+
+
+def cmd_export(args) -> int:
+    from etl.export import export_parquet
+
+    t0 = time.perf_counter()
+    written = export_parquet(Path(args.out), Path(args.db) if args.db else None)
+    if args.json:
+        print(json.dumps({"out": args.out, "relations": written}, ensure_ascii=False, indent=1))
+    else:
+        for name, info in written.items():
+            print(f"✓ {name}：{info['rows']:,} 行" + ("（按月分区）" if info["partitioned"] else ""))
+        print(f"已导出到 {args.out}（Parquet，按 period 分区），用时 {time.perf_counter() - t0:.1f} 秒")
     return 0
 
 
@@ -190,7 +210,15 @@ def main(argv: list[str] | None = None) -> int:
 
     b = sub.add_parser("bootstrap", help="没有数据仓库时用示例数据建立")
     b.add_argument("--db")
+    b.add_argument("--progress-lines", action="store_true", help="进度逐行输出（阶段 已完成 总数），供驾驶舱读取")
     b.set_defaults(func=cmd_bootstrap)
+
+    e = sub.add_parser("export", help="导出数据仓库（按月分区的 Parquet，供省级汇总）")
+    e.add_argument("--format", choices=["parquet"], default="parquet", help="导出格式")
+    e.add_argument("--out", required=True, help="输出目录")
+    e.add_argument("--db")
+    e.add_argument("--json", action="store_true")
+    e.set_defaults(func=cmd_export)
 
     args = p.parse_args(argv)
     return args.func(args)

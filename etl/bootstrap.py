@@ -1,4 +1,9 @@
-"""First start: build the warehouse from the bundled sample when there is none."""
+"""First start: build the warehouse from the bundled sample when there is none.
+
+The cockpit runs this as its own process (`python -m etl bootstrap --progress-lines`, from
+ui/data.py): inside the server both the generator and the reader would work on one core
+(they start worker processes only from a plain command line), here they use them all.
+"""
 
 from __future__ import annotations
 
@@ -22,11 +27,7 @@ def ensure_warehouse(db: Path | None = None, progress=None) -> bool:
     if not (folder / "manifest.json").exists():
         from etl.sample import generate
 
-        if progress:
-            progress("generate", 0, 1)
-        generate(folder)
-        if progress:
-            progress("generate", 1, 1)
+        generate(folder, progress=(lambda done, total: progress("generate", done, total)) if progress else None)
     files = sample_files(folder)
     load_files(files, db=db, user="示例数据", progress=progress)
     return True

@@ -126,45 +126,150 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(con.execute("select count(*) from duckdb_tables() where table_name = ?", [name]).fetchall()[0][0])
 
 
+# relations built from the raw tables, in build order (each from etl/sql/<name>.sql)
+DERIVED = ("project_month", "projects", "problem_month", "problems", "milestones", "mart_annual_month",
+           "mart_unit_month")
+# the columns of `projects` that problem_month and milestones take over
+_PROJECT_COLUMNS_USED = ("name", "county_code", "county_name", "unit_code", "unit_name", "key_level", "leader")
+
+
+def _temp(con: duckdb.DuckDBPyConnection, name: str, select: str, params: list | dict | None = None) -> None:
+    con.execute(f"create or replace temp table {name} as {select}", params or None).fetchall()
+
+
 def rebuild_derived(con: duckdb.DuckDBPyConnection, periods: list[dt.date] | None = None) -> None:
     """Rebuild the relations the pages read from the raw tables (runs inside the load).
 
-    `periods`: the months a load changed. project_month is then rebuilt only for those
-    months and the later months of the same years (本月 is derived from the change in
-    年累计 within a year); None rebuilds everything. The smaller relations are always
-    rebuilt whole.
+    `periods`: the months a load changed; None (or a warehouse without derived relations
+    yet) rebuilds everything. Otherwise only what those months can change is rebuilt:
+    project_month for those months and the later months of the same years (本月 is derived
+    from the change in 年累计 within a year); projects for the projects of those months;
+    problem_month from the first changed month on, plus every month of the problems of
+    projects whose name, unit, level or leader changed; milestones for the projects whose
+    nodes or name changed (all of them when the data date moves); the marts (mart_*.sql) from
+    the first changed month. Either way the result is the same as a full rebuild
+    (tests/test_load.py).
     """
-    incremental = bool(periods) and _has_table(con, "project_month")
-    if incremental:
-        con.execute("create or replace temp table pm_years as select distinct year(p) as y "
-                    "from (select unnest(?::date[]) as p)", [sorted(set(periods))]).fetchall()
+    changed = sorted({p for p in periods or [] if p is not None})
+    old_period = None
+    if changed and all(_has_table(con, t) for t in DERIVED):
+        old_period = meta(con).get("data_period") or None
+        _rebuild_changed(con, changed, old_period)
     else:
-        con.execute("create or replace temp table pm_years as select distinct year(period) as y "
-                    "from (select period from stg_progress union select period from stg_reserve)").fetchall()
-    _run_sql_file(con, "pm_base.sql")
-    if incremental:
-        con.execute("create or replace temp table affected_periods as "
-                    "select distinct u.period from (select period from stg_progress union "
-                    "select period from stg_reserve union select period from project_month) as u "
-                    "join (select unnest(?::date[]) as changed) as c "
-                    "on year(u.period) = year(c.changed) and u.period >= c.changed", [sorted(set(periods))]).fetchall()
-        con.execute("delete from project_month where period in (select period from affected_periods)").fetchall()
-        con.execute(f"insert into project_month by name select * from ({status_sql('pm_base')}) "
-                    f"where period in (select period from affected_periods)").fetchall()
-    else:
-        con.execute(f"create or replace table project_month as {status_sql('pm_base')} order by period, project_code")
-    _run_sql_file(con, "projects.sql")
-    _run_sql_file(con, "problems.sql")
-    _run_sql_file(con, "problem_month.sql")
-    _run_sql_file(con, "milestones.sql")
+        _rebuild_all(con)
     period = con.execute("select max(period) from stg_progress").fetchall()[0][0]
-    meta = {
+    info = {
         "schema_version": str(SCHEMA_VERSION),
         "data_period": period.isoformat() if period else "",
         "built_at": dt.datetime.now().isoformat(timespec="seconds"),
     }
-    for k, v in meta.items():
+    for k, v in info.items():
         con.execute("insert or replace into meta values (?, ?)", [k, v])
+
+
+def _rebuild_all(con: duckdb.DuckDBPyConnection) -> None:
+    _temp(con, "pm_years", "select distinct year(period) as y "
+                           "from (select period from stg_progress union select period from stg_reserve)")
+    _run_sql_file(con, "pm_base.sql")
+    con.execute(f"create or replace table project_month as {status_sql('pm_base')} order by period, project_code")
+    _temp(con, "rebuild_codes", "select distinct project_code from project_month")
+    _run_sql_file(con, "projects.sql")
+    con.execute("create or replace table projects as select * from projects_build order by project_code")
+    _temp(con, "rebuild_scope", "select date '0001-01-01' as from_period")
+    _temp(con, "rebuilt_problems", "select problem_id from stg_problems limit 0")
+    _run_sql_file(con, "problem_asof.sql")
+    _run_sql_file(con, "problem_month.sql")
+    _run_sql_file(con, "problems.sql")
+    _temp(con, "milestone_codes", "select distinct project_code from stg_milestones")
+    _run_sql_file(con, "milestones.sql")
+    con.execute("create or replace table milestones as select * from milestones_build")
+    _rebuild_marts(con, None)
+
+
+def _rebuild_marts(con: duckdb.DuckDBPyConnection, first: dt.date | None) -> None:
+    """The shared marts the queries read (etl/sql/mart_*.sql): all months, or those from `first`
+    on plus the months of the problems rebuilt for changed projects (their unit may have moved)."""
+    _run_sql_file(con, "mart_annual_month.sql")  # rebuild_scope: from the first changed month
+    if first is None:
+        con.execute("create or replace table mart_annual_month as "
+                    "select * from mart_annual_month_build order by period, cut, unit_code")
+        _temp(con, "mart_periods", "select period from project_month union select period from problem_month")
+    else:
+        con.execute("delete from mart_annual_month where period >= ?", [first]).fetchall()
+        con.execute("insert into mart_annual_month by name select * from mart_annual_month_build").fetchall()
+        _temp(con, "mart_periods",
+              "select period from project_month where period >= $first "
+              "union select period from problem_month where period >= $first "
+              "union select period from problem_month where problem_id in (select problem_id from rebuilt_problems)",
+              {"first": first})
+    _run_sql_file(con, "mart_unit_month.sql")
+    if first is None:
+        con.execute("create or replace table mart_unit_month as "
+                    "select * from mart_unit_month_build order by period, unit_code")
+    else:
+        con.execute("delete from mart_unit_month where period in (select period from mart_periods)").fetchall()
+        con.execute("insert into mart_unit_month by name select * from mart_unit_month_build").fetchall()
+
+
+def _rebuild_changed(con: duckdb.DuckDBPyConnection, changed: list[dt.date], old_period: str | None) -> None:
+    first = changed[0]
+    _temp(con, "pm_years", "select distinct year(p) as y from (select unnest(?::date[]) as p)", [changed])
+    _run_sql_file(con, "pm_base.sql")
+    _temp(con, "affected_periods",
+          "select distinct u.period from (select period from stg_progress union "
+          "select period from stg_reserve union select period from project_month) as u "
+          "join (select unnest(?::date[]) as changed) as c "
+          "on year(u.period) = year(c.changed) and u.period >= c.changed", [changed])
+    # project_month: the changed months and the later months of their years
+    _temp(con, "rebuild_codes", "select distinct project_code from project_month "
+                                "where period in (select period from affected_periods)")
+    con.execute("delete from project_month where period in (select period from affected_periods)").fetchall()
+    con.execute(f"insert into project_month by name select * from ({status_sql('pm_base')}) "
+                f"where period in (select period from affected_periods)").fetchall()
+    con.execute("insert into rebuild_codes select distinct project_code from project_month "
+                "where period in (select period from affected_periods) "
+                "except select project_code from rebuild_codes").fetchall()
+    # projects: those with a changed month
+    used = ", ".join(_PROJECT_COLUMNS_USED)
+    _temp(con, "old_projects", f"select project_code, {used} from projects "
+                               "where project_code in (select project_code from rebuild_codes)")
+    con.execute("delete from projects where project_code in (select project_code from rebuild_codes)").fetchall()
+    _run_sql_file(con, "projects.sql")
+    con.execute("insert into projects by name select * from projects_build").fetchall()
+    con.execute("update projects set in_latest_period = (period = (select max(period) from project_month)) "
+                "where in_latest_period is distinct from (period = (select max(period) from project_month))"
+                ).fetchall()
+    differs = " or ".join(f"o.{c} is distinct from n.{c}" for c in _PROJECT_COLUMNS_USED)
+    _temp(con, "changed_projects",
+          f"select coalesce(n.project_code, o.project_code) as project_code from old_projects as o "
+          f"full join (select project_code, {used} from projects "
+          f"           where project_code in (select project_code from rebuild_codes)) as n using (project_code) "
+          f"where n.project_code is null or o.project_code is null or {differs}")
+    # problem_month and problems: from the first changed month, and the problems of changed projects
+    _temp(con, "rebuild_scope", "select ?::date as from_period", [first])
+    _temp(con, "rebuilt_problems", "select distinct problem_id from stg_problems "
+                                   "where project_code in (select project_code from changed_projects)")
+    _run_sql_file(con, "problem_asof.sql")
+    con.execute("delete from problem_month where period >= ? "
+                "or problem_id in (select problem_id from rebuilt_problems)", [first]).fetchall()
+    con.execute("insert into problem_month by name select * from problem_asof").fetchall()
+    _run_sql_file(con, "problems.sql")
+    _rebuild_marts(con, first)
+    # milestones: every node when the data date moves (their state is judged against it)
+    new_period = con.execute("select max(period) from stg_progress").fetchall()[0][0]
+    if (new_period.isoformat() if new_period else None) != old_period:
+        _temp(con, "milestone_codes", "select distinct project_code from stg_milestones")
+        _run_sql_file(con, "milestones.sql")
+        con.execute("create or replace table milestones as select * from milestones_build")
+        return
+    _temp(con, "milestone_codes",
+          "select project_code from milestones where reported_period >= ? "
+          "union select project_code from stg_milestones where period >= ? "
+          "union select project_code from changed_projects", [first, first])
+    _run_sql_file(con, "milestones.sql")
+    con.execute("delete from milestones where project_code in (select project_code from milestone_codes)"
+                ).fetchall()
+    con.execute("insert into milestones by name select * from milestones_build").fetchall()
 
 
 # ---------------------------------------------------------------- one name per unit

@@ -3,12 +3,12 @@
 
 import polars as pl
 import streamlit as st
-from streamlit_folium import st_folium
 
 from ui.data import q
 from ui.format import data_date_label, money
 from ui.links import page_path, static_base
 from ui.map_filters import map_filters
+from ui.map_view import frame_key, show_map
 from ui.maps import investment_deck, load_config, project_map, project_table, status_line
 from ui.widgets import downloads, no_data, page_header
 
@@ -29,9 +29,10 @@ view = st.segmented_control("视图", list(views), default=view if view in views
                             format_func=views.get, key="map_view", label_visibility="collapsed") or "map"
 if view == "map":
     st.query_params.pop("view", None)
-    st_folium(project_map(df, provider=f.provider, unit=f.unit, dossier_href=page_path("dossier"),
-                          map_href=page_path("map"), static_base=static_base(), height=640),
-              height=640, use_container_width=True, returned_objects=[], key="key_project_map")
+    links = dict(dossier_href=page_path("dossier"), map_href=page_path("map"), static_base=static_base())
+    show_map(lambda: project_map(df, provider=f.provider, unit=f.unit, height=640, **links),
+             (frame_key(df), "map", f.provider, f.unit, tuple(links.items())),
+             height=640, key="key_project_map")
     st.caption("圆点颜色为红黄绿状态，大小表示总投资；数字圆圈为聚合的项目数，角标为其中红色项目数，放大地图可展开。"
                "开发区无官方边界，◇ 为示意位置。点击项目可查看详情并打开项目档案。")
 else:

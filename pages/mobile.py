@@ -2,11 +2,11 @@
 thumb-sized, and a compact list under it opens each project's file."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from ui.data import q
 from ui.links import page_path, static_base
 from ui.map_filters import map_filters
+from ui.map_view import frame_key, show_map
 from ui.maps import load_config, mobile_list_html, project_map, status_line
 from ui.widgets import no_data, page_header
 
@@ -22,9 +22,10 @@ if df.is_empty():
     st.stop()
 
 st.markdown(status_line(df, f.describe()), unsafe_allow_html=True)
-st_folium(project_map(df, provider=f.provider, unit=f.unit, dossier_href=page_path("dossier"),
-                      map_href=page_path("mobile"), static_base=static_base(), mobile=True, height=460),
-          height=460, use_container_width=True, returned_objects=[], key="mobile_map")
+links = dict(dossier_href=page_path("dossier"), map_href=page_path("mobile"), static_base=static_base())
+show_map(lambda: project_map(df, provider=f.provider, unit=f.unit, mobile=True, height=460, **links),
+         (frame_key(df), "mobile", f.provider, f.unit, tuple(links.items())),
+         height=460, key="mobile_map")
 
 limit = 60
 st.markdown(f"**项目清单**（红色在前{'，显示前' + str(limit) + '个，可用筛选缩小范围' if df.height > limit else ''}）")

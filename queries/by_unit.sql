@@ -1,9 +1,6 @@
 -- Plan and completion for one month by county / development zone, in the official order.
 with annual as (
-    select *
-    from project_month
-    where library <> 'reserve'
-      and ($library is null or ($library = 'key' and is_key) or library = $library)
+    select * from mart_annual_month where cut = coalesce($library, 'all')
 ),
 
 this_month as (

@@ -7,7 +7,8 @@
 --   magnitude_jump  年度计划 (same year), 总投资 or 开工累计 ×10 or ÷10 against the previous report
 -- value_wan is the questioned figure, reference_wan what it is compared with.
 -- $unit: a county/zone code or null for the whole city.
-with this_period as (
+with reports as (
+    -- each project's previous report (prev_*) is kept with its month in mart_annual_month
     select
         period,
         project_code,
@@ -19,33 +20,15 @@ with this_period as (
         completed_month_wan,
         completed_ytd_wan,
         completed_cum_wan,
-        total_investment_wan
-    from project_month
-    where library <> 'reserve'
+        total_investment_wan,
+        prev_period,
+        prev_plan_wan,
+        prev_ytd_wan,
+        prev_cum_wan,
+        prev_total_wan
+    from mart_annual_month
+    where cut = 'all'
       and period = $period
-),
-
-previous as (
-    -- each project's latest report before $period (what lag() over its months gives), found
-    -- with one grouped pass instead of a window over every earlier month of every project
-    select
-        project_code,
-        max(period) as prev_period,
-        arg_max_null(annual_plan_wan, period) as prev_plan_wan,
-        arg_max_null(completed_ytd_wan, period) as prev_ytd_wan,
-        arg_max_null(completed_cum_wan, period) as prev_cum_wan,
-        arg_max_null(total_investment_wan, period) as prev_total_wan
-    from project_month
-    where library <> 'reserve'
-      and period < $period
-      and project_code in (select project_code from this_period)
-    group by project_code
-),
-
-reports as (
-    select t.*, p.prev_period, p.prev_plan_wan, p.prev_ytd_wan, p.prev_cum_wan, p.prev_total_wan
-    from this_period as t
-    left join previous as p using (project_code)
 ),
 
 current as (

@@ -1,10 +1,9 @@
 -- Year-to-date completion month by month, this year against last year, with the plan.
 with annual as (
     select period, annual_plan_wan, completed_ytd_wan
-    from project_month
-    where library <> 'reserve'
+    from mart_annual_month
+    where cut = coalesce($library, 'all')
       and ($unit is null or unit_code = $unit)
-      and ($library is null or ($library = 'key' and is_key) or library = $library)
       and year(period) in (year($period), year($period) - 1)
 ),
 

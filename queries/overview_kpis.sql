@@ -1,19 +1,11 @@
 -- Headline figures for one month: plan vs done, 序时进度, year-on-year, counts, 红黄绿.
 -- $unit: a county/zone code or null for the whole city; $library: new_start, continuing,
 -- key or null for all annual projects.
-with scope as (
+with annual as (
     select *
-    from project_month
-    where ($unit is null or unit_code = $unit)
-),
-
-annual as (
-    select *
-    from scope
-    where library <> 'reserve'
-      and ($library is null
-           or ($library = 'key' and is_key)
-           or library = $library)
+    from mart_annual_month
+    where cut = coalesce($library, 'all')
+      and ($unit is null or unit_code = $unit)
 ),
 
 this_month as (
@@ -46,8 +38,9 @@ last_year as (
 
 reserve as (
     select count(*) as reserve_projects, sum(total_investment_wan) as reserve_total_wan
-    from scope
+    from project_month
     where library = 'reserve' and period = $period
+      and ($unit is null or unit_code = $unit)
 )
 
 select

@@ -12,10 +12,9 @@ with annual as (
             when 'six_new' then six_new_type
             when 'invest_kind' then invest_kind
         end as group_key
-    from project_month
-    where library <> 'reserve'
+    from mart_annual_month
+    where cut = coalesce($library, 'all')
       and ($unit is null or unit_code = $unit)
-      and ($library is null or ($library = 'key' and is_key) or library = $library)
 ),
 
 this_month as (

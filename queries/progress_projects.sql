@@ -2,11 +2,10 @@
 -- $unit: a county/zone code, or null for every unit; $library as in the sidebar.
 with annual as (
     select *
-    from project_month
+    from mart_annual_month
     where period = $period
-      and library <> 'reserve'
+      and cut = coalesce($library, 'all')
       and ($unit is null or unit_code = $unit)
-      and ($library is null or ($library = 'key' and is_key) or library = $library)
 ),
 
 final as (

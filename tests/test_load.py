@@ -241,3 +241,81 @@ def test_month_by_month_loads_give_the_same_warehouse_as_one_full_build(tmp_path
     # and the month that came second really was recomputed: A's 本月 in 2026-10 is 8000 - 7000
     a = incremental.filter((pl.col("project_code") == fixtures.CODES["A"]) & (pl.col("period") == pl.date(2026, 10, 1)))
     assert a["completed_month_wan"].to_list() == [1000.0]
+
+
+def _renamed_copy(src: Path, dest: Path, code: str, name: str, leader: str | None = None) -> Path:
+    """A corrected file: the same workbook with one project's name (and leader) changed."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(src)
+    for ws in wb.worksheets:
+        header = {c.value: c.column for row in ws.iter_rows(max_row=5) for c in row if isinstance(c.value, str)}
+        for row in ws.iter_rows():
+            if any(c.value == code for c in row):
+                r = row[0].row
+                if "项目名称" in header:
+                    ws.cell(r, header["项目名称"], name)
+                if leader and "包联领导" in header and ws.title == "项目进展":
+                    ws.cell(r, header["包联领导"], leader)
+    wb.save(dest)
+    return dest
+
+
+def _derived(con) -> dict:
+    return {t: con.sql(f"select * from {t} order by all").pl() for t in warehouse.DERIVED}
+
+
+def _assert_same_as_full_rebuild(db: Path, tmp_path: Path) -> dict:
+    import shutil
+
+    from polars.testing import assert_frame_equal
+
+    con, _ = connect_read(db)
+    incremental = _derived(con)
+    con.close()
+    full_copy = tmp_path / "full.duckdb"
+    shutil.copyfile(current_state(db), full_copy)
+    con = duckdb.connect(str(full_copy))
+    warehouse.rebuild_derived(con)
+    full = _derived(con)
+    con.close()
+    full_copy.unlink()
+    for name in warehouse.DERIVED:
+        assert incremental[name].height == full[name].height, name
+        assert_frame_equal(incremental[name], full[name], check_exact=True), name
+    return incremental
+
+
+@pytest.mark.parametrize("order", ["newest_first", "oldest_first"])
+def test_every_derived_relation_built_load_by_load_equals_a_full_rebuild(tmp_path, fixture_files, order):
+    """Each load rebuilds only what its months can change (project_month, projects, problems,
+    problem_month, milestones); after every load the warehouse must equal a full rebuild.
+    Newest first: older months arrive after the data date is set (later problem months and
+    本月 recomputed). Then corrected files: a project renamed with a new leader in the latest
+    month (its problems' earlier months take the new name), and an older month reloaded."""
+    import polars as pl
+
+    db = tmp_path / "cockpit.duckdb"
+    files = sorted(fixture_files, key=lambda p: ("2026-10" not in p.name and "经开区月报.xlsx" != p.name,
+                                                 p.name)) if order == "newest_first" else \
+        [fixture_files[i] for i in (0, 1, 5, 2, 3, 4)]
+    for f in files:
+        load_files([f], db=db)
+        _assert_same_as_full_rebuild(db, tmp_path)
+    latest = next(f for f in fixture_files if f.name == "2026-10_平城区.xlsx")
+    corrected = tmp_path / "corrected"
+    corrected.mkdir()
+    load_files([_renamed_copy(latest, corrected / latest.name, fixtures.CODES["A"], "平城区新型碳材料项目（一期）",
+                              leader="赵新")], db=db)
+    got = _assert_same_as_full_rebuild(db, tmp_path)
+    assert all(got[name].height > 0 for name in warehouse.DERIVED)
+    # the rename really reached the problems of earlier months (WT-3 and WT-4 in 2026-09)
+    sep = got["problem_month"].filter((pl.col("period") == pl.date(2026, 9, 1))
+                                      & pl.col("problem_id").is_in(["WT-3", "WT-4"]))
+    assert set(sep["project_name"]) == {"平城区新型碳材料项目（一期）"} and set(sep["project_leader"]) == {"赵新"}
+    september = next(f for f in fixture_files if f.name == "2026-09_平城区.xlsx")
+    load_files([_renamed_copy(september, corrected / september.name, fixtures.CODES["B"], "平城区供热管网改造")],
+               db=db)
+    got = _assert_same_as_full_rebuild(db, tmp_path)
+    b = got["project_month"].filter(pl.col("project_code") == fixtures.CODES["B"])
+    assert "平城区供热管网改造" in b["name"].to_list()

@@ -155,7 +155,7 @@ def test_scenario_rules(scenario):
 
 
 def test_rule_text_and_sql_agree():
-    sql = (SQL_DIR / "problems.sql").read_text(encoding="utf-8")
+    sql = (SQL_DIR / "problem_asof.sql").read_text(encoding="utf-8")
     satisfied = ", ".join(f"'{s}'" for s in problem_rules.SATISFIED)
     assert f"satisfaction in ({satisfied})" in sql
     for label in problem_rules.FIVE_RESPONSIBILITIES.values():

@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import queries
+from etl.warehouse import SQL_DIR
 from fixtures import CODES
 from ui import progress as pg
 
@@ -174,6 +175,17 @@ def tiny_warehouse(tmp_path_factory) -> Path:
         con.execute("insert into project_month values (?, ?, ?, '140213', '平城区', '平城区', ?, ?, ?, ?, ?, ?)",
                     [period, code, f"项目{code}", "reserve" if code == "RES" else "continuing", plan, month, ytd,
                      cum, total])
+    # the consistency query reads the mart built from project_month at load time: build it the same way
+    for col, typ in {"owner": "varchar", "county_code": "varchar", "zone_code": "varchar", "key_level": "varchar",
+                     "sector": "varchar", "six_new_type": "varchar", "invest_kind": "varchar",
+                     "responsible_unit": "varchar", "progress_text": "varchar", "planned_start": "date",
+                     "actual_start": "date", "time_progress": "double", "completion_rate": "double",
+                     "gap_pts": "double", "status": "varchar", "status_reason": "varchar"}.items():
+        con.execute(f"alter table project_month add column {col} {typ}")
+    con.execute("alter table project_month add column is_key boolean default false")
+    con.execute("create temp table rebuild_scope as select date '0001-01-01' as from_period")
+    con.execute((SQL_DIR / "mart_annual_month.sql").read_text(encoding="utf-8"))
+    con.execute("create table mart_annual_month as select * from mart_annual_month_build")
     con.close()
     return path
 

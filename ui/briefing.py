@@ -27,6 +27,7 @@ import datetime as dt
 import html
 import re
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -380,6 +381,29 @@ def view_svg(b: Briefing) -> str:
     head += (f' width="100%" preserveAspectRatio="xMidYMid meet" role="img" aria-label="周报（{period_label(b.period)}）"'
              ' style="display:block;height:auto;"')
     return head + svg[head_end:]
+
+
+_warm_lock = threading.Lock()
+_warm_thread: threading.Thread | None = None
+
+
+def warm_renderer() -> threading.Thread:
+    """Start kaleido's browser in the background, once per server process, so the first reader
+    of the 周报 does not wait for Chromium to start (≈ 2–4 s); later calls return at once."""
+    global _warm_thread
+    with _warm_lock:
+        if _warm_thread is None:
+            fig = go.Figure(go.Bar(x=["甲"], y=[1]), layout={"font": {"family": FONT}})
+
+            def warm():
+                try:
+                    render_images([Image("warm.svg", fig, 160, 90, 1, "svg")])
+                except Exception:  # noqa: BLE001 - no browser here: the first briefing starts one itself
+                    pass
+
+            _warm_thread = threading.Thread(target=warm, name="kaleido-warm-up", daemon=True)
+            _warm_thread.start()
+        return _warm_thread
 
 
 def view_png(b: Briefing) -> bytes:

@@ -5,6 +5,9 @@ result computed for other parameters."""
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+import threading
 
 import polars as pl
 import streamlit as st
@@ -31,20 +34,36 @@ def has_data() -> bool:
     return queries.state_name() is not None
 
 
+_bootstrap_lock = threading.Lock()
+
+
 def ensure_data() -> None:
-    """On first start, build the warehouse from the bundled sample, showing progress."""
+    """On first start, build the warehouse from the bundled sample, showing progress.
+
+    The build runs as its own process (`python -m etl bootstrap`), where generating and
+    checking the sample use every core; sessions arriving meanwhile wait for the same build."""
     if has_data():
         return
-    from etl.bootstrap import ensure_warehouse
-
     box = st.status("首次启动：正在用示例数据建立数据仓库……", expanded=True)
     bar = box.progress(0.0, text="准备中")
     names = {"generate": "生成示例报表", "read": "检查报表", "load": "写入数据仓库"}
-
-    def progress(stage, done, total):
-        bar.progress(min(done / max(total, 1), 1.0), text=f"{names.get(stage, stage)}：{done}/{total}")
-
-    ensure_warehouse(config.db_path(), progress=progress)
+    with _bootstrap_lock:
+        if not has_data():
+            cmd = [sys.executable, "-m", "etl", "bootstrap", "--db", str(config.db_path()), "--progress-lines"]
+            proc = subprocess.Popen(cmd, cwd=config.ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True, encoding="utf-8")
+            for line in proc.stdout:
+                parts = line.split()
+                if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+                    done, total = int(parts[1]), int(parts[2])
+                    bar.progress(min(done / max(total, 1), 1.0),
+                                 text=f"{names.get(parts[0], parts[0])}：{done}/{total}")
+            err = proc.stderr.read()
+            if proc.wait() != 0 or not has_data():
+                box.update(label="数据仓库建立失败", state="error", expanded=True)
+                st.error("用示例数据建立数据仓库失败，请查看服务器日志。")
+                st.code(err[-2000:] or "（没有输出）", language=None)
+                st.stop()
     box.update(label="数据仓库已建立", state="complete", expanded=False)
 
 

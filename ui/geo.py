@@ -8,7 +8,6 @@ returns (lat, lon); the functions here take and return (lon, lat) like GeoJSON.
 
 from __future__ import annotations
 
-import copy
 import json
 from functools import lru_cache
 
@@ -55,11 +54,12 @@ def county_boundaries(crs: str = "wgs84") -> dict:
     """Datong's 10 counties/districts as a GeoJSON FeatureCollection in the given CRS.
 
     Both files are shipped (the GCJ-02 original and its WGS84 conversion, data/geo/SOURCES.md),
-    so nothing is converted at run time. A fresh copy each call: callers may add properties.
+    so nothing is converted at run time. A fresh object each call (parsed from the cached text,
+    so callers may add properties); the small derived facts below are computed once.
     """
     if crs not in CRS:
         raise ValueError(f"unknown CRS {crs!r}")
-    return copy.deepcopy(json.loads(_boundaries(crs)))
+    return json.loads(_boundaries(crs))
 
 
 @lru_cache(maxsize=2)
@@ -78,6 +78,11 @@ def city_outline(crs: str = "wgs84") -> dict:
 
 def county_label_points(crs: str = "wgs84") -> dict[str, tuple[str, float, float]]:
     """County code → (name, lon, lat) of the polygon centroid, for labels."""
+    return dict(_label_points(crs))
+
+
+@lru_cache(maxsize=2)
+def _label_points(crs: str) -> dict[str, tuple[str, float, float]]:
     out = {}
     for f in county_boundaries(crs)["features"]:
         p = f["properties"]
@@ -87,10 +92,16 @@ def county_label_points(crs: str = "wgs84") -> dict[str, tuple[str, float, float
 
 def county_seats(crs: str = "wgs84") -> dict[str, tuple[float, float]]:
     """County code → (lon, lat) of the county government seat (the files' `center`)."""
+    return dict(_seats(crs))
+
+
+@lru_cache(maxsize=2)
+def _seats(crs: str) -> dict[str, tuple[float, float]]:
     return {str(f["properties"]["adcode"]): tuple(f["properties"]["center"])
             for f in county_boundaries(crs)["features"]}
 
 
+@lru_cache(maxsize=2)
 def bounds(crs: str = "wgs84") -> tuple[float, float, float, float]:
     """(min lon, min lat, max lon, max lat) of the whole city."""
     xs, ys = [], []

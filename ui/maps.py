@@ -16,6 +16,7 @@ import math
 import os
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -417,12 +418,17 @@ def use_local_assets(m: folium.Map, static_base: str = "/app/static") -> folium.
 
 def _fit(unit: str | None, crs: str) -> list[list[float]]:
     """[[south, west], [north, east]] for the selected county (a zone's host county) or the city."""
+    return [list(corner) for corner in _fit_cached(unit, crs)]
+
+
+@lru_cache(maxsize=64)
+def _fit_cached(unit: str | None, crs: str) -> tuple[tuple[float, float], tuple[float, float]]:
     code = ZONE_HOST.get(unit, unit) if unit else None
     fc = geo.county_boundaries(crs)
     feats = [f for f in fc["features"] if code is None or str(f["properties"]["adcode"]) == code] or fc["features"]
     xs = [x for f in feats for poly in f["geometry"]["coordinates"] for ring in poly for x, _ in ring]
     ys = [y for f in feats for poly in f["geometry"]["coordinates"] for ring in poly for _, y in ring]
-    return [[min(ys), min(xs)], [max(ys), max(xs)]]
+    return (min(ys), min(xs)), (max(ys), max(xs))
 
 
 def project_map(df: pl.DataFrame, *, provider: TileProvider = NO_TILES, unit: str | None = None,

@@ -1,8 +1,11 @@
 -- Milestone nodes (挂图作战) of each key project, as last reported, judged against the data date.
-create or replace table milestones as
+-- milestone_codes (etl/warehouse.py): the projects being rebuilt, all of them (a new data date
+-- changes every node's state) or those whose nodes or name a load changed.
+create or replace temp view milestones_build as
 
 with latest as (
     select * exclude (load_id) from stg_milestones
+    where project_code in (select project_code from milestone_codes)
     qualify row_number() over (partition by project_code, node_name order by period desc, source_row) = 1
 ),
 

@@ -1,19 +1,26 @@
 -- The latest state of every project: its row of the last month it was reported.
-create or replace table projects as
+-- rebuild_codes (etl/warehouse.py): the projects being rebuilt, all of them or those whose
+-- months a load changed; in_latest_period of the others is brought up to date apart.
+create or replace temp view projects_build as
 
-with spans as (
+with months as (
+    select * from project_month
+    where project_code in (select project_code from rebuild_codes)
+),
+
+spans as (
     select
         project_code,
         min(period) as first_period,
         max(period) as last_period,
         min(period) filter (where library <> 'reserve') as first_annual_period,
         bool_or(is_key) as ever_key
-    from project_month
+    from months
     group by project_code
 ),
 
 latest as (
-    select * from project_month
+    select * from months
     qualify row_number() over (partition by project_code order by period desc) = 1
 ),
 
