@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from functools import lru_cache
 
 _WS = re.compile(r"[\s\u3000\xa0]+")
 _FULLWIDTH = str.maketrans({"（": "(", "）": ")", "：": ":", "，": ",", "、": ",", "—": "-", "－": "-",
@@ -53,6 +54,7 @@ def clean_text(value: object) -> str | None:
     return s
 
 
+@lru_cache(maxsize=65536)
 def normalise_header(text: object) -> tuple[str, str | None]:
     """Header text compared against aliases, and the unit it declares (万元/亿元/…) if any.
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import polars as pl
 
 from etl import config, convert, divisions, guard, vocab
-from etl.boundary import in_datong
+from etl.boundary import in_datong, in_datong_many
 from etl.parse import (ERROR_CELLS, CellError, clean_text, is_not_reported, normalise_header, parse_date,
                        parse_money, period_from_filename, period_from_text)
 from etl.schema import (KIND_LABEL, QUARANTINE_SCHEMA, SHEET_KIND, SHEET_KINDS, columns, is_known_header, lookup,
@@ -359,6 +359,7 @@ class RowContext:
     kind: str
     sender_unit: str | None  # the sender's division code when the user named it
     period: dt.date
+    inside: dict[tuple[float, float], bool] = field(default_factory=dict)  # (lon, lat) → in Datong, tested at once
 
 
 def _normalise_project(row: _Row, ctx: RowContext):
@@ -452,7 +453,8 @@ def _normalise_project(row: _Row, ctx: RowContext):
 
     lon, lat = v.get("lon"), v.get("lat")
     if lon is not None and lat is not None:
-        if not in_datong(lon, lat, hint=v.get("county_code")):
+        inside = ctx.inside.get((lon, lat))
+        if not (in_datong(lon, lat, hint=v.get("county_code")) if inside is None else inside):
             row.fail("lon", f"{lon},{lat}", "坐标不在大同市范围内", f"坐标（{lon}，{lat}）不在大同市范围内")
     elif lon is not None or lat is not None:
         v["lon"] = v["lat"] = None
@@ -599,6 +601,8 @@ class _SheetRows:
     notes: list[list[str]]  # footnote rows' cells (填报单位, 填报日期)
     error_cells: list[tuple[int, str, str]]  # (row, header, #N/A …)
     rows_read: int = 0
+    data_rows: list[int] = field(default_factory=list)  # 0-based indexes of the project rows
+    raw_cols: dict[str, list] = field(default_factory=dict)  # canonical column → its cells of those rows
 
 
 _SKIP_REASON = {"footnote": "落款或注释行", "total": "合计或小计行", "section": "分组标题行"}
@@ -612,12 +616,13 @@ def _quarantine_row(file_name: str, sheet: str, row_no: int, kind: str, code, co
                 message=f"文件「{file_name}」工作表「{sheet}」第{row_no}行：{message}")
 
 
-def _read_rows(file_name: str, sheet_name: str, grid: Grid, lay: SheetLayout, ctx: RowContext) -> _SheetRows:
-    """Apply the cell and row rules to every row under the header of one sheet."""
-    kind, col_of = lay.kind, lay.col_of
+def _split_rows(sheet_name: str, grid: Grid, lay: SheetLayout) -> _SheetRows:
+    """Tell the project rows under the header from 合计, section and footnote rows, and take
+    each mapped column's cells of the project rows (SheetRows.raw_cols)."""
+    col_of = lay.col_of
     out = _SheetRows(sheet_name, lay, [], {}, [], [], [], [], [])
     code_idx, name_idx = col_of.get("project_code"), col_of.get("name")
-    data_rows: list[int] = []
+    data_rows = out.data_rows
     for i in range(lay.header_row + lay.header_rows, len(grid)):
         cells = grid[i]
         rk = _row_kind(cells, code_idx, name_idx)
@@ -636,44 +641,66 @@ def _read_rows(file_name: str, sheet_name: str, grid: Grid, lay: SheetLayout, ct
                     out.totals.append((i + 1, val * lay.factors["annual_plan_wan"]))
             except CellError:
                 pass
-    # convert whole columns at once; the row loop below only applies the row rules
-    limit = config.max_project_amount_wan()
-    converted: dict[str, tuple[list, list]] = {}
-    raw_cols: dict[str, list] = {}
     for canon, j in col_of.items():
         cells_of_col = [grid[i][j] if j < len(grid[i]) else None for i in data_rows]
-        raw_cols[canon] = cells_of_col
-        converted[canon] = convert.column(cells_of_col, columns()[canon].type, lay.factors.get(canon, 1.0), limit)
+        out.raw_cols[canon] = cells_of_col
         if not _ERROR_SET.isdisjoint(cells_of_col):
             out.error_cells += [(data_rows[k] + 1, lay.header_label[j], c) for k, c in enumerate(cells_of_col)
                                 if c in _ERROR_SET]
+    return out
+
+
+def _convert_key(lay: SheetLayout, canon: str) -> tuple[str, float]:
+    return columns()[canon].type, lay.factors.get(canon, 1.0)
+
+
+def _convert_all(parts: list[_SheetRows]) -> dict[tuple[str, float], dict[str, convert.Converted]]:
+    """Every distinct cell text of the file's mapped columns, converted once by its type and unit."""
+    texts: dict[tuple[str, float], set[str]] = {}
+    for rows in parts:
+        for canon, cells in rows.raw_cols.items():
+            texts.setdefault(_convert_key(rows.lay, canon), set()).update(cells)
+    for values in texts.values():
+        values.discard(None)
+    return convert.distinct(texts, config.max_project_amount_wan())
+
+
+def _apply_rules(file_name: str, grid: Grid, rows: _SheetRows, ctx: RowContext,
+                 converted: dict[tuple[str, float], dict[str, convert.Converted]]) -> None:
+    """The cell rules (from the converted texts) and the kind's row rules, row by row."""
+    lay, kind, sheet_name = rows.lay, rows.lay.kind, rows.sheet
     schema = staging_schema(kind)
     normalise = NORMALISERS[kind]
-    for k, i in enumerate(data_rows):
-        cells = grid[i]
-        out.rows_read += 1
+    blank = convert.BLANK
+    cols = [(canon, rows.raw_cols[canon], converted[_convert_key(lay, canon)], columns()[canon].label)
+            for canon in lay.col_of]
+    if "lon" in lay.col_of and "lat" in lay.col_of:  # every point of the sheet against the map at once
+        lons, lats = ([(blank if t is None else converted[_convert_key(lay, c)][t])[0] for t in rows.raw_cols[c]]
+                      for c in ("lon", "lat"))
+        points = list({(x, y) for x, y in zip(lons, lats) if x is not None and y is not None})
+        ctx.inside.update(zip(points, in_datong_many([x for x, _ in points], [y for _, y in points])))
+    for k, i in enumerate(rows.data_rows):
+        rows.rows_read += 1
         row = _Row()
-        for canon in col_of:
-            values, errs = converted[canon]
-            row.values[canon] = values[k]
-            row.raw[canon] = raw_cols[canon][k]
-            if errs[k]:
-                rule, message = errs[k]
-                row.fail(canon, raw_cols[canon][k], rule, f"「{columns()[canon].label}」{message}")
+        for canon, raw_col, table, label in cols:
+            text = raw_col[k]
+            value, rule, message = blank if text is None else table[text]
+            row.values[canon] = value
+            row.raw[canon] = text
+            if rule:
+                row.fail(canon, text, rule, f"「{label}」{message}")
         normalise(row, ctx)
-        raw = None
         if row.errors:
-            raw = json.dumps({lay.header_label.get(j, str(j)): c for j, c in enumerate(cells) if c},
+            raw = json.dumps({lay.header_label.get(j, str(j)): c for j, c in enumerate(grid[i]) if c},
                              ensure_ascii=False)
             for label, value, rule, message in row.errors:
-                out.quarantined.append(_quarantine_row(file_name, sheet_name, i + 1, kind,
-                                                       row.values.get("project_code"), label, value, rule, raw,
-                                                       message))
+                rows.quarantined.append(_quarantine_row(file_name, sheet_name, i + 1, kind,
+                                                        row.values.get("project_code"), label, value, rule, raw,
+                                                        message))
             continue
         record = {c: row.values.get(c) for c in schema if c not in ("source_file", "sheet", "source_row")}
         record.update(source_file=file_name, sheet=sheet_name, source_row=i + 1)
-        out.candidates.append(record)
-    return out
+        rows.candidates.append(record)
 
 
 def _row_json(grid: Grid, lay: SheetLayout, row_no: int) -> str:
@@ -728,8 +755,9 @@ def _sheet_report(rows: _SheetRows) -> SheetReport:
     schema = staging_schema(kind)
     acc_df = (pl.DataFrame(rows.candidates, schema=schema, orient="row") if rows.candidates
               else pl.DataFrame(schema=schema))
+    rows.quarantined.sort(key=lambda q: q["source_row"])  # stable: a row's reasons stay in order
     q_df = (pl.DataFrame(rows.quarantined, schema=QUARANTINE_SCHEMA) if rows.quarantined
-            else pl.DataFrame(schema=QUARANTINE_SCHEMA)).sort("source_row", maintain_order=True)
+            else pl.DataFrame(schema=QUARANTINE_SCHEMA))
     warnings = []
     if rows.totals and kind == "progress" and acc_df.height and not q_df.height:
         row_no, declared = rows.totals[-1]
@@ -881,10 +909,11 @@ def _read_file(path: Path, name: str, period: dt.date | None, unit: str | None, 
     for sheet_name, _, lay in layouts:
         _check_required(name, sheet_name, lay)
     sender_unit = divisions.unit_for_sender(unit) if unit else None
-    parts: list[tuple[_SheetRows, Grid]] = []
-    for sheet_name, grid, lay in layouts:
-        ctx = RowContext(lay.kind, sender_unit, the_period)
-        parts.append((_read_rows(name, sheet_name, grid, lay, ctx), grid))
+    parts: list[tuple[_SheetRows, Grid]] = [(_split_rows(sheet_name, grid, lay), grid)
+                                            for sheet_name, grid, lay in layouts]
+    converted = _convert_all([r for r, _ in parts])
+    for rows, grid in parts:
+        _apply_rules(name, grid, rows, RowContext(rows.lay.kind, sender_unit, the_period), converted)
     for k in SHEET_KINDS:
         _settle_duplicates(name, [(r, g) for r, g in parts if r.lay.kind == k.name])
     sheets = [_sheet_report(r) for r, _ in parts]

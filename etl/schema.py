@@ -145,6 +145,7 @@ def lookup(name: str, kind: str) -> tuple[str | None, HeaderDate]:
     return canon, when
 
 
+@lru_cache(maxsize=65536)
 def is_known_header(key: str) -> bool:
     """Whether a normalised header cell is one we know in some kind of sheet (finds the header row)."""
     if key in any_alias():
@@ -172,6 +173,7 @@ def reload_aliases() -> None:
     alias_index.cache_clear()
     pattern_index.cache_clear()
     any_alias.cache_clear()
+    is_known_header.cache_clear()
 
 
 def kind_columns(kind: str) -> list[Column]:

@@ -221,3 +221,23 @@ def test_filled_date(lines, date):
     from etl.read import filled_date
 
     assert filled_date(lines) == date
+
+
+def test_points_tested_at_once_as_one_by_one():
+    from etl.boundary import _bbox, in_datong, in_datong_many
+
+    x0, y0, x1, y1 = _bbox()
+    pts = [(x0 - 0.2 + (x1 - x0 + 0.4) * i / 37, y0 - 0.2 + (y1 - y0 + 0.4) * j / 29) for i in range(38) for j in range(30)]
+    one_by_one = [in_datong(x, y) for x, y in pts]
+    assert 0 < sum(one_by_one) < len(pts)
+    assert in_datong_many([x for x, _ in pts], [y for _, y in pts]) == one_by_one
+
+
+def test_distinct_texts_convert_as_each_column_does():
+    from etl import convert
+
+    texts = ["12", "1,200.5", "约5", "-3", "1e308", "#N/A", "-", "0.1"]
+    got = convert.distinct({("money", 10000.0): set(texts), ("money", 1.0): set(texts)}, 1e8)
+    for factor in (1.0, 10000.0):
+        values, errs = convert.money(texts, factor, 1e8)
+        assert [got[("money", factor)][t] for t in texts] == [(v, *(e or (None, None))) for v, e in zip(values, errs)]
