@@ -16,6 +16,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
@@ -149,14 +150,20 @@ def _decode_csv(data: bytes, name: str) -> str:
     raise FileError(f"文件「{name}」无法识别文字编码（应为 UTF-8 或 GBK）")
 
 
+@lru_cache(maxsize=1 << 16)
+def _clean_cell(text: str | None) -> str | None:
+    """clean_text of a text cell; county names, dates and words repeat, so each is cleaned once."""
+    return clean_text(text)
+
+
 def _excel_grid(reader, sheet_name: str) -> Grid:
     """One sheet as rows of text, row i being Excel's row i+1; error cells as Excel shows them."""
     sheet = reader.load_sheet(sheet_name, header_row=None, dtypes="string", skip_rows=0)
     batch, errors = sheet.to_arrow_with_errors()
-    df = pl.from_arrow(batch)
-    if not isinstance(df, pl.DataFrame) or df.width == 0:
+    if batch.num_columns == 0 or batch.num_rows == 0:
         return []
-    rows = [[clean_text(v) for v in r] for r in df.iter_rows()]
+    cols = [[_clean_cell(v) for v in batch.column(j).to_pylist()] for j in range(batch.num_columns)]
+    rows = [list(r) for r in zip(*cols)]
     for e in (errors.errors if errors else ()):
         i, j = e.position
         m = _ERROR_DETAIL.search(e.detail or "")
@@ -641,8 +648,11 @@ def _split_rows(sheet_name: str, grid: Grid, lay: SheetLayout) -> _SheetRows:
                     out.totals.append((i + 1, val * lay.factors["annual_plan_wan"]))
             except CellError:
                 pass
+    width = max((len(grid[i]) for i in data_rows), default=0)
+    by_col = list(zip(*(grid[i] if len(grid[i]) == width else grid[i] + [None] * (width - len(grid[i]))
+                         for i in data_rows)))
     for canon, j in col_of.items():
-        cells_of_col = [grid[i][j] if j < len(grid[i]) else None for i in data_rows]
+        cells_of_col = list(by_col[j]) if j < width else [None] * len(data_rows)
         out.raw_cols[canon] = cells_of_col
         if not _ERROR_SET.isdisjoint(cells_of_col):
             out.error_cells += [(data_rows[k] + 1, lay.header_label[j], c) for k, c in enumerate(cells_of_col)
@@ -669,7 +679,7 @@ def _apply_rules(file_name: str, grid: Grid, rows: _SheetRows, ctx: RowContext,
                  converted: dict[tuple[str, float], dict[str, convert.Converted]]) -> None:
     """The cell rules (from the converted texts) and the kind's row rules, row by row."""
     lay, kind, sheet_name = rows.lay, rows.lay.kind, rows.sheet
-    schema = staging_schema(kind)
+    keep = [c for c in staging_schema(kind) if c not in ("source_file", "sheet", "source_row")]
     normalise = NORMALISERS[kind]
     blank = convert.BLANK
     cols = [(canon, rows.raw_cols[canon], converted[_convert_key(lay, canon)], columns()[canon].label)
@@ -698,7 +708,8 @@ def _apply_rules(file_name: str, grid: Grid, rows: _SheetRows, ctx: RowContext,
                                                         row.values.get("project_code"), label, value, rule, raw,
                                                         message))
             continue
-        record = {c: row.values.get(c) for c in schema if c not in ("source_file", "sheet", "source_row")}
+        values = row.values
+        record = {c: values.get(c) for c in keep}
         record.update(source_file=file_name, sheet=sheet_name, source_row=i + 1)
         rows.candidates.append(record)
 
@@ -716,22 +727,25 @@ def _settle_duplicates(file_name: str, parts: list[tuple[_SheetRows, Grid]]) -> 
         return
     kind = parts[0][0].lay.kind
     key_cols = SHEET_KIND[kind].key
-    first_of: dict[tuple, tuple[_SheetRows, Grid, dict, dict]] = {}
+    first_of: dict[tuple, tuple[_SheetRows, Grid, dict]] = {}
     withdrawn: set[int] = set()
+
+    def body(rec: dict) -> dict:
+        return {k: v for k, v in rec.items() if k not in ("source_row", "sheet")}
+
     for rows, grid in parts:
         kept = []
         for rec in rows.candidates:
             key = tuple(rec.get(c) for c in key_cols)
-            body = {k: v for k, v in rec.items() if k not in ("source_row", "sheet")}
             if key not in first_of:
-                first_of[key] = (rows, grid, rec, body)
+                first_of[key] = (rows, grid, rec)
                 kept.append(rec)
                 continue
-            f_rows, f_grid, f_rec, f_body = first_of[key]
+            f_rows, f_grid, f_rec = first_of[key]
             here, there = rec["source_row"], f_rec["source_row"]
             same = f_rows is rows
             where = f"第{there}行" if same else f"工作表「{f_rows.sheet}」第{there}行"
-            if f_body == body:
+            if body(f_rec) == body(rec):
                 rule, msg = "重复行", f"与{where}完全相同，只保留{where}"
             else:
                 rule, msg = "重复项目数据冲突", f"与{where}为同一项目但数据不一致，两行均未采用，请核实"

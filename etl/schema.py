@@ -145,12 +145,17 @@ def lookup(name: str, kind: str) -> tuple[str | None, HeaderDate]:
     return canon, when
 
 
+@lru_cache(maxsize=1)
+def _any_pattern() -> re.Pattern:
+    """Every header pattern of every column as one alternation (their named groups unnamed)."""
+    parts = [re.sub(r"\(\?P<\w+>", "(", pat.pattern) for col in columns().values() for pat in col.patterns]
+    return re.compile("|".join(f"(?:{p})" for p in parts) or "(?!)")
+
+
 @lru_cache(maxsize=65536)
 def is_known_header(key: str) -> bool:
     """Whether a normalised header cell is one we know in some kind of sheet (finds the header row)."""
-    if key in any_alias():
-        return True
-    return any(pat.fullmatch(key) for k in SHEET_KINDS for pat, _ in pattern_index(k.name))
+    return key in any_alias() or _any_pattern().fullmatch(key) is not None
 
 
 @lru_cache(maxsize=1)
@@ -174,6 +179,7 @@ def reload_aliases() -> None:
     pattern_index.cache_clear()
     any_alias.cache_clear()
     is_known_header.cache_clear()
+    _any_pattern.cache_clear()
 
 
 def kind_columns(kind: str) -> list[Column]:
