@@ -166,3 +166,22 @@ def test_sender_choices_put_units_first_and_departments_once():
     assert got[:4] == ["", "平城区", "云冈区", "市本级"]
     assert got.count("市发展和改革委员会") == 1 and "市发改委" not in got and "市项目推进中心" in got
     assert schema.columns()  # the aliases still read after the taught file moved back
+
+
+def test_every_sheet_is_listed_with_skipped_ones_saying_why():
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb.add_worksheet("填报说明").write(0, 0, "请按要求填写，金额单位为万元")
+    ws = wb.add_worksheet("项目进展")
+    ws.write(0, 0, "2026年10月平城区项目进展情况表")
+    ws.write_row(1, 0, HEAD)
+    ws.write_row(2, 0, ROWS[0])
+    ws.write(4, 0, "填报单位：平城区")
+    wb.close()
+    c = admin.check_upload("平城区.xlsx", buf.getvalue(), today=TODAY)
+    frame = admin.sheets_frame(c.report)
+    assert frame["工作表"].to_list() == ["项目进展", "填报说明"]
+    assert frame["内容"][0] == "项目进展" and frame["内容"][1].startswith("已跳过：")
+    assert frame["读取行数"].to_list() == [1, None]
