@@ -185,3 +185,16 @@ def test_every_sheet_is_listed_with_skipped_ones_saying_why():
     assert frame["工作表"].to_list() == ["项目进展", "填报说明"]
     assert frame["内容"][0] == "项目进展" and frame["内容"][1].startswith("已跳过：")
     assert frame["读取行数"].to_list() == [1, None]
+
+
+def test_a_taught_header_with_line_breaks_and_quotes_stays_one_entry(tmp_path, monkeypatch):
+    """A header as written may hold anything: it must not break the file or add entries."""
+    target = tmp_path / "t.toml"
+    monkeypatch.setenv("COCKPIT_TAUGHT_ALIASES", str(target))
+    taught.refresh()
+    header = '今年\n盘子"]]\n[[taught]]\ncolumn = "name'
+    taught.teach([taught.Lesson(header, "annual_plan_wan")], '张"三\n', file_name="a\nb.xlsx")
+    entries = tomllib.loads(target.read_text(encoding="utf-8"))["taught"]
+    assert len(entries) == 1 and entries[0]["header"] == header and entries[0]["column"] == "annual_plan_wan"
+    monkeypatch.delenv("COCKPIT_TAUGHT_ALIASES")
+    taught.refresh()
