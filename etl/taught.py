@@ -155,10 +155,31 @@ def lesson_header(written: str, header_rows: int) -> str:
     return written.replace("/", "|", 1) if header_rows == 2 and "/" in written else written
 
 
+def _unknown(nm: str, kinds: list[str]) -> bool:
+    from etl.schema import lookup
+
+    return all(lookup(nm, k)[0] is None for k in kinds)
+
+
+def report_untaught(report) -> list[Untaught]:
+    """The untaught headers of a file already read (etl.read.FileReport): its sheets'
+    unrecognised headers that no column of their kind knows (not mere repeats of a column)."""
+    from etl.parse import normalise_header
+
+    out: list[Untaught] = []
+    for s in report.sheets:
+        for written in dict.fromkeys(s.unrecognised):
+            header = lesson_header(written, s.header_rows)
+            nm, _ = normalise_header(header)
+            if nm and nm != "序号" and _unknown(nm, [s.kind]):
+                out.append(Untaught(s.sheet, s.kind, written, header))
+    return out
+
+
 def untaught_headers(name: str, data: bytes) -> list[Untaught]:
     """Headers of a file's project sheets that map to no column (the file may have been
     refused for a missing column: this reads only its header rows)."""
-    from etl.read import FileError, _lookup, detect_kind, find_header, header_names, read_grids
+    from etl.read import FileError, detect_kind, find_header, header_names, read_grids
 
     try:
         grids = read_grids(Path(name), data)
@@ -176,7 +197,7 @@ def untaught_headers(name: str, data: bytes) -> list[Untaught]:
         for nm, _, written in names:
             if not nm or nm == "序号" or written in seen:
                 continue
-            if all(_lookup(nm, k) is None for k in kinds):
+            if _unknown(nm, kinds):
                 seen.add(written)
                 out.append(Untaught(sheet, kind, written, lesson_header(written, n)))
     return out

@@ -198,3 +198,11 @@ def test_a_taught_header_with_line_breaks_and_quotes_stays_one_entry(tmp_path, m
     assert len(entries) == 1 and entries[0]["header"] == header and entries[0]["column"] == "annual_plan_wan"
     monkeypatch.delenv("COCKPIT_TAUGHT_ALIASES")
     taught.refresh()
+
+
+def test_untaught_headers_of_a_file_that_was_read():
+    head = [*HEAD, "项目代码", "今年的备注栏"]  # a repeated column is not «untaught»; a new header is
+    data = xls("2026年10月平城区项目进展情况表", head, [[*ROWS[0], ROWS[0][0], "无"]], "填报单位：平城区")
+    c = admin.check_upload("平城区.xls", data, today=TODAY)
+    assert c.ok and [u.written for u in c.untaught] == ["今年的备注栏"]
+    assert taught.untaught_headers("平城区.xls", data) == c.untaught

@@ -122,8 +122,9 @@ def check_upload(name: str, data: bytes, period: dt.date | None = None, unit: st
     except Exception as e:  # a file that breaks a reader in a way we did not foresee
         out.error = f"文件「{name}」无法读取（{type(e).__name__}），请确认是从 Excel 保存的 xlsx、xls 或 csv 文件"
         return out
-    try:
-        out.untaught = taught.untaught_headers(name, data)
+    try:  # a file read is not read again; a refused one only up to its header rows
+        out.untaught = (taught.report_untaught(out.report) if out.report is not None
+                        else taught.untaught_headers(name, data))
     except Exception:  # the check above is what counts; teaching is a help
         out.untaught = []
     return out
