@@ -74,7 +74,9 @@ def cmd_check(args) -> int:
                              "unrecognised": s.unrecognised, "unit": s.unit,
                              "quarantine": s.quarantine.select("source_row", "column_name", "value", "rule",
                                                                "message").to_dicts()}
-                            for s in r.sheets]}
+                            for s in r.sheets],
+                 "skipped_sheets": [{"sheet": k.sheet, "rows": k.rows, "reason": k.reason} for k in r.skipped_sheets],
+                 "filled_date": r.filled_date.isoformat() if r.filled_date else None}
         results.append(entry)
         if not args.json:
             print(f"✓ {f.name}：{r.period.year}年{r.period.month}月，填报单位 {r.sender}，读取 {r.rows_read} 行，"
@@ -84,6 +86,8 @@ def cmd_check(args) -> int:
                     print(f"    工作表「{s.sheet}」未识别的表头：{'、'.join(s.unrecognised)}")
                 for line in summary_lines(s.quarantine):  # one line per reason when there are many
                     print(f"    - {line}")
+            for k in r.skipped_sheets:
+                print(f"    工作表「{k.sheet}」已跳过：{k.reason}")
             for w in r.warnings:
                 print(f"    ! {w}")
     if args.json:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import json
 import os
 import tomllib
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ HEADER = """\
 # 检查文件时这些写法与 etl/aliases.toml 中的别名同样使用；删除一节即撤销。
 """
 
-_mtime_seen: float | None = None
+_seen: tuple[str, float | None] | None = None  # (file, mtime) the aliases were last read from
 
 
 def path() -> Path:
@@ -60,11 +61,11 @@ def aliases() -> dict[str, list[str]]:
 def refresh() -> bool:
     """Reread the aliases if the taught file changed since they were last read (by this or
     another process). True when they were reloaded."""
-    global _mtime_seen
-    now = _mtime()
-    if now == _mtime_seen:
+    global _seen
+    now = (str(path()), _mtime())
+    if now == _seen:
         return False
-    _mtime_seen = now
+    _seen = now
     from etl import schema
 
     schema.reload_aliases()
@@ -77,7 +78,13 @@ def version() -> float:
 
 
 def _toml_string(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    """A TOML basic string (JSON's escapes are TOML's, control characters included)."""
+    return json.dumps(s, ensure_ascii=False)
+
+
+def _comment_text(s: str) -> str:
+    """Text safe inside a comment line: no line breaks or other control characters."""
+    return "".join(" " if ord(ch) < 32 or ord(ch) == 127 else ch for ch in s)
 
 
 @dataclass(frozen=True)
@@ -107,13 +114,13 @@ def teach(lessons: list[Lesson], user: str, file_name: str | None = None, at: dt
         if lesson.column not in cols:
             raise ValueError(f"没有名为「{lesson.column}」的字段")
         for kind in cols[lesson.column].kinds:
-            known = schema.alias_index(kind).get(key)
+            known = schema.lookup(key, kind)[0]
             if known and known != lesson.column:
                 raise ValueError(f"表头「{lesson.header}」已表示「{cols[known].label}」，不能再表示"
                                  f"「{cols[lesson.column].label}」；如需改动请编辑 etl/aliases.toml")
         src = f"（文件「{file_name}」）" if file_name else ""
-        blocks.append(f"\n# {at:%Y-%m-%d %H:%M} {user} 教会：「{lesson.header}」是"
-                      f"「{cols[lesson.column].label}」{src}\n"
+        blocks.append(f"\n# {at:%Y-%m-%d %H:%M} " + _comment_text(f"{user} 教会：「{lesson.header}」是"
+                                                                   f"「{cols[lesson.column].label}」{src}") + "\n"
                       f"[[taught]]\nheader = {_toml_string(lesson.header)}\ncolumn = {_toml_string(lesson.column)}\n"
                       f"by = {_toml_string(user)}\nat = {at.isoformat()}\n"
                       + (f"file = {_toml_string(file_name)}\n" if file_name else ""))
@@ -123,7 +130,10 @@ def teach(lessons: list[Lesson], user: str, file_name: str | None = None, at: dt
         fcntl.flock(lock, fcntl.LOCK_EX)
         old = p.read_text(encoding="utf-8") if p.exists() else HEADER
         new = old + "".join(blocks)
-        tomllib.loads(new)  # never write a file the reader cannot parse
+        try:
+            tomllib.loads(new)  # never write a file the reader cannot parse
+        except tomllib.TOMLDecodeError:
+            raise ValueError(f"表头识别文件「{p.name}」格式有误，请先修正后再保存") from None
         tmp = p.with_name(f".{p.name}.tmp")
         tmp.write_text(new, encoding="utf-8")
         os.replace(tmp, p)
@@ -145,10 +155,31 @@ def lesson_header(written: str, header_rows: int) -> str:
     return written.replace("/", "|", 1) if header_rows == 2 and "/" in written else written
 
 
+def _unknown(nm: str, kinds: list[str]) -> bool:
+    from etl.schema import lookup
+
+    return all(lookup(nm, k)[0] is None for k in kinds)
+
+
+def report_untaught(report) -> list[Untaught]:
+    """The untaught headers of a file already read (etl.read.FileReport): its sheets'
+    unrecognised headers that no column of their kind knows (not mere repeats of a column)."""
+    from etl.parse import normalise_header
+
+    out: list[Untaught] = []
+    for s in report.sheets:
+        for written in dict.fromkeys(s.unrecognised):
+            header = lesson_header(written, s.header_rows)
+            nm, _ = normalise_header(header)
+            if nm and nm != "序号" and _unknown(nm, [s.kind]):
+                out.append(Untaught(s.sheet, s.kind, written, header))
+    return out
+
+
 def untaught_headers(name: str, data: bytes) -> list[Untaught]:
     """Headers of a file's project sheets that map to no column (the file may have been
     refused for a missing column: this reads only its header rows)."""
-    from etl.read import FileError, _lookup, detect_kind, find_header, header_names, read_grids
+    from etl.read import FileError, detect_kind, find_header, header_names, read_grids
 
     try:
         grids = read_grids(Path(name), data)
@@ -166,7 +197,7 @@ def untaught_headers(name: str, data: bytes) -> list[Untaught]:
         for nm, _, written in names:
             if not nm or nm == "序号" or written in seen:
                 continue
-            if all(_lookup(nm, k) is None for k in kinds):
+            if _unknown(nm, kinds):
                 seen.add(written)
                 out.append(Untaught(sheet, kind, written, lesson_header(written, n)))
     return out

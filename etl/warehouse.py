@@ -118,6 +118,40 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany("insert into units values (?, ?, ?, ?, ?)", rows)
 
 
+# columns later versions added to tables of existing warehouses (ensure_schema adds them)
+ADDED_COLUMNS = {"load_log": ("filled_date",), "quarantine": ("plan_wan",)}
+
+
+def needs_upgrade(db: Path | None = None) -> bool:
+    """True when the current state lacks a column this version's queries read."""
+    state = current_state(db or config.db_path())
+    if state is None:
+        return False
+    con = duckdb.connect(str(state), read_only=True)
+    try:
+        have = set(con.execute("select table_name, column_name from duckdb_columns()").fetchall())
+    finally:
+        con.close()
+    return any((t, c) not in have for t, cols in ADDED_COLUMNS.items() for c in cols
+               if any(table == t for table, _ in have))
+
+
+def upgrade(db: Path | None = None) -> Path | None:
+    """Publish a copy of the current state with the columns this version adds, when they are
+    missing (a warehouse built by an earlier version). The data does not change."""
+    db = Path(db or config.db_path())
+    if not needs_upgrade(db):
+        return None
+    with _load_lock(db):
+        _remove_stale_building(db)
+        if not needs_upgrade(db):
+            return None
+        with _building(db) as (con, target):
+            pass  # ensure_schema on the copy adds what is missing
+        _prune(db, config.keep_states())
+    return target
+
+
 def _run_sql_file(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute((SQL_DIR / name).read_text(encoding="utf-8"))
 

@@ -34,3 +34,22 @@ def test_a_refused_file_gives_a_nonzero_exit_and_a_chinese_message(tmp_path, cap
     out = capsys.readouterr().out
     assert "文件「2026-10_平城区.xlsx」不是有效的 Excel 文件" in out
     assert not (tmp_path / "db" / "cockpit.duckdb").exists()
+
+
+def test_check_lists_skipped_sheets_and_the_filled_date(tmp_path, capsys):
+    import xlsxwriter
+
+    path = tmp_path / "2026-10_平城区.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("填报说明").write(0, 0, "请按要求填写")
+    ws = wb.add_worksheet("项目进展")
+    ws.write(0, 0, "2026年10月平城区项目进展情况表")
+    ws.write_row(1, 0, ["项目代码", "项目名称", "所在县区", "年度计划投资", "年累计完成投资"])
+    ws.write_row(2, 0, ["2026-140213-44-01-000001", "甲", "平城区", 100, 10])
+    ws.write(4, 0, "填报单位：平城区    填报日期：2026年11月3日")
+    wb.close()
+    assert main(["check", str(path)]) == 0
+    assert "工作表「填报说明」已跳过：" in capsys.readouterr().out
+    assert main(["check", str(path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)[0]
+    assert report["skipped_sheets"][0]["sheet"] == "填报说明" and report["filled_date"] == "2026-11-03"

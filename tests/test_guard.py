@@ -124,10 +124,10 @@ def test_a_sheet_dimension_over_the_limit_is_refused_before_reading():
 
 def test_rows_are_counted_when_the_sheet_states_no_dimension():
     data = _workbook(_rows(60_000))
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU time: the machine may be busy with other work
     with pytest.raises(guard.GuardError, match="工作表「项目进展」超过50,000行"):
         guard.check_xlsx("无维度.xlsx", data, LIMITS)
-    assert time.perf_counter() - t0 < 1.0
+    assert time.process_time() - t0 < 1.0
 
 
 def test_too_many_columns_are_refused():
@@ -172,10 +172,10 @@ def test_limits_come_from_the_configuration(tmp_path, monkeypatch, env, value, r
 def test_a_normal_workbook_passes_the_guard_quickly(tmp_path):
     path = next(p for p in fixtures.write_all(tmp_path) if p.name == "2026-10_平城区.xlsx")
     data = path.read_bytes()
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     for _ in range(20):
         guard.check("x.xlsx", ".xlsx", data, LIMITS)
-    assert (time.perf_counter() - t0) / 20 < 0.02
+    assert (time.process_time() - t0) / 20 < 0.02
 
 
 def test_csv_and_parquet_row_limits(tmp_path):

@@ -163,3 +163,25 @@ def test_refused_files_are_in_the_load_history_with_their_reason(tmp_path, fixtu
     assert loads == len(fixture_files)
     assert len(rows) == 1 and rows[0][:4] == ("refused", "refused", "2026-10_天镇县.xlsx", "张三")
     assert "天镇县" in rows[0][4] and rows[0][5]
+
+
+def test_a_warehouse_of_an_earlier_version_is_upgraded_once(tmp_path, fixture_files):
+    import duckdb
+
+    from etl.warehouse import needs_upgrade, upgrade
+
+    db = tmp_path / "wh" / "cockpit.duckdb"
+    assert load_files(fixture_files[:2], db=db).ok
+    assert not needs_upgrade(db) and upgrade(db) is None
+    # as an earlier version left it: no 填报日期, no plan of held rows
+    state = current_state(db)
+    con = duckdb.connect(str(state))
+    con.execute("alter table load_log drop column filled_date")
+    con.execute("alter table quarantine drop column plan_wan")
+    con.close()
+    assert needs_upgrade(db)
+    new = upgrade(db)
+    assert new is not None and current_state(db) == new and not needs_upgrade(db)
+    import queries
+
+    assert queries.run("quarantine_summary", db=db, period="2026-09-01", unit=None).height == 1

@@ -166,3 +166,43 @@ def test_sender_choices_put_units_first_and_departments_once():
     assert got[:4] == ["", "平城区", "云冈区", "市本级"]
     assert got.count("市发展和改革委员会") == 1 and "市发改委" not in got and "市项目推进中心" in got
     assert schema.columns()  # the aliases still read after the taught file moved back
+
+
+def test_every_sheet_is_listed_with_skipped_ones_saying_why():
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb.add_worksheet("填报说明").write(0, 0, "请按要求填写，金额单位为万元")
+    ws = wb.add_worksheet("项目进展")
+    ws.write(0, 0, "2026年10月平城区项目进展情况表")
+    ws.write_row(1, 0, HEAD)
+    ws.write_row(2, 0, ROWS[0])
+    ws.write(4, 0, "填报单位：平城区")
+    wb.close()
+    c = admin.check_upload("平城区.xlsx", buf.getvalue(), today=TODAY)
+    frame = admin.sheets_frame(c.report)
+    assert frame["工作表"].to_list() == ["项目进展", "填报说明"]
+    assert frame["内容"][0] == "项目进展" and frame["内容"][1].startswith("已跳过：")
+    assert frame["读取行数"].to_list() == [1, None]
+
+
+def test_a_taught_header_with_line_breaks_and_quotes_stays_one_entry(tmp_path, monkeypatch):
+    """A header as written may hold anything: it must not break the file or add entries."""
+    target = tmp_path / "t.toml"
+    monkeypatch.setenv("COCKPIT_TAUGHT_ALIASES", str(target))
+    taught.refresh()
+    header = '今年\n盘子"]]\n[[taught]]\ncolumn = "name'
+    taught.teach([taught.Lesson(header, "annual_plan_wan")], '张"三\n', file_name="a\nb.xlsx")
+    entries = tomllib.loads(target.read_text(encoding="utf-8"))["taught"]
+    assert len(entries) == 1 and entries[0]["header"] == header and entries[0]["column"] == "annual_plan_wan"
+    monkeypatch.delenv("COCKPIT_TAUGHT_ALIASES")
+    taught.refresh()
+
+
+def test_untaught_headers_of_a_file_that_was_read():
+    head = [*HEAD, "项目代码", "今年的备注栏"]  # a repeated column is not «untaught»; a new header is
+    data = xls("2026年10月平城区项目进展情况表", head, [[*ROWS[0], ROWS[0][0], "无"]], "填报单位：平城区")
+    c = admin.check_upload("平城区.xls", data, today=TODAY)
+    assert c.ok and [u.written for u in c.untaught] == ["今年的备注栏"]
+    assert taught.untaught_headers("平城区.xls", data) == c.untaught

@@ -122,8 +122,9 @@ def check_upload(name: str, data: bytes, period: dt.date | None = None, unit: st
     except Exception as e:  # a file that breaks a reader in a way we did not foresee
         out.error = f"文件「{name}」无法读取（{type(e).__name__}），请确认是从 Excel 保存的 xlsx、xls 或 csv 文件"
         return out
-    try:
-        out.untaught = taught.untaught_headers(name, data)
+    try:  # a file read is not read again; a refused one only up to its header rows
+        out.untaught = (taught.report_untaught(out.report) if out.report is not None
+                        else taught.untaught_headers(name, data))
     except Exception:  # the check above is what counts; teaching is a help
         out.untaught = []
     return out
@@ -179,16 +180,18 @@ def lessons_from(choices: dict[str, str]) -> list[taught.Lesson]:
 
 
 def sheets_frame(report: FileReport) -> pl.DataFrame:
-    """One row per sheet: what it was read as and how many rows went where."""
+    """One row per sheet of the workbook: what it was read as and how many rows went where;
+    a sheet without project rows as 「已跳过：why」."""
+    skipped = getattr(report, "skipped_sheets", [])
     return pl.DataFrame({
-        "工作表": [s.sheet for s in report.sheets],
-        "内容": [KIND_LABEL[s.kind] for s in report.sheets],
+        "工作表": [s.sheet for s in report.sheets] + [k.sheet for k in skipped],
+        "内容": [KIND_LABEL[s.kind] for s in report.sheets] + [f"已跳过：{k.reason}" for k in skipped],
         "表头位置": [f"第{s.header_row}行" if s.header_rows == 1 else f"第{s.header_row}-{s.header_row + 1}行"
-                 for s in report.sheets],
-        "金额单位": [s.unit for s in report.sheets],
-        "读取行数": [s.rows_read for s in report.sheets],
-        "采用行数": [s.accepted.height for s in report.sheets],
-        "隔离行数": [s.rows_quarantined for s in report.sheets],
+                 for s in report.sheets] + ["—"] * len(skipped),
+        "金额单位": [s.unit for s in report.sheets] + ["—"] * len(skipped),
+        "读取行数": [s.rows_read for s in report.sheets] + [None] * len(skipped),
+        "采用行数": [s.accepted.height for s in report.sheets] + [None] * len(skipped),
+        "隔离行数": [s.rows_quarantined for s in report.sheets] + [None] * len(skipped),
     }, schema={"工作表": pl.String, "内容": pl.String, "表头位置": pl.String, "金额单位": pl.String,
                "读取行数": pl.Int64, "采用行数": pl.Int64, "隔离行数": pl.Int64})
 

@@ -8,6 +8,7 @@ import datetime as dt
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import polars as pl
 import streamlit as st
@@ -37,12 +38,23 @@ def has_data() -> bool:
 _bootstrap_lock = threading.Lock()
 
 
+@st.cache_resource(show_spinner="正在升级数据仓库……")
+def _upgraded(db: str) -> bool:
+    """Once per process and warehouse: add the columns this version reads to a warehouse an
+    earlier version built (etl.warehouse.upgrade)."""
+    from etl.warehouse import upgrade
+
+    return upgrade(Path(db)) is not None
+
+
 def ensure_data() -> None:
     """On first start, build the warehouse from the bundled sample, showing progress.
 
     The build runs as its own process (`python -m etl bootstrap`), where generating and
-    checking the sample use every core; sessions arriving meanwhile wait for the same build."""
+    checking the sample use every core; sessions arriving meanwhile wait for the same build.
+    A warehouse an earlier version built is upgraded once (etl.warehouse.upgrade)."""
     if has_data():
+        _upgraded(str(config.db_path()))
         return
     box = st.status("首次启动：正在用示例数据建立数据仓库……", expanded=True)
     bar = box.progress(0.0, text="准备中")
