@@ -24,6 +24,7 @@ from etl import config, convert, divisions, guard, vocab
 from etl.boundary import in_datong
 from etl.parse import (ERROR_CELLS, CellError, clean_text, is_not_reported, normalise_header, parse_date,
                        parse_money, period_from_filename, period_from_text)
+from etl.read_approvals import normalise_approval, normalise_factor, normalise_problem_clock
 from etl.schema import (KIND_LABEL, QUARANTINE_SCHEMA, SHEET_KIND, SHEET_KINDS, columns, is_known_header, lookup,
                         staging_schema)
 
@@ -489,6 +490,7 @@ def _normalise_problem(row: _Row, ctx: RowContext):
     if not v.get("problem_id"):
         key = f"{v.get('project_code')}|{v.get('description')}|{v.get('found_date')}"
         v["problem_id"] = "WT-" + hashlib.sha1(key.encode()).hexdigest()[:10].upper()
+    normalise_problem_clock(row, ctx)  # 13710: level, assigned and answered dates
 
 
 def _normalise_milestone(row: _Row, ctx: RowContext):
@@ -512,6 +514,8 @@ NORMALISERS: dict[str, Callable[[_Row, RowContext], None]] = {
     "reserve": _normalise_project,
     "problems": _normalise_problem,
     "milestones": _normalise_milestone,
+    "approvals": normalise_approval,
+    "factors": normalise_factor,
 }
 
 

@@ -12,7 +12,7 @@ RULE_TEXT = f"""\
 **{RULE_TITLE}**（每月按报送数据自动计算，适用于年度建设项目和重点工程）
 
 - 🔴 **红**：年累计完成率落后序时进度 **{RED_GAP_PTS}** 个百分点以上；或计划开工时间已过 **{RED_LATE_START_MONTHS}** 个月仍未开工。
-- 🟡 **黄**：落后序时进度 **{YELLOW_GAP_PTS}～{RED_GAP_PTS}** 个百分点；或已过计划开工时间仍未开工；或重点工程有超过完成时限仍未销号的问题（未办结，或办结但企业不满意）。
+- 🟡 **黄**：落后序时进度 **{YELLOW_GAP_PTS}～{RED_GAP_PTS}** 个百分点；或已过计划开工时间仍未开工；或重点工程有超过完成时限仍未销号的问题（未办结，或办结但企业不满意）；或重点工程等待的审批事项已超过办理时限（按法定工作日计，节假日不计、调休上班日计入）；或重点工程的要素保障（用地、用能、排污总量、资金）过了计划落实时间仍未落实到位。
 - 🟢 **绿**：其余项目，含已竣工投产的项目。
 
 序时进度 = 当月月数 ÷ 12（如10月为83.3%）；完成率 = 年累计完成投资 ÷ 年度计划投资。
@@ -20,7 +20,9 @@ RULE_TEXT = f"""\
 
 # Inputs (columns of the relation it is applied to):
 #   period, library, annual_plan_wan, completed_ytd_wan, planned_start, actual_start,
-#   is_done (project completed), has_overdue_problem, key_level
+#   is_done (project completed), has_overdue_problem, key_level,
+#   has_overdue_approval (waiting on an approval past its limit in working days at the month's end),
+#   has_overdue_factor (a factor not fully secured after its planned date)
 # Outputs: time_progress, completion_rate, gap_pts, months_late_start, status, status_reason
 STATUS_SQL = f"""
 with base as (
@@ -60,6 +62,8 @@ select
         when gap_pts > {RED_GAP_PTS} or months_late_start >= {RED_LATE_START_MONTHS} then 'red'
         when gap_pts > {YELLOW_GAP_PTS} or late_start then 'yellow'
         when key_level is not null and has_overdue_problem then 'yellow'
+        when key_level is not null and has_overdue_approval then 'yellow'
+        when key_level is not null and has_overdue_factor then 'yellow'
         else 'green'
     end as status,
     case
@@ -71,6 +75,8 @@ select
             then '落后序时进度' || printf('%.1f', gap_pts) || '个百分点'
         when late_start then '已过计划开工时间仍未开工'
         when key_level is not null and has_overdue_problem then '有超过完成时限未销号的问题'
+        when key_level is not null and has_overdue_approval then '等待审批超过办理时限'
+        when key_level is not null and has_overdue_factor then '要素保障过了计划落实时间未到位'
         when gap_pts is null then '未到计划开工时间'
         when abs(gap_pts) < 0.05 then '与序时进度持平'
         when gap_pts < 0 then '快于序时进度' || printf('%.1f', abs(gap_pts)) || '个百分点'

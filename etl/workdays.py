@@ -73,11 +73,15 @@ def add_working_days(start: dt.date, n: int) -> dt.date:
     return d
 
 
+@lru_cache(maxsize=1)
 def calendar_frame() -> pl.DataFrame:
     """Every day the calendar knows: `day`, `is_workday`, and `workday_seq` (working days up to
     and including that day), so working_days(a, b) = seq(b) − seq(a) in SQL."""
     first, last = known_years()
-    days = pl.date_range(dt.date(first, 1, 1), dt.date(last, 12, 31), "1d", eager=True)
-    flags = [chinese_calendar.is_workday(d) for d in days]
-    return pl.DataFrame({"day": days, "is_workday": flags}).with_columns(
-        pl.col("is_workday").cast(pl.Int32).cum_sum().cast(pl.Int32).alias("workday_seq"))
+    off = pl.Series(sorted(chinese_calendar.holidays), dtype=pl.Date)
+    worked = pl.Series(sorted(chinese_calendar.workdays), dtype=pl.Date)
+    days = pl.DataFrame({"day": pl.date_range(dt.date(first, 1, 1), dt.date(last, 12, 31), "1d", eager=True)})
+    return days.with_columns(
+        (pl.col("day").is_in(worked.implode())
+         | ((pl.col("day").dt.weekday() <= 5) & ~pl.col("day").is_in(off.implode()))).alias("is_workday")
+    ).with_columns(pl.col("is_workday").cast(pl.Int32).cum_sum().cast(pl.Int32).alias("workday_seq"))
