@@ -51,26 +51,34 @@ def is_workday(d: dt.date) -> bool:
     return chinese_calendar.is_workday(d)
 
 
+@lru_cache(maxsize=1)
+def _index() -> tuple[dict[dt.date, int], list[dt.date]]:
+    """Each known day → working days up to and including it; the working days in order."""
+    cal = calendar_frame()
+    seq = dict(zip(cal["day"].to_list(), cal["workday_seq"].to_list()))
+    return seq, cal.filter(cal["is_workday"])["day"].to_list()
+
+
 def working_days(accepted: dt.date, completed: dt.date) -> int:
     """Working days from the day after `accepted` to `completed` inclusive (0 when the same day)."""
     if completed < accepted:
         raise ValueError(f"办结日期{completed.isoformat()}早于受理日期{accepted.isoformat()}")
     _check(accepted)
     _check(completed)
-    if completed == accepted:
-        return 0
-    return len(chinese_calendar.get_workdays(accepted + dt.timedelta(days=1), completed))
+    seq, _ = _index()
+    return seq[completed] - seq[accepted]
 
 
 def add_working_days(start: dt.date, n: int) -> dt.date:
     """The day on which n working days after `start` have passed (n ≥ 0; n = 0 gives start)."""
     _check(start)
-    d = start
-    while n > 0:
-        d += dt.timedelta(days=1)
-        if is_workday(d):
-            n -= 1
-    return d
+    if n <= 0:
+        return start
+    seq, days = _index()
+    i = seq[start] + n - 1
+    if i >= len(days):
+        raise CalendarRangeError(range_message(dt.date(known_years()[1] + 1, 1, 1)))
+    return days[i]
 
 
 @lru_cache(maxsize=1)
