@@ -89,3 +89,29 @@ from gapped
 def status_sql(source: str) -> str:
     """The rule applied to a relation (a table name or a parenthesised query)."""
     return STATUS_SQL.replace("{source}", source)
+
+
+# ---------------------------------------------------------------- the project's stage (一项一档)
+# 前期 → 在建 → 竣工 → 投产 → 达产: enterprise projects are followed to production and design
+# output; a government project's last stage is 竣工.
+STAGES = ("preparing", "building", "completed", "producing", "full")
+STAGE_RULE_TEXT = """\
+**项目阶段**：储备项目和尚未开工的新开工项目为「前期」；已开工（有实际开工时间或已完成投资）为「在建」；
+形象进度为已竣工（已完工）的为「竣工」；企业投资项目形象进度写明投产的为「投产」、写明达产（达到设计产能）的为「达产」；
+政府投资项目竣工后不再跟踪投产。"""
+
+
+def project_stage(library: str | None, actual_start, progress_text: str | None, invest_kind: str | None,
+                  completed_cum_wan: float | None = None) -> str:
+    """The project's stage code (STAGES) from its latest report."""
+    text = progress_text or ""
+    if any(w in text for w in ("达产", "达到设计产能")) and invest_kind != "government":
+        return "full"
+    if any(w in text for w in ("投产", "建成投产")) and invest_kind != "government":
+        return "producing"
+    if any(w in text for w in ("已竣工", "竣工投产", "已完工", "建成投产")):
+        return "completed"
+    started = actual_start is not None or (completed_cum_wan or 0) > 0
+    if library == "reserve" or not started:
+        return "preparing"
+    return "building"

@@ -1,16 +1,17 @@
--- Approvals (审批事项): every project × approval item as last reported, with the working days
--- it took (or has taken so far) on the official calendar and whether it is past its limit.
+-- Approvals (审批事项). approval_month: every project × approval item as reported each month,
+-- with the working days it took (or had taken by that month's end) on the official calendar
+-- and whether it is past its limit; approvals: the same as last reported.
 -- Working days run from the day after 受理 to 办结 inclusive (etl/workdays.py); an item still
--- being handled is counted to the end of the month of its latest report. A date the calendar
--- does not cover gives no working days and calendar_known = false (the page warns about it),
--- never a weekday count.
-create or replace table approvals as
+-- being handled is counted to the end of the report's month. A date the calendar does not
+-- cover gives no working days and calendar_known = false (the page warns about it), never a
+-- weekday count.
+create or replace table approval_month as
 
 with reports as (
     select * exclude (load_id)
     from stg_approvals
-    qualify row_number() over (
-        partition by project_code, approval_item order by period desc, sender, source_row) = 1
+    -- the same item sent twice in one month (by a county and a department): keep one
+    qualify row_number() over (partition by period, project_code, approval_item order by sender, source_row) = 1
 ),
 
 counted as (
@@ -46,7 +47,7 @@ final as (
         coalesce(c.is_promise, false) as is_promise,
         coalesce(c.is_agent, false) as is_agent,
         coalesce(c.is_low_risk, false) as is_low_risk,
-        c.period as report_period,
+        c.period,
         last_day(c.period) as as_of_date,
         p.unit_code,
         p.unit_name,
@@ -68,4 +69,10 @@ final as (
 )
 
 select * from final
-order by project_code, item_seq, accepted_date nulls last, item_name
+order by period, project_code, item_seq, accepted_date nulls last, item_name;
+
+create or replace table approvals as
+select * exclude (period), period as report_period
+from approval_month
+qualify row_number() over (partition by project_code, item_name order by period desc) = 1
+order by project_code, item_seq, accepted_date nulls last, item_name;

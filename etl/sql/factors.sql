@@ -1,13 +1,14 @@
--- Factor guarantees (要素保障): every project × factor (kind and detail, e.g. 资金 · 专项债) as
--- last reported, in the kind's unit (亩, 吨标准煤, 吨, 万元), with what is still missing and
--- whether it is past its planned date (not fully secured by then).
-create or replace table factors as
+-- Factor guarantees (要素保障). factor_month: every project × factor (kind and detail, e.g.
+-- 资金 · 地方政府专项债) as reported each month, in the kind's unit (亩, 吨标准煤, 吨, 万元),
+-- with what is still missing and whether it is past its planned date (not fully secured by the
+-- end of the report's month); factors: the same as last reported.
+create or replace table factor_month as
 
 with reports as (
     select * exclude (load_id)
     from stg_factors
     qualify row_number() over (
-        partition by project_code, factor_kind, factor_detail order by period desc, sender, source_row) = 1
+        partition by period, project_code, factor_kind, factor_detail order by sender, source_row) = 1
 ),
 
 final as (
@@ -25,7 +26,7 @@ final as (
         r.factor_department as department,
         r.planned_date,
         r.secured < r.needed and r.planned_date is not null and r.planned_date < last_day(r.period) as is_overdue,
-        r.period as report_period,
+        r.period,
         last_day(r.period) as as_of_date,
         p.unit_code,
         p.unit_name,
@@ -46,4 +47,10 @@ final as (
 )
 
 select * from final
-order by project_code, kind_seq, detail
+order by period, project_code, kind_seq, detail;
+
+create or replace table factors as
+select * exclude (period), period as report_period
+from factor_month
+qualify row_number() over (partition by project_code, kind, detail order by period desc) = 1
+order by project_code, kind_seq, detail;
