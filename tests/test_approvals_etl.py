@@ -243,3 +243,32 @@ def test_status_key_project_waiting_is_at_least_yellow():
 
 def test_status_rule_text_names_the_waits():
     assert "审批事项已超过办理时限" in RULE_TEXT and "要素保障" in RULE_TEXT and "法定工作日" in RULE_TEXT
+
+
+def test_filled_template_sheets_read_cleanly():
+    import io
+
+    import openpyxl
+
+    from etl.template import SHEETS, template_xlsx
+
+    assert [k for _, k, _ in SHEETS][-2:] == ["approvals", "factors"]
+    wb = openpyxl.load_workbook(io.BytesIO(template_xlsx(dt.date(2026, 10, 1), "平城区")))
+    a, f = wb["审批事项"], wb["要素保障"]
+    ha = [c.value for c in a[3]]
+    hf = [c.value for c in f[3]]
+    row = {"项目代码": CODE, "审批事项": "立项（审批/核准/备案）", "审批部门": "平城区行政审批服务管理局",
+           "受理时间": dt.date(2026, 9, 30), "办结时间": dt.date(2026, 10, 12), "办理时限（工作日）": 5,
+           "承诺制": "是", "代办": "否", "办理状态": "已办结"}
+    for k, v in row.items():
+        a.cell(row=4, column=ha.index(k) + 1, value=v)
+    frow = {"项目代码": CODE, "要素类型": "资金", "要素细项": "地方政府专项债", "计量单位": "亿元", "需求量": 1.2,
+            "已落实": 0.4, "计划落实时间": dt.date(2026, 12, 31)}
+    for k, v in frow.items():
+        f.cell(row=4, column=hf.index(k) + 1, value=v)
+    buf = io.BytesIO()
+    wb.save(buf)
+    r = read_file("模板.xlsx", data=buf.getvalue(), today=dt.date(2026, 11, 5))
+    sa, sf = r.sheet("approvals"), r.sheet("factors")
+    assert sa.unrecognised == [] and not sa.quarantine.height and sa.accepted["item"].to_list() == ["project"]
+    assert sf.unrecognised == [] and sf.accepted["needed"].to_list() == [12000.0]
