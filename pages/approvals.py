@@ -147,7 +147,6 @@ else:
         st.markdown("重点工程的要素均已落实。")
     else:
         kt = ap.factor_table(keyw)
-        st.dataframe(kt, hide_index=True, width="stretch", height=min(38 + 35 * kt.height, 420),
-                     column_config={"计划落实时间": st.column_config.DateColumn(format="YYYY-MM-DD")})
+        st.dataframe(kt, hide_index=True, width="stretch", height=min(38 + 35 * kt.height, 420))
         downloads(kt, f"等待要素的重点工程_{f.unit_name}", f"{f.unit_name}等待要素保障的重点工程", subtitle,
                   key="key_waiting", period=f.period)

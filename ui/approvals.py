@@ -15,6 +15,11 @@ LAND_RESERVE_TARGET = 0.10    # the plan: at least 10 % of the land quota kept f
 TARGET_NAME = f"低风险小型项目全流程审批不超过{LOW_RISK_TARGET_DAYS}个工作日"
 
 
+def _date(col: str) -> pl.Expr:
+    """A date column as 「2026-03-15」, 「—」 when blank (tables show no 「None」)."""
+    return pl.col(col).dt.strftime("%Y-%m-%d").fill_null("—")
+
+
 def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
@@ -111,7 +116,7 @@ def items_table(df: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame({v: [] for v in APPROVAL_COLUMNS.values()})
     return df.select(
         pl.col("project_code"), pl.col("name"), pl.col("unit_name"),
-        pl.col("item_name"), pl.col("department"), pl.col("accepted_date"), pl.col("completed_date"),
+        pl.col("item_name"), pl.col("department").fill_null("—"), _date("accepted_date"), _date("completed_date"),
         pl.col("working_days").cast(pl.String).fill_null("—"), pl.col("limit_days").cast(pl.String).fill_null("—"),
         pl.when(pl.col("is_overdue")).then(pl.lit("超时限")).otherwise(pl.lit("")).alias("overdue_text"),
         pl.when(pl.col("is_waiting")).then(pl.lit("办理中")).otherwise(pl.lit("已办结")).alias("state_text"),
@@ -144,7 +149,7 @@ def held_table(h: pl.DataFrame) -> pl.DataFrame:
     return h.select(
         pl.col("project_code").alias("项目代码"), pl.col("name").alias("项目名称"),
         pl.col("unit_name").alias("县区/开发区"), pl.col("item_name").alias("等待的审批事项"),
-        pl.col("department").alias("审批部门"), pl.col("accepted_date").alias("受理时间"),
+        pl.col("department").fill_null("—").alias("审批部门"), _date("accepted_date").alias("受理时间"),
         pl.col("working_days").alias("已用工作日"), pl.col("limit_days").alias("办理时限（工作日）"),
         pl.col("days_over").alias("超出（工作日）"))
 
@@ -177,7 +182,7 @@ def department_bars(rank: pl.DataFrame, title: str, subtitle: str, top: int = 15
     fig.add_scatter(y=names, x=totals, mode="text", text=labels, textposition="middle right", showlegend=False,
                     hoverinfo="skip", cliponaxis=False)
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title_text="审批事项（个）", range=[0, max(totals + [1]) * 1.45])
+    fig.update_xaxes(range=[0, max(totals + [1]) * 1.45])
     fig = _layout(fig, title, subtitle, height=max(340, 30 * d.height + 190))
     fig.update_layout(barmode="stack", margin={"b": 90})
     return fig
@@ -245,7 +250,7 @@ def factor_table(df: pl.DataFrame) -> pl.DataFrame:
         pl.struct("kind", "detail").map_elements(lambda s: kind_label(s["kind"], s["detail"] or None),
                                                  return_dtype=pl.String).alias("kind_text"),
         pl.col("unit"), pl.col("needed").round(1), pl.col("secured").round(1), pl.col("gap").round(1),
-        pl.col("department"), pl.col("planned_date"),
+        pl.col("department").fill_null("—"), _date("planned_date"),
         pl.when(pl.col("is_overdue")).then(pl.lit("逾期未落实")).when(pl.col("gap") > 0).then(pl.lit("待落实"))
         .otherwise(pl.lit("已落实")).alias("state_text"),
     ).rename(FACTOR_COLUMNS)
@@ -274,7 +279,7 @@ def factor_bars(s: pl.DataFrame, title: str, subtitle: str) -> go.Figure:
     fig.add_scatter(y=kinds, x=[100] * len(kinds), mode="text", text=[f" {r:.1f}%（{t}）" for r, t in zip(rates, text)],
                     textposition="middle right", showlegend=False, hoverinfo="skip", cliponaxis=False)
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title_text="落实比例（%）", range=[0, 175], tickvals=[0, 25, 50, 75, 100])
+    fig.update_xaxes(range=[0, 175], tickvals=[0, 25, 50, 75, 100], ticksuffix="%")
     fig = _layout(fig, title, subtitle, height=max(300, 48 * len(kinds) + 190))
     fig.update_layout(barmode="stack", margin={"b": 90})
     return fig

@@ -397,7 +397,7 @@ def approval_timeline(chain: pl.DataFrame, as_of: dt.date, title: str, subtitle:
     fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed", type="category",
                      automargin=True)
     fig.update_xaxes(type="date", tickformat="%Y年%-m月")
-    return _layout(fig, title, subtitle, height=max(260, 44 * len(names) + 150))
+    return _layout(fig, title, subtitle, height=max(320, 44 * len(names) + 180))
 
 
 INK_DARK = "#1f2933"
@@ -407,7 +407,8 @@ def approval_table(chain: pl.DataFrame) -> pl.DataFrame:
     """The chain as a table: planned limit against actual working days."""
     return chain.select(
         pl.col("item_name").alias("审批事项"), pl.col("department").alias("审批部门"),
-        pl.col("accepted_date").alias("受理时间"), pl.col("completed_date").alias("办结时间"),
+        pl.col("accepted_date").dt.strftime("%Y-%m-%d").fill_null("—").alias("受理时间"),
+        pl.col("completed_date").dt.strftime("%Y-%m-%d").fill_null("—").alias("办结时间"),
         pl.col("limit_days").cast(pl.String).fill_null("—").alias("办理时限（工作日）"),
         pl.col("working_days").cast(pl.String).fill_null("—").alias("用时（工作日）"),
         pl.when(pl.col("is_waiting") & pl.col("is_overdue")).then(pl.lit("办理中，已超时限"))
@@ -428,7 +429,8 @@ def factor_status_table(fs: pl.DataFrame) -> pl.DataFrame:
             return_dtype=pl.String).alias("要素"),
         pl.col("unit").alias("单位"), pl.col("needed").round(1).alias("需求量"),
         pl.col("secured").round(1).alias("已落实"), pl.col("gap").round(1).alias("缺口"),
-        pl.col("department").fill_null("—").alias("责任部门"), pl.col("planned_date").alias("计划落实时间"),
+        pl.col("department").fill_null("—").alias("责任部门"),
+        pl.col("planned_date").dt.strftime("%Y-%m-%d").fill_null("—").alias("计划落实时间"),
         pl.when(pl.col("is_overdue")).then(pl.lit("逾期未落实")).when(pl.col("gap") > 0).then(pl.lit("待落实"))
         .otherwise(pl.lit("已落实")).alias("落实情况"),
     )
