@@ -57,7 +57,7 @@ zone_all = zones.filter(zones["unit_name"] == "全部开发区").to_dicts()
 zone_all = zone_all[0] if zone_all else {}
 
 tiles([
-    Tile(f"低风险小型项目≤{ap.LOW_RISK_TARGET_DAYS}个工作日", pct(lr["share"]),
+    Tile(f"低风险项目≤{ap.LOW_RISK_TARGET_DAYS}工作日", pct(lr["share"]),
          f"全流程办结 {lr['complete']}个，达标 {lr['within']}个" if lr["complete"] else "尚无全流程办结的项目",
          help=ap.TARGET_NAME + "（规划目标）"),
     Tile("审批事项超时限", f"{int(rank['overdue'].sum()) if rank.height else 0}项",

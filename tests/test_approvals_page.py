@@ -102,7 +102,7 @@ def test_page_city(fixture_db):
     assert _tile(html, "要素有缺口的项目") == ("2个", "逾期未落实 1项")
     assert _tile(html, "重点工程等待要素") == ("1个", "其中逾期 1个")
     assert _tile(html, "重点工程用地保障占比") == ("100.0%", "要求不低于10%，已达到")
-    assert _tile(html, "低风险小型项目≤20个工作日")[1] == "尚无全流程办结的项目"
+    assert _tile(html, "低风险项目≤20工作日")[1] == "尚无全流程办结的项目"
     assert "低风险小型项目全流程审批不超过20个工作日" in html  # the plan's target named on the page
     assert "从受理次日起算至办结日" in html  # the counting convention
     assert "重点工程等待的审批事项已超过办理时限" in html  # the status rule, shown

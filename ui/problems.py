@@ -331,16 +331,16 @@ def clock_table(df: pl.DataFrame) -> pl.DataFrame:
     from etl.problem_rules import CLOCK_MISSED, CLOCK_STAGE
 
     if df.is_empty():
-        return pl.DataFrame({k: [] for k in ("问题编号", "项目名称", "问题级别", "发现时间", "所处环节", "已超时限",
-                                             "纳入13710督办", "责任单位")})
+        return pl.DataFrame({k: [] for k in ("问题编号", "项目名称", "问题级别", "纳入13710督办", "所处环节", "已超时限",
+                                             "发现时间", "责任单位")})
     return df.filter(pl.col("state") != "closed").sort(
         [pl.col("in_13710"), pl.col("clock_missed").list.len(), pl.col("found_date")],
         descending=[True, True, False]).select(
         pl.col("problem_id").alias("问题编号"), pl.col("project_name").alias("项目名称"),
         pl.when(pl.col("severity") == "major").then(pl.lit("重大问题")).otherwise(pl.lit("一般问题")).alias("问题级别"),
-        pl.col("found_date").alias("发现时间"),
+        pl.when(pl.col("in_13710")).then(pl.lit("是")).otherwise(pl.lit("")).alias("纳入13710督办"),
         pl.col("clock_stage").replace_strict(CLOCK_STAGE, default="—").alias("所处环节"),
         pl.col("clock_missed").list.eval(pl.element().replace_strict(CLOCK_MISSED, default="")).list.join("、")
         .alias("已超时限"),
-        pl.when(pl.col("in_13710")).then(pl.lit("是")).otherwise(pl.lit("")).alias("纳入13710督办"),
+        pl.col("found_date").alias("发现时间"),
         pl.col("responsible_unit").fill_null("—").alias("责任单位"))

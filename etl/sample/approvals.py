@@ -123,7 +123,9 @@ def _chain(rng: random.Random, p: Project, end: dt.date) -> list[Approval]:
             # 还没开工：卡在这一步（常已超过时限）
             done = None
         else:
-            done = _after(rng, accepted, limit, dept, end)
+            # 低风险小型项目偶有一项拖得久（补正材料、现场核查），整个链条就超过20个工作日
+            slow = 4 if low_risk and rng.random() < 0.1 else 1
+            done = _after(rng, accepted, limit * slow, dept, end)
             if p.started is not None and done is not None and done > start and code != "property":
                 done = max(accepted, start - dt.timedelta(days=rng.randint(1, 5)))
         out.append(Approval(item, code, dept, accepted, done, limit, promise, agent and rng.random() < 0.9,
@@ -135,7 +137,7 @@ def _chain(rng: random.Random, p: Project, end: dt.date) -> list[Approval]:
             accepted = finish + dt.timedelta(days=rng.randint(3, 20))
             if accepted > end:
                 break
-            done = _after(rng, accepted, limit, dept, end)
+            done = _after(rng, accepted, limit * (4 if low_risk and rng.random() < 0.1 else 1), dept, end)
             out.append(Approval(item, code, dept, accepted, done, limit, promise, agent, low_risk))
             if done is None:
                 break
