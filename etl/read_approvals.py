@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from etl import vocab
+from etl import vocab, workdays
 from etl.parse import month_end
 
 _CODE = re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$")
@@ -135,3 +135,19 @@ def normalise_problem_clock(row, ctx) -> None:
         d = v.get(col)
         if d is not None and found is not None and d < found:
             row.fail(col, d.isoformat(), f"{label}早于发现时间", f"{label}{d.isoformat()}早于发现时间{found.isoformat()}")
+
+
+def calendar_warnings(accepted, sheet: str) -> list[str]:
+    """A warning naming the rows whose 受理/办结 dates the official holiday calendar does not cover:
+    their working days are not counted (never replaced by a weekday count)."""
+    first, last = workdays.known_years()
+    bad = []
+    for r in accepted.select("source_row", "accepted_date", "completed_date").iter_rows():
+        row, dates = r[0], [d for d in r[1:] if d is not None]
+        if any(not first <= d.year <= last for d in dates):
+            bad.append(row)
+    if not bad:
+        return []
+    rows = "、".join(str(r) for r in bad[:5]) + ("等" if len(bad) > 5 else "")
+    return [f"工作表「{sheet}」第{rows}行共{len(bad)}项审批事项的日期超出法定节假日日历的已知年份（{first}—{last}年），"
+            f"未计算工作日；请在国务院公布该年节假日安排后更新 chinesecalendar"]

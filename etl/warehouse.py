@@ -121,6 +121,13 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     rows += [(c, n, "zone", 100 + i, h) for i, (c, n, h) in enumerate(divisions.ZONES)]
     rows += [(divisions.CITY_LEVEL[0], divisions.CITY_LEVEL[1], "city", 200, None)]
     con.executemany("insert into units values (?, ?, ?, ?, ?)", rows)
+    # project_month of a warehouse built before the approvals/factors inputs of the status rule
+    if _has_table(con, "project_month"):
+        have = {r[0] for r in con.execute("select column_name from duckdb_columns() "
+                                          "where table_name = 'project_month'").fetchall()}
+        for name in ("has_overdue_approval", "has_overdue_factor"):
+            if name not in have:
+                con.execute(f"alter table project_month add column {name} boolean default false")
     # the official calendar (法定节假日与调休) for working days in SQL: seq(b) − seq(a)
     # (rebuilt when the installed calendar knows other years than the stored one)
     last_day = dt.date(workdays.known_years()[1], 12, 31)

@@ -272,3 +272,31 @@ def test_filled_template_sheets_read_cleanly():
     sa, sf = r.sheet("approvals"), r.sheet("factors")
     assert sa.unrecognised == [] and not sa.quarantine.height and sa.accepted["item"].to_list() == ["project"]
     assert sf.unrecognised == [] and sf.accepted["needed"].to_list() == [12000.0]
+
+
+def test_dates_beyond_the_calendar_are_a_warning_and_get_no_working_days(tmp_path, monkeypatch):
+    """A calendar that knows only up to 2025: a 2026 item is loaded, warned about, and not counted."""
+    from etl import workdays
+
+    real = workdays.known_years()
+    monkeypatch.setattr(workdays, "known_years", lambda: (real[0], 2025))
+    path = write_sheet(tmp_path / "a.xlsx", "审批事项", "2026年10月审批事项办理情况", APPROVAL_HEADER,
+                       [[CODE, "环评", "市生态环境局", "2025-12-20", "2026-01-10", 30, "已办结"],
+                        [CODE2, "施工许可", "平城区行政审批服务管理局", "2025-06-02", "2025-06-06", 5, "已办结"]])
+    rep = read_file(path, today=dt.date(2026, 11, 5))
+    assert rep.sheet("approvals").accepted.height == 2
+    assert rep.warnings == ["工作表「审批事项」第3行共1项审批事项的日期超出法定节假日日历的已知年份（"
+                            f"{real[0]}—2025年），未计算工作日；请在国务院公布该年节假日安排后更新 chinesecalendar"]
+    # loaded: the warehouse's calendar ends with 2025 too, so the 2026 item has no working days
+    workdays.calendar_frame.cache_clear()
+    try:
+        db = tmp_path / "wh" / "cockpit.duckdb"
+        assert load_files([path], db=db).ok
+        con, _ = connect_read(db)
+        rows = con.execute("select item_name, working_days, calendar_known, is_overdue from approvals "
+                           "order by item_name").fetchall()
+        con.close()
+    finally:
+        workdays.calendar_frame.cache_clear()
+        workdays._index.cache_clear()
+    assert rows == [("施工许可", 4, True, False), ("环评", None, False, False)]
