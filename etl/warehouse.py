@@ -90,13 +90,15 @@ def _ddl(table: str, schema: dict) -> str:
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw tables of an empty warehouse (derived ones are rebuilt on every load)."""
+    existing: dict[str, set[str]] = {}  # one catalog query: which tables and columns there are
+    for table, column in con.execute("select table_name, column_name from duckdb_columns() "
+                                     "where schema_name = 'main'").fetchall():
+        existing.setdefault(table, set()).add(column)
     for kind, table in STG_TABLES.items():
         schema = {"period": pl.Date, "sender": pl.String, "load_id": pl.Int32, **staging_schema(kind)}
         con.execute(_ddl(table, schema))
-        have = {r[0] for r in con.execute("select column_name from duckdb_columns() where table_name = ?",
-                                          [table]).fetchall()}
         for name, dtype in schema.items():  # a warehouse made before a column was added gets it
-            if name not in have:
+            if table in existing and name not in existing[table]:
                 con.execute(f"alter table {table} add column {name} {_SQL_TYPES[dtype]}")
     con.execute(_ddl("quarantine", {"load_id": pl.Int32, "period": pl.Date, "sender": pl.String,
                                     **QUARANTINE_SCHEMA, "superseded": pl.Boolean}))
@@ -122,16 +124,13 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     rows += [(divisions.CITY_LEVEL[0], divisions.CITY_LEVEL[1], "city", 200, None)]
     con.executemany("insert into units values (?, ?, ?, ?, ?)", rows)
     # project_month of a warehouse built before the approvals/factors inputs of the status rule
-    if _has_table(con, "project_month"):
-        have = {r[0] for r in con.execute("select column_name from duckdb_columns() "
-                                          "where table_name = 'project_month'").fetchall()}
-        for name in ("has_overdue_approval", "has_overdue_factor"):
-            if name not in have:
-                con.execute(f"alter table project_month add column {name} boolean default false")
+    for name in ("has_overdue_approval", "has_overdue_factor"):
+        if "project_month" in existing and name not in existing["project_month"]:
+            con.execute(f"alter table project_month add column {name} boolean default false")
     # the official calendar (法定节假日与调休) for working days in SQL: seq(b) − seq(a)
     # (rebuilt when the installed calendar knows other years than the stored one)
     last_day = dt.date(workdays.known_years()[1], 12, 31)
-    if not _has_table(con, "workday_calendar") or \
+    if "workday_calendar" not in existing or \
             con.execute("select max(day) from workday_calendar").fetchall()[0][0] != last_day:
         con.register("incoming_calendar", workdays.calendar_frame())
         con.execute("create or replace table workday_calendar as select * from incoming_calendar order by day")
