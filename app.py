@@ -22,6 +22,7 @@ PAGES = {
         st.Page("pages/dossier.py", title="项目档案", icon=":material/folder_open:", url_path="dossier"),
         st.Page("pages/leaders.py", title="领导包联", icon=":material/badge:", url_path="leaders"),
         st.Page("pages/problems.py", title="问题清单", icon=":material/report:", url_path="problems"),
+        st.Page("pages/approvals.py", title="审批与要素", icon=":material/approval:", url_path="approvals"),
     ],
     "报告与数据": [
         st.Page("pages/briefing.py", title="周报", icon=":material/slideshow:", url_path="briefing"),

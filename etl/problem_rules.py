@@ -72,3 +72,74 @@ def age_band(days) -> str | None:
 
 
 AGE_BAND_ORDER = [age_band(0), age_band(AGE_BANDS[0] + 1), age_band(AGE_BANDS[1] + 1), age_band(AGE_BANDS[2] + 1)]
+
+
+# ---------------------------------------------------------------- the 13710 clock (山西 13710 督办)
+# A problem is deployed (交办) within 1 working day of being found, answered (答复) within 3,
+# an ordinary problem solved (办结) within 7 working days and a major one within a month;
+# major problems of key projects are put into the 13710 system (纳入13710督办). Working days
+# on the official calendar (etl/workdays.py), counted from the day after the problem was found.
+CLOCK_DEPLOY_DAYS = 1
+CLOCK_ANSWER_DAYS = 3
+CLOCK_SOLVE_DAYS = 7
+CLOCK_MAJOR_MONTHS = 1
+CLOCK_STAGE = {"deploy": "待部署", "answer": "待答复", "solve": "办理中", "done": "已办结"}
+CLOCK_STAGE_ORDER = ["deploy", "answer", "solve", "done"]
+CLOCK_MISSED = {"deploy": f"超{CLOCK_DEPLOY_DAYS}日未部署", "answer": f"超{CLOCK_ANSWER_DAYS}日未答复",
+                "solve": f"超{CLOCK_SOLVE_DAYS}日未办结", "major": f"超{CLOCK_MAJOR_MONTHS}个月未解决"}
+CLOCK_RULE_TITLE = "13710督办时限"
+CLOCK_RULE_TEXT = f"""\
+**{CLOCK_RULE_TITLE}**（山西省13710工作督办：1日部署、3日答复、7日办结、重大问题1个月解决）
+
+- **部署**：发现后 **{CLOCK_DEPLOY_DAYS}** 个工作日内交办；**答复**：发现后 **{CLOCK_ANSWER_DAYS}** 个工作日内答复；
+- **办结**：一般问题发现后 **{CLOCK_SOLVE_DAYS}** 个工作日内办结，重大问题 **{CLOCK_MAJOR_MONTHS}** 个月内解决；
+- 工作日按国家法定节假日和调休安排计算，从发现次日起算；尚未交办、答复或办结的，算到数据截止日；
+- 所处环节：待部署（未交办）→ 待答复（已交办未答复）→ 办理中（已答复未办结）→ 已办结；
+- 重点工程的重大问题标记为 **纳入13710督办**；问题级别以报送的「问题级别」为准，未填的按一般问题。"""
+
+
+def _add_months(d, months: int):
+    import calendar
+    import datetime as dt
+
+    y, m = divmod(d.month - 1 + months, 12)
+    y, m = d.year + y, m + 1
+    return dt.date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+
+
+def clock_13710(found, assigned, answered, closed, major: bool, key: bool, as_of, state: str | None = None) -> dict:
+    """The 13710 stage of one problem at `as_of`, the clocks it has missed (codes of CLOCK_MISSED),
+    whether it is in the 13710 system, and False for `calendar_known` when a date is outside the
+    official calendar (then no working-day clock is judged).
+
+    A sheet without 交办/答复 dates still says how far a problem got by its state: one reported
+    交办 is deployed, one 办理中 (or further) answered, and the clock of a step whose date is
+    unknown is not judged."""
+    from etl.workdays import CalendarRangeError, working_days
+
+    deployed = assigned is not None or state in ("assigned", "in_progress", "escalated", "unsatisfied", "closed")
+    answered_ = answered is not None or state in ("in_progress", "escalated", "unsatisfied", "closed")
+    stage = "done" if closed else ("solve" if answered_ else ("answer" if deployed else "deploy"))
+    out = {"stage": stage, "missed": [], "in_13710": bool(major and key), "calendar_known": True}
+    if found is None:
+        return out
+
+    def late(event, limit: int, done: bool = False) -> bool:
+        if event is None and done:
+            return False  # done, on a date the sheet does not give
+        end = event if event is not None else as_of
+        return end >= found and working_days(found, end) > limit
+
+    try:
+        if late(assigned, CLOCK_DEPLOY_DAYS, deployed):
+            out["missed"].append("deploy")
+        if late(answered, CLOCK_ANSWER_DAYS, answered_):
+            out["missed"].append("answer")
+        if major:
+            if (closed or as_of) > _add_months(found, CLOCK_MAJOR_MONTHS):
+                out["missed"].append("major")
+        elif late(closed, CLOCK_SOLVE_DAYS):
+            out["missed"].append("solve")
+    except CalendarRangeError:
+        out["calendar_known"] = False
+    return out

@@ -25,6 +25,7 @@ from etl import config, convert, divisions, guard, vocab
 from etl.boundary import in_datong, in_datong_many
 from etl.parse import (ERROR_CELLS, CellError, clean_text, is_not_reported, normalise_header, parse_date,
                        parse_money, period_from_filename, period_from_text)
+from etl.read_approvals import calendar_warnings, normalise_approval, normalise_factor, normalise_problem_clock
 from etl.schema import (KIND_LABEL, QUARANTINE_SCHEMA, SHEET_KIND, SHEET_KINDS, columns, is_known_header, lookup,
                         staging_schema)
 
@@ -498,6 +499,7 @@ def _normalise_problem(row: _Row, ctx: RowContext):
     if not v.get("problem_id"):
         key = f"{v.get('project_code')}|{v.get('description')}|{v.get('found_date')}"
         v["problem_id"] = "WT-" + hashlib.sha1(key.encode()).hexdigest()[:10].upper()
+    normalise_problem_clock(row, ctx)  # 13710: level, assigned and answered dates
 
 
 def _normalise_milestone(row: _Row, ctx: RowContext):
@@ -521,6 +523,8 @@ NORMALISERS: dict[str, Callable[[_Row, RowContext], None]] = {
     "reserve": _normalise_project,
     "problems": _normalise_problem,
     "milestones": _normalise_milestone,
+    "approvals": normalise_approval,
+    "factors": normalise_factor,
 }
 
 
@@ -779,6 +783,8 @@ def _sheet_report(rows: _SheetRows) -> SheetReport:
         if abs(declared - actual) > max(1.0, 0.001 * actual):
             warnings.append(f"工作表「{rows.sheet}」第{row_no}行合计的年度计划投资（{declared:,.2f}万元）"
                             f"与明细之和（{actual:,.2f}万元）不符")
+    if kind == "approvals" and acc_df.height:
+        warnings += calendar_warnings(acc_df, rows.sheet)  # dates the official calendar does not cover
     if rows.error_cells:
         r, header, text = min(rows.error_cells)
         warnings.append(f"工作表「{rows.sheet}」有{len(rows.error_cells)}个单元格是 Excel 错误值（如第{r}行"

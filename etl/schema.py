@@ -63,6 +63,18 @@ SHEET_KINDS: tuple[SheetKind, ...] = (
               key=("project_code",),
               derived={"county_code": pl.String, "zone_code": pl.String, "key_level": pl.String,
                        "invest_kind": pl.String, "sector": pl.String, "two_new_type": pl.String}),
+    # approvals and factor guarantees (审批事项, 要素保障): row rules in etl/read_approvals.py
+    SheetKind("approvals", "A", "审批事项",
+              signatures=(("approval_item", "accepted_date"), ("approval_item", "limit_days")),
+              name_words=("审批",), named_signature=("approval_item",),
+              required=("project_code", "approval_item"),
+              key=("project_code", "approval_item"),
+              derived={"item": pl.String}),
+    SheetKind("factors", "F", "要素保障",
+              signatures=(("factor_kind", "needed"),),
+              name_words=("要素",), named_signature=("factor_kind",),
+              required=("project_code", "factor_kind", "needed"),
+              key=("project_code", "factor_kind", "factor_detail")),
 )
 SHEET_KIND = {k.name: k for k in SHEET_KINDS}
 

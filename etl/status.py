@@ -12,7 +12,7 @@ RULE_TEXT = f"""\
 **{RULE_TITLE}**（每月按报送数据自动计算，适用于年度建设项目和重点工程）
 
 - 🔴 **红**：年累计完成率落后序时进度 **{RED_GAP_PTS}** 个百分点以上；或计划开工时间已过 **{RED_LATE_START_MONTHS}** 个月仍未开工。
-- 🟡 **黄**：落后序时进度 **{YELLOW_GAP_PTS}～{RED_GAP_PTS}** 个百分点；或已过计划开工时间仍未开工；或重点工程有超过完成时限仍未销号的问题（未办结，或办结但企业不满意）。
+- 🟡 **黄**：落后序时进度 **{YELLOW_GAP_PTS}～{RED_GAP_PTS}** 个百分点；或已过计划开工时间仍未开工；或重点工程有超过完成时限仍未销号的问题（未办结，或办结但企业不满意）；或重点工程等待的审批事项已超过办理时限（按法定工作日计，节假日不计、调休上班日计入）；或重点工程的要素保障（用地、用能、排污总量、资金）过了计划落实时间仍未落实到位。
 - 🟢 **绿**：其余项目，含已竣工投产的项目。
 
 序时进度 = 当月月数 ÷ 12（如10月为83.3%）；完成率 = 年累计完成投资 ÷ 年度计划投资。
@@ -20,7 +20,9 @@ RULE_TEXT = f"""\
 
 # Inputs (columns of the relation it is applied to):
 #   period, library, annual_plan_wan, completed_ytd_wan, planned_start, actual_start,
-#   is_done (project completed), has_overdue_problem, key_level
+#   is_done (project completed), has_overdue_problem, key_level,
+#   has_overdue_approval (waiting on an approval past its limit in working days at the month's end),
+#   has_overdue_factor (a factor not fully secured after its planned date)
 # Outputs: time_progress, completion_rate, gap_pts, months_late_start, status, status_reason
 STATUS_SQL = f"""
 with base as (
@@ -60,6 +62,8 @@ select
         when gap_pts > {RED_GAP_PTS} or months_late_start >= {RED_LATE_START_MONTHS} then 'red'
         when gap_pts > {YELLOW_GAP_PTS} or late_start then 'yellow'
         when key_level is not null and has_overdue_problem then 'yellow'
+        when key_level is not null and has_overdue_approval then 'yellow'
+        when key_level is not null and has_overdue_factor then 'yellow'
         else 'green'
     end as status,
     case
@@ -71,6 +75,8 @@ select
             then '落后序时进度' || printf('%.1f', gap_pts) || '个百分点'
         when late_start then '已过计划开工时间仍未开工'
         when key_level is not null and has_overdue_problem then '有超过完成时限未销号的问题'
+        when key_level is not null and has_overdue_approval then '等待审批超过办理时限'
+        when key_level is not null and has_overdue_factor then '要素保障过了计划落实时间未到位'
         when gap_pts is null then '未到计划开工时间'
         when abs(gap_pts) < 0.05 then '与序时进度持平'
         when gap_pts < 0 then '快于序时进度' || printf('%.1f', abs(gap_pts)) || '个百分点'
@@ -83,3 +89,29 @@ from gapped
 def status_sql(source: str) -> str:
     """The rule applied to a relation (a table name or a parenthesised query)."""
     return STATUS_SQL.replace("{source}", source)
+
+
+# ---------------------------------------------------------------- the project's stage (一项一档)
+# 前期 → 在建 → 竣工 → 投产 → 达产: enterprise projects are followed to production and design
+# output; a government project's last stage is 竣工.
+STAGES = ("preparing", "building", "completed", "producing", "full")
+STAGE_RULE_TEXT = """\
+**项目阶段**：储备项目和尚未开工的新开工项目为「前期」；已开工（有实际开工时间或已完成投资）为「在建」；
+形象进度为已竣工（已完工）的为「竣工」；企业投资项目形象进度写明投产的为「投产」、写明达产（达到设计产能）的为「达产」；
+政府投资项目竣工后不再跟踪投产。"""
+
+
+def project_stage(library: str | None, actual_start, progress_text: str | None, invest_kind: str | None,
+                  completed_cum_wan: float | None = None) -> str:
+    """The project's stage code (STAGES) from its latest report."""
+    text = progress_text or ""
+    if any(w in text for w in ("达产", "达到设计产能")) and invest_kind != "government":
+        return "full"
+    if any(w in text for w in ("投产", "建成投产")) and invest_kind != "government":
+        return "producing"
+    if any(w in text for w in ("已竣工", "竣工投产", "已完工", "建成投产")):
+        return "completed"
+    started = actual_start is not None or (completed_cum_wan or 0) > 0
+    if library == "reserve" or not started:
+        return "preparing"
+    return "building"

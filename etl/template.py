@@ -21,7 +21,11 @@ SHEETS = [  # (sheet name, kind, title after 「2026年10月平城区」)
     ("储备项目", "reserve", "储备项目库"),
     ("问题清单", "problems", "项目问题清单"),
     ("节点计划", "milestones", "重点工程节点计划"),
+    ("审批事项", "approvals", "项目审批事项办理情况表"),
+    ("要素保障", "factors", "项目要素保障情况表"),
 ]
+# sheets whose amounts are not money (no 「单位：万元」 line)
+_NO_MONEY = {"approvals", "factors"}
 
 # columns a sheet of this kind leaves out of the template
 _SKIP = {"reserve": {"library"}}
@@ -40,6 +44,15 @@ _COLUMN_HINT = {
     "lat": "WGS84 纬度，如 40.08510",
     "completed_ytd_wan": "本年1月至本月累计，不小于本月完成投资",
     "key_level": "非重点工程留空",
+    "approval_item": "审批事项名称，如 " + "、".join(v for k, v in vocab.APPROVAL_ITEM.items() if k != "other"),
+    "limit_days": "整数，该事项的办理时限（工作日）",
+    "accepted_date": "受理日期，如 2026-03-15；未受理留空",
+    "completed_date": "办结日期，如 2026-03-20；仍在办理留空",
+    "needed": "数字，单位见「计量单位」：用地亩、用能吨标准煤、排污总量吨、资金万元",
+    "secured": "数字，截至本月末已落实的量，单位同需求量",
+    "factor_detail": "资金写资金来源（如 地方政府专项债），排污总量写污染物（如 氮氧化物），其余可空",
+    "assigned_date": "问题交办（部署）日期，13710：发现后1个工作日内",
+    "answered_date": "责任单位首次答复日期，13710：发现后3个工作日内",
 }
 
 
@@ -58,6 +71,13 @@ def choices(kind: str) -> dict[str, list[str]]:
         "problem_type": list(vocab.PROBLEM_TYPES),
         "state": list(vocab.PROBLEM_STATE.values()),
         "satisfaction": list(vocab.SATISFACTION),
+        "severity": list(vocab.SEVERITY.values()),
+        "approval_state": list(vocab.APPROVAL_STATE.values()),
+        "is_promise": ["是", "否"],
+        "is_agent": ["是", "否"],
+        "is_low_risk": ["是", "否"],
+        "factor_kind": list(vocab.FACTOR_KIND.values()),
+        "factor_unit": [u for units in vocab.FACTOR_UNIT_WORDS.values() for u in units if u not in ("t", "tce")],
     }
     return {c.name: out[c.name] for c in template_columns(kind) if c.name in out}
 
@@ -112,7 +132,8 @@ def template_xlsx(period: dt.date, sender: str | None = None) -> bytes:
         lists = choices(kind)
         ws.write(0, 0, _title(period, sender, title), f_title)
         ws.write(1, 0, f"填报单位：{sender or ''}", f_line)
-        ws.write(1, 3, "单位：万元", f_line)
+        if kind not in _NO_MONEY:
+            ws.write(1, 3, "单位：万元", f_line)
         ws.write(1, 6, "填报人：", f_line)
         ws.write(1, 9, "联系电话：", f_line)
         ws.set_row(HEADER_ROW, 36)
@@ -167,6 +188,8 @@ def _instructions(wb, period: dt.date, f_title, f_head) -> None:
         "3. 每个项目一行，从第4行起填写；不要合并单元格，不要插入合计、小计行，不要改动表头。",
         "4. 金额一律以万元为单位，只填数字；日期填 2026-03-15 或 2026-03；带下拉箭头的列请从列表中选择。",
         "5. 深蓝色表头为必填列；所在县区与所在开发区至少填一项。",
+        "6. 「审批事项」表每个项目的每个审批事项一行，办理时限和用时按法定工作日计（节假日不计，调休上班日计入）；"
+        "「要素保障」表每个项目的每项要素一行（资金按来源分行）。",
     ]
     for i, text in enumerate(lines, start=1):
         ws.write(i, 0, text)

@@ -75,3 +75,58 @@ SATISFACTION = ["满意", "基本满意", "不满意"]
 
 YES_WORDS = {"是", "√", "Y", "y", "yes", "1", "TRUE", "True", "true"}
 NO_WORDS = {"否", "×", "N", "n", "no", "0", "FALSE", "False", "false", ""}
+
+# ---------------------------------------------------------------- approvals and factor guarantees
+
+# the approval chain in order (code -> label); items a county writes otherwise are kept as written
+APPROVAL_ITEM = {
+    "project": "立项（审批/核准/备案）",
+    "land_site": "用地预审与选址",
+    "planning": "规划许可",
+    "eia": "环评",
+    "energy": "节能审查",
+    "construction": "施工许可",
+    "acceptance": "竣工验收",
+    "property": "不动产登记",
+    "other": "其他事项",
+}
+APPROVAL_ITEM_WORDS = {
+    **{w: "project" for w in ("立项", "立项审批", "项目审批", "项目核准", "核准", "备案", "项目备案", "赋码备案",
+                              "立项备案", "立项批复", "可研批复", "可行性研究报告批复", "企业投资项目备案",
+                              "立项审批/核准/备案", "立项（审批/核准/备案）", "审批/核准/备案")},
+    **{w: "land_site" for w in ("用地预审与选址", "用地预审", "选址意见书", "用地预审与选址意见书", "用地预审和选址")},
+    **{w: "planning" for w in ("规划许可", "建设用地规划许可", "建设工程规划许可", "用地规划许可", "工程规划许可",
+                               "规划许可证", "建设用地规划许可证", "建设工程规划许可证")},
+    **{w: "eia" for w in ("环评", "环境影响评价", "环评批复", "环境影响评价审批", "环评审批")},
+    **{w: "energy" for w in ("节能审查", "能评", "节能评估", "节能审查（能评）", "能评审查")},
+    **{w: "construction" for w in ("施工许可", "施工许可证", "建筑工程施工许可", "建筑工程施工许可证")},
+    **{w: "acceptance" for w in ("竣工验收", "竣工验收备案", "联合验收", "竣工联合验收")},
+    **{w: "property" for w in ("不动产登记", "不动产证", "不动产权证", "不动产权证书", "不动产首次登记")},
+}
+APPROVAL_STATE = {"not_accepted": "未受理", "in_progress": "办理中", "done": "已办结"}
+APPROVAL_STATE_WORDS = {
+    "未受理": "not_accepted", "待受理": "not_accepted", "未申报": "not_accepted",
+    "办理中": "in_progress", "受理中": "in_progress", "审批中": "in_progress", "已受理": "in_progress",
+    "正在办理": "in_progress",
+    "已办结": "done", "办结": "done", "已批复": "done", "已取得": "done", "已完成": "done", "已办理": "done",
+}
+
+# factor kinds (code -> label), their canonical unit, and the units a county may write with the
+# factor that converts them (a unit not listed here refuses the row)
+FACTOR_KIND = {"land": "用地", "energy": "用能", "emission": "排污总量", "funding": "资金"}
+FACTOR_KIND_WORDS = {
+    **{w: "land" for w in ("用地", "土地", "用地指标", "建设用地", "土地指标", "用地保障")},
+    **{w: "energy" for w in ("用能", "能耗", "能耗指标", "用能指标", "能源", "用能保障")},
+    **{w: "emission" for w in ("排污总量", "排污", "排污权", "污染物排放总量", "总量指标", "排放总量")},
+    **{w: "funding" for w in ("资金", "资金保障", "融资", "资金需求")},
+}
+FACTOR_UNIT = {"land": "亩", "energy": "吨标准煤", "emission": "吨", "funding": "万元"}
+FACTOR_UNIT_WORDS = {
+    "land": {"亩": 1.0, "公顷": 15.0},
+    "energy": {"吨标准煤": 1.0, "吨标煤": 1.0, "tce": 1.0, "万吨标准煤": 10000.0, "万吨标煤": 10000.0},
+    "emission": {"吨": 1.0, "t": 1.0, "吨/年": 1.0, "千克": 0.001, "公斤": 0.001},
+    "funding": {"万元": 1.0, "亿元": 10000.0, "元": 0.0001},
+}
+SEVERITY = {"ordinary": "一般问题", "major": "重大问题"}
+SEVERITY_WORDS = {"一般": "ordinary", "一般问题": "ordinary", "普通": "ordinary",
+                  "重大": "major", "重大问题": "major", "重要": "major", "重点": "major"}

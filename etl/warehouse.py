@@ -30,7 +30,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from etl import config, divisions
+from etl import config, divisions, workdays
 from etl.read import FileReport
 from etl.schema import QUARANTINE_SCHEMA, staging_schema
 from etl.status import status_sql
@@ -41,7 +41,7 @@ SQL_DIR = Path(__file__).with_name("sql")
 _SQL_TYPES = {pl.String: "varchar", pl.Float64: "double", pl.Date: "date", pl.Boolean: "boolean",
               pl.Int32: "integer", pl.Int64: "bigint"}
 STG_TABLES = {"progress": "stg_progress", "reserve": "stg_reserve", "problems": "stg_problems",
-              "milestones": "stg_milestones"}
+              "milestones": "stg_milestones", "approvals": "stg_approvals", "factors": "stg_factors"}
 
 
 # ---------------------------------------------------------------- locations
@@ -90,9 +90,16 @@ def _ddl(table: str, schema: dict) -> str:
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw tables of an empty warehouse (derived ones are rebuilt on every load)."""
+    existing: dict[str, set[str]] = {}  # one catalog query: which tables and columns there are
+    for table, column in con.execute("select table_name, column_name from duckdb_columns() "
+                                     "where schema_name = 'main'").fetchall():
+        existing.setdefault(table, set()).add(column)
     for kind, table in STG_TABLES.items():
         schema = {"period": pl.Date, "sender": pl.String, "load_id": pl.Int32, **staging_schema(kind)}
         con.execute(_ddl(table, schema))
+        for name, dtype in schema.items():  # a warehouse made before a column was added gets it
+            if table in existing and name not in existing[table]:
+                con.execute(f"alter table {table} add column {name} {_SQL_TYPES[dtype]}")
     con.execute(_ddl("quarantine", {"load_id": pl.Int32, "period": pl.Date, "sender": pl.String,
                                     **QUARANTINE_SCHEMA, "superseded": pl.Boolean}))
     con.execute("""
@@ -116,6 +123,18 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     rows += [(c, n, "zone", 100 + i, h) for i, (c, n, h) in enumerate(divisions.ZONES)]
     rows += [(divisions.CITY_LEVEL[0], divisions.CITY_LEVEL[1], "city", 200, None)]
     con.executemany("insert into units values (?, ?, ?, ?, ?)", rows)
+    # project_month of a warehouse built before the approvals/factors inputs of the status rule
+    for name in ("has_overdue_approval", "has_overdue_factor"):
+        if "project_month" in existing and name not in existing["project_month"]:
+            con.execute(f"alter table project_month add column {name} boolean default false")
+    # the official calendar (法定节假日与调休) for working days in SQL: seq(b) − seq(a)
+    # (rebuilt when the installed calendar knows other years than the stored one)
+    last_day = dt.date(workdays.known_years()[1], 12, 31)
+    if "workday_calendar" not in existing or \
+            con.execute("select max(day) from workday_calendar").fetchall()[0][0] != last_day:
+        con.register("incoming_calendar", workdays.calendar_frame())
+        con.execute("create or replace table workday_calendar as select * from incoming_calendar order by day")
+        con.unregister("incoming_calendar")
 
 
 # columns later versions added to tables of existing warehouses (ensure_schema adds them)
@@ -191,6 +210,9 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection, periods: list[dt.date] | Non
         _rebuild_changed(con, changed, old_period)
     else:
         _rebuild_all(con)
+    # approvals and factor guarantees (small): rebuilt whole on every load, after projects
+    _run_sql_file(con, "approvals.sql")
+    _run_sql_file(con, "factors.sql")
     period = con.execute("select max(period) from stg_progress").fetchall()[0][0]
     info = {
         "schema_version": str(SCHEMA_VERSION),

@@ -4,6 +4,8 @@ tables or by searching its name or code; laid out to print or screenshot as one 
 import polars as pl
 import streamlit as st
 
+from etl.status import STAGE_RULE_TEXT, project_stage
+from etl.workdays import COUNT_RULE
 from ui import dossier
 from ui.data import periods, q
 from ui.format import data_date_label, month_end, period_label
@@ -54,6 +56,10 @@ url = dossier_url(p["project_code"], absolute=True)
 st.markdown(dossier.head_html(p, dossier.qr_data_uri(url), url), unsafe_allow_html=True)
 tiles([Tile(label, value, note or "") for label, value, note in dossier.investment_summary(p)])
 st.markdown(dossier.identity_html(p), unsafe_allow_html=True)
+# the project's stage (前期 → 在建 → 竣工 → 投产 → 达产)
+st.markdown(dossier.stage_html(project_stage(p.get("library"), p.get("actual_start"), p.get("progress_text"),
+                                             p.get("invest_kind"), p.get("completed_cum_wan"))),
+            unsafe_allow_html=True, help=STAGE_RULE_TEXT)
 
 months = q("dossier_months", code=p["project_code"])
 subtitle = f"{p['name']} · {data_date_label(p['period'])}"
@@ -85,6 +91,29 @@ else:
           f"节点计划_{p['project_code']}", p["period"], key="gantt")
     st.dataframe(milestones, hide_index=True, width="stretch")
 
+# approvals (审批) and factor guarantees (要素保障), and the project's stage
+st.subheader("审批事项")
+chain = q("approvals_project_chain", project=p["project_code"], period=p["period"])
+approval_rows = dossier.approval_table(chain)
+if chain.is_empty():
+    st.caption("该项目尚未报送审批事项。")
+else:
+    waiting_text = dossier.approval_waiting_text(chain)
+    if waiting_text:
+        st.markdown(f'<div class="dossier-wait">{dossier._esc(waiting_text)}</div>', unsafe_allow_html=True)
+    timeline = dossier.approval_timeline(chain, month_end(p["period"]), "审批事项办理（计划时限与实际用时，工作日）",
+                                         f"{subtitle} · 工作日按法定节假日和调休计算")
+    chart(timeline, f"审批事项_{p['project_code']}", p["period"], key="approvals")
+    st.dataframe(approval_rows, hide_index=True, width="stretch")
+    st.caption(COUNT_RULE + "。")
+st.subheader("要素保障")
+fs = q("approvals_project_factors", project=p["project_code"], period=p["period"])
+factor_rows = dossier.factor_status_table(fs)
+if fs.is_empty():
+    st.caption("该项目尚未报送要素保障。")
+else:
+    st.dataframe(factor_rows, hide_index=True, width="stretch")
+
 st.subheader("问题清单")
 pb = q("dossier_problems", code=p["project_code"])
 problems = dossier.problem_table(pb)
@@ -100,3 +129,7 @@ with st.expander("下载表格", icon=":material/download:"):
         downloads(milestones, f"节点计划_{p['project_code']}", "节点计划", stamp, key="dl_ms")
     if not pb.is_empty():
         downloads(problems, f"问题清单_{p['project_code']}", "问题清单", stamp, key="dl_pb")
+    if not chain.is_empty():
+        downloads(approval_rows, f"审批事项_{p['project_code']}", "审批事项", stamp, key="dl_approvals")
+    if not fs.is_empty():
+        downloads(factor_rows, f"要素保障_{p['project_code']}", "要素保障", stamp, key="dl_factors")

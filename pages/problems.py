@@ -4,12 +4,13 @@ closure by unit and type, the trend of open problems, and 存在问题 not yet o
 import polars as pl
 import streamlit as st
 
-from etl.problem_rules import NO_PROBLEM_PATTERN, RULE_TEXT, RULE_TITLE
+from etl.problem_rules import (CLOCK_MISSED, CLOCK_RULE_TEXT, CLOCK_RULE_TITLE, CLOCK_STAGE, NO_PROBLEM_PATTERN,
+                               RULE_TEXT, RULE_TITLE)
 from ui import problems as pb
 from ui import viewstate
 from ui.data import q
 from ui.filters import sidebar
-from ui.format import data_date_label, pct, period_label
+from ui.format import data_date_label, month_end, pct, period_label
 from ui.tiles import Tile, tiles
 from ui.widgets import chart, downloads, no_data, page_header
 
@@ -21,6 +22,8 @@ rows = q("problem_list", period=f.period, unit=f.unit)
 unfiled = q("problem_unfiled", period=f.period, unit=f.unit, no_problem_pattern=NO_PROBLEM_PATTERN)
 with st.expander(RULE_TITLE, icon=":material/rule:"):
     st.markdown(RULE_TEXT)
+with st.expander(CLOCK_RULE_TITLE, icon=":material/timer:"):
+    st.markdown(CLOCK_RULE_TEXT)
 if rows.is_empty() and unfiled.is_empty():
     no_data(f"{period_label(f.period)}{f.unit_name}没有报送问题")
     st.stop()
@@ -109,6 +112,20 @@ trend = pb.open_trend(history.filter(pl.col("period") <= f.period))
 if trend.height:
     trend_sub = f"{f.unit_name}{narrowed} · 近{pb.TREND_MONTHS}个月各月末 · {data_date_label(f.period)}"
     chart(pb.trend_chart(trend, "未销号问题月度变化（个）", trend_sub), "未销号问题趋势", f.period, key="trend")
+
+# the 13710 clock (山西 13710 督办): stage and missed clocks of the open problems in view
+clocked = pb.with_clock(scope, q("approvals_problem_clock", period=f.period), month_end(f.period))
+cc = pb.clock_counts(clocked)
+st.subheader(f"13710督办时限（未办结问题 {cc['open']}个）")
+tiles([Tile(CLOCK_STAGE[s], f"{n}个", "所处环节") for s, n in cc["stages"].items() if s != "done"]
+      + [Tile("纳入13710督办", f"{cc['in_13710']}个", "重点工程的重大问题")]
+      + [Tile(CLOCK_MISSED[m], f"{n}个", "未办结问题中") for m, n in cc["missed"].items()])
+ct = pb.clock_table(clocked)
+if ct.height:
+    st.dataframe(ct, hide_index=True, width="stretch", height=min(38 + 35 * ct.height, 420),
+                 column_config={"发现时间": st.column_config.DateColumn(format="YYYY-MM-DD")})
+    downloads(ct, f"13710督办时限_{f.unit_name}_{f.period:%Y-%m}", f"{f.unit_name}问题13710督办时限（{period_label(f.period)}）",
+              subtitle, key="clock_table")
 
 st.subheader(f"未建档问题（{unfiled.height}个）")
 st.caption("项目进展表「存在问题」栏填了问题，但问题清单中没有该项目在办问题的，请报送单位补建问题台账。")

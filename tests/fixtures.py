@@ -33,6 +33,24 @@ Milestones (节点计划 sheet of the 2026-10 平城区 workbook, for the projec
 changes): B has six nodes (MILESTONES_B), judged at the data date 2026-10-31: 设计批复 done early,
 主管网开工 done late (2024-05-20 vs 2024-04-30), 一期管网完工 done, 二期管网铺设完成 overdue
 (planned 2026-09-30, 31 days), 换热站调试 due (2026-11-15, within 30 days), 竣工验收 planned.
+
+Approvals (审批事项 sheet of the 2026-10 平城区 workbook; working days on the official calendar,
+from the day after 受理 to 办结, or to the data date 2026-10-31 while still being handled):
+
+| project | item | department | 受理 | 办结 | limit | working days | past limit |
+|---|---|---|---|---|---|---|---|
+| A | 备案 | 平城区行政审批服务管理局 | 2025-12-01 | 2025-12-02 | 1 | 1 | no |
+| A | 施工许可 | 平城区行政审批服务管理局 | 2026-02-12 | 2026-02-26 | 5 | 5 (春节, 02-14 worked; 10 weekdays) | no |
+| B | 施工许可 (代办) | 市住房和城乡建设局 | 2024-03-28 | 2024-04-08 | 5 | 6 (清明, 04-07 worked) | yes, 1 over |
+| B | 环评 | 市生态环境局 | 2026-08-03 | – | 30 | 60 (waiting) | yes, 30 over |
+| C | 立项审批 | 平城区行政审批服务管理局 | 2026-03-02 | 2026-03-20 | 20 | 14 | no |
+| C | 用地预审与选址 | 市规划和自然资源局 | 2026-09-28 | – | 20 | 20 (国庆; 24 weekdays) | no |
+
+Factors (要素保障 sheet, same workbook): B 资金·地方政府专项债 3000万元, 1000 secured, planned
+2026-09-30 (past it: gap 2000, overdue); B 用地 12亩 secured; C 用地 3.5公顷 = 52.5亩, none
+secured, planned 2026-12-31 (not yet due); A 用能 4800吨标准煤 and 排污总量·氮氧化物 12.5吨,
+both secured. No status above changes: A stays green (nothing of its waits past a limit); B is
+red anyway.
 """
 
 from __future__ import annotations
@@ -48,6 +66,25 @@ CODES["D"] = "2026-140213-44-01-000009"
 
 PC_LON, PC_LAT = 113.30347, 40.08510  # inside 平城区
 YZ_LON, YZ_LAT = 113.57211, 39.99230  # inside 云州区
+
+# (project, item, department, accepted, completed, limit, 承诺制, 代办, state)
+APPROVALS = [
+    ("A", "备案", "平城区行政审批服务管理局", "2025-12-01", "2025-12-02", 1, "否", "否", "已办结"),
+    ("A", "施工许可", "平城区行政审批服务管理局", "2026-02-12", "2026-02-26", 5, "否", "否", "已办结"),
+    ("B", "施工许可", "市住房和城乡建设局", "2024-03-28", "2024-04-08", 5, "否", "是", "已办结"),
+    ("B", "环评", "市生态环境局", "2026-08-03", None, 30, "否", "否", "办理中"),
+    ("C", "立项审批", "平城区行政审批服务管理局", "2026-03-02", "2026-03-20", 20, "否", "否", "已办结"),
+    ("C", "用地预审与选址", "市规划和自然资源局", "2026-09-28", None, 20, "否", "否", "办理中"),
+]
+# (project, kind, detail, unit, needed, secured, department, planned)
+FACTORS = [
+    ("A", "用能", None, "吨标准煤", 4800, 4800, "市能源局", "2026-02-28"),
+    ("A", "排污总量", "氮氧化物", "吨", 12.5, 12.5, "市生态环境局", "2026-02-28"),
+    ("B", "资金", "地方政府专项债", "万元", 3000, 1000, "市财政局", "2026-09-30"),
+    ("B", "用地", None, "亩", 12, 12, "市规划和自然资源局", "2024-03-31"),
+    ("C", "用地", None, "公顷", 3.5, 0, "市规划和自然资源局", "2026-12-31"),
+]
+NAMES = {"A": "平城区新型碳材料项目", "B": "平城区供热管网改造工程", "C": "平城区文化街区项目"}
 
 # B's milestone nodes (节点计划): seq, name, planned, actual, remarks
 MILESTONES_B = [
@@ -140,6 +177,18 @@ def write_pingcheng(folder: Path, period: str) -> Path:
         ms.write_row(1, 0, ["项目代码", "项目名称", "节点序号", "节点名称", "计划完成时间", "实际完成时间", "备注"])
         for i, node in enumerate(MILESTONES_B, start=2):
             ms.write_row(i, 0, [CODES["B"], "平城区供热管网改造工程", *node])
+        sp = wb.add_worksheet("审批事项")
+        sp.write(0, 0, "2026年10月平城区项目审批事项办理情况表")
+        sp.write_row(1, 0, ["序号", "项目代码", "项目名称", "审批事项", "审批部门", "受理时间", "办结时间",
+                            "办理时限（工作日）", "是否承诺制", "是否代办", "办理状态"])
+        for i, (k, *rest) in enumerate(APPROVALS, start=1):
+            sp.write_row(i + 1, 0, [i, CODES[k], NAMES[k], *rest])
+        fs = wb.add_worksheet("要素保障")
+        fs.write(0, 0, "2026年10月平城区项目要素保障情况表")
+        fs.write_row(1, 0, ["序号", "项目代码", "项目名称", "要素类型", "要素细项", "计量单位", "需求量", "已落实",
+                            "责任部门", "计划落实时间"])
+        for i, (k, *rest) in enumerate(FACTORS, start=1):
+            fs.write_row(i + 1, 0, [i, CODES[k], NAMES[k], *rest])
     if period == "2026-09":
         qs = wb.add_worksheet("问题清单")
         qs.write(0, 0, "2026年9月平城区项目问题清单")

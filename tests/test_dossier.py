@@ -160,7 +160,7 @@ def test_page_shows_project_b(fixture_db):
     assert frames[("问题编号", "问题类型")]["办理状态"].tolist() == ["督办（逾期61天）"]
     assert frames[("月份", "形象进度")]["红黄绿"].tolist() == ["红", "黄", "红"]
     charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    assert len(charts) == 2
+    assert len(charts) == 3  # investment, milestones, approval chain
 
 
 @pytest.mark.parametrize("code", [

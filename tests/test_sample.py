@@ -24,7 +24,7 @@ from etl.problem_rules import SATISFIED  # noqa: E402
 
 TINY = dict(seed=2021, scale=0.05, start="2026-08", end="2026-10")
 PERIODS = ["2026-08", "2026-09", "2026-10"]
-KIND_LETTER = {"progress": "P", "reserve": "R", "problems": "Q", "milestones": "M"}
+KIND_LETTER = {"progress": "P", "reserve": "R", "problems": "Q", "milestones": "M", "approvals": "A", "factors": "F"}
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +110,7 @@ def _header(rows):
 
 def _aliases():
     raw = tomllib.loads((ROOT / "etl" / "aliases.toml").read_text(encoding="utf-8"))
-    out = {k: {} for k in "PRQM"}
+    out = {k: {} for k in "PRQMAF"}
     for col, spec in raw.items():
         for kind in spec["kind"]:
             for a in [spec["label"], *spec["aliases"]]:
@@ -198,9 +198,10 @@ def test_files_and_sheets(tiny, grids):
             assert kinds[:2] == ["reserve", "problems"]
         else:
             assert kinds[:3] == ["progress", "reserve", "problems"]
-        if "milestones" in kinds:
-            assert kinds[-1] == "milestones"
-    assert any("milestones" in [s["kind"] for s in f["sheets"]] for f in manifest["files"])
+        tail = [k for k in kinds if k not in ("progress", "reserve", "problems")]
+        assert tail == sorted(tail, key=["milestones", "approvals", "factors"].index)  # in this order, after
+    for kind in ("milestones", "approvals", "factors"):
+        assert any(kind in [s["kind"] for s in f["sheets"]] for f in manifest["files"]), kind
 
 
 def test_titles_units_and_footnotes(tiny, grids):
@@ -244,7 +245,9 @@ def test_headers_are_known_aliases(tiny, grids):
             required = {"progress": {"project_code", "name", "county", "annual_plan_wan", "completed_ytd_wan"},
                         "reserve": {"project_code", "name", "county", "total_investment_wan"},
                         "problems": {"project_code", "description"},
-                        "milestones": {"project_code", "node_name", "node_planned"}}[sheet["kind"]]
+                        "milestones": {"project_code", "node_name", "node_planned"},
+                        "approvals": {"project_code", "approval_item"},
+                        "factors": {"project_code", "factor_kind", "needed"}}[sheet["kind"]]
             assert required <= set(cols)
             seen_styles.add((n, names[1] if len(names) > 1 else ""))
     assert {1, 2} <= {n for n, _ in seen_styles}  # 单行表头和两行合并表头都有

@@ -303,3 +303,134 @@ def investment_summary(p: dict) -> list[tuple[str, str, str | None]]:
          f"占总投资 {pct(p['completed_cum_wan'] / p['total_investment_wan'])}"
          if p.get("completed_cum_wan") is not None and p.get("total_investment_wan") else None),
     ]
+
+
+# ---------------------------------------------------------------- approvals, factors and the stage
+
+STAGE_CSS = """
+<style>
+.dossier-stage {display:flex; flex-wrap:wrap; gap:4px; align-items:center; margin:2px 0 10px 0; font-size:0.92rem;}
+.dossier-stage .s {border:1px solid #cbd2d9; border-radius:14px; padding:2px 12px; color:#52606d; background:#fff;}
+.dossier-stage .s.done {background:#e4e9f0; color:#3e4c59;}
+.dossier-stage .s.now {background:#1f5fa8; border-color:#1f5fa8; color:#fff; font-weight:650;}
+.dossier-stage .arrow {color:#9aa5b1;}
+.dossier-wait {border-left:4px solid #e07b00; background:#fff8ef; padding:6px 10px; border-radius:4px;
+  margin:4px 0 8px 0; font-size:0.92rem;}
+</style>
+"""
+
+
+def stage_html(stage: str) -> str:
+    """前期 → 在建 → 竣工 → 投产 → 达产, the project's stage highlighted."""
+    from etl.status import STAGES
+    from ui.labels import STAGE
+
+    i = STAGES.index(stage)
+    parts = []
+    for j, code in enumerate(STAGES):
+        cls = "now" if j == i else ("done" if j < i else "")
+        parts.append(f'<span class="s {cls}">{_esc(STAGE[code])}</span>')
+    return STAGE_CSS + '<div class="dossier-stage"><b>项目阶段：</b>' + '<span class="arrow">→</span>'.join(parts) + "</div>"
+
+
+def approval_waiting_text(chain: pl.DataFrame) -> str | None:
+    """What the project waits for: the items still being handled, the one longest over its limit first."""
+    w = chain.filter(pl.col("is_waiting")).sort(["is_overdue", "days_over"], descending=True)
+    if w.is_empty():
+        return None
+    parts = []
+    for r in w.iter_rows(named=True):
+        used = "—" if r["working_days"] is None else f"{r['working_days']}个工作日"
+        over = f"，超出时限{r['days_over']}个工作日" if r["is_overdue"] else ""
+        limit = f"（时限{r['limit_days']}个工作日）" if r["limit_days"] is not None else ""
+        parts.append(f"{r['item_name']}（{r['department'] or '—'}）已用{used}{limit}{over}")
+    return "正在等待：" + "；".join(parts)
+
+
+def approval_timeline(chain: pl.DataFrame, as_of: dt.date, title: str, subtitle: str) -> go.Figure:
+    """The approval chain as a timeline: each item from 受理 to 办结 (or to the data date while still
+    being handled), its limit's end as a marker, past-limit items in orange; days are working days."""
+    from etl import workdays
+
+    fig = go.Figure()
+    day = 86_400_000
+    rows = [r for r in chain.iter_rows(named=True) if r["accepted_date"] is not None]
+    names = [f"{i}. {r['item_name']}" for i, r in enumerate(rows, start=1)]
+    bars = {"ok": ([], [], [], []), "late": ([], [], [], []), "wait": ([], [], [], [])}
+    lim_x, lim_y, lim_text = [], [], []
+    for name, r in zip(names, rows):
+        end = r["completed_date"] or as_of
+        used = r["working_days"]
+        kind = "wait" if r["is_waiting"] else ("late" if r["is_overdue"] else "ok")
+        label = (f"用时{used}个工作日" if used is not None else "用时未计算（超出节假日日历）") + \
+            (f" / 时限{r['limit_days']}个工作日" if r["limit_days"] is not None else "")
+        if r["is_waiting"]:
+            label += "，办理中" + (f"，超出{r['days_over']}个工作日" if r["is_overdue"] else "")
+        b = bars[kind]
+        b[0].append(name)
+        b[1].append(r["accepted_date"].isoformat())
+        b[2].append(max((end - r["accepted_date"]).days, 1) * day)
+        b[3].append(f"{r['department'] or '—'}：{date_label(r['accepted_date'])} 受理，"
+                    + (f"{date_label(r['completed_date'])} 办结；" if r["completed_date"] else "尚未办结；") + label)
+        if r["limit_days"] is not None:
+            try:
+                lim = workdays.add_working_days(r["accepted_date"], r["limit_days"])
+            except workdays.CalendarRangeError:
+                continue
+            lim_x.append(lim.isoformat())
+            lim_y.append(name)
+            lim_text.append(f"时限截止 {date_label(lim)}")
+    hover = "%{y}<br>%{customdata}<extra></extra>"
+    for kind, label, color in (("ok", "按时限办结", STATUS_COLOR["green"]), ("late", "超时限办结", ORANGE),
+                               ("wait", "办理中", BLUE)):
+        b = bars[kind]
+        if b[0]:
+            fig.add_bar(y=b[0], base=b[1], x=b[2], orientation="h", name=label, customdata=b[3], hovertemplate=hover,
+                        marker={"color": color}, width=0.5)
+    if lim_x:
+        fig.add_scatter(x=lim_x, y=lim_y, mode="markers", name="办理时限截止", text=lim_text,
+                        marker={"symbol": "line-ns", "size": 18, "line": {"width": 3, "color": INK_DARK}},
+                        hovertemplate="%{y}<br>%{text}<extra></extra>")
+    fig.add_vline(x=dt.datetime.combine(as_of, dt.time()).timestamp() * 1000, line_dash="dot", line_color="#3e4c59",
+                  annotation_text=f"数据截至{date_label(as_of)}", annotation_position="top")
+    fig.update_layout(barmode="overlay")
+    fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed", type="category",
+                     automargin=True)
+    fig.update_xaxes(type="date", tickformat="%Y年%-m月")
+    return _layout(fig, title, subtitle, height=max(320, 44 * len(names) + 180))
+
+
+INK_DARK = "#1f2933"
+
+
+def approval_table(chain: pl.DataFrame) -> pl.DataFrame:
+    """The chain as a table: planned limit against actual working days."""
+    return chain.select(
+        pl.col("item_name").alias("审批事项"), pl.col("department").alias("审批部门"),
+        pl.col("accepted_date").dt.strftime("%Y-%m-%d").fill_null("—").alias("受理时间"),
+        pl.col("completed_date").dt.strftime("%Y-%m-%d").fill_null("—").alias("办结时间"),
+        pl.col("limit_days").cast(pl.String).fill_null("—").alias("办理时限（工作日）"),
+        pl.col("working_days").cast(pl.String).fill_null("—").alias("用时（工作日）"),
+        pl.when(pl.col("is_waiting") & pl.col("is_overdue")).then(pl.lit("办理中，已超时限"))
+        .when(pl.col("is_waiting")).then(pl.lit("办理中"))
+        .when(pl.col("is_overdue")).then(pl.lit("超时限办结")).otherwise(pl.lit("按时限办结")).alias("办理情况"),
+        pl.when(pl.col("is_promise")).then(pl.lit("是")).otherwise(pl.lit("否")).alias("承诺制"),
+        pl.when(pl.col("is_agent")).then(pl.lit("是")).otherwise(pl.lit("否")).alias("代办"),
+    )
+
+
+def factor_status_table(fs: pl.DataFrame) -> pl.DataFrame:
+    """Each factor: needed, secured and the gap in its unit, the department and planned date."""
+    from etl.vocab import FACTOR_KIND
+
+    return fs.select(
+        pl.struct("kind", "detail").map_elements(
+            lambda s: FACTOR_KIND.get(s["kind"], s["kind"]) + (f"·{s['detail']}" if s["detail"] else ""),
+            return_dtype=pl.String).alias("要素"),
+        pl.col("unit").alias("单位"), pl.col("needed").round(1).alias("需求量"),
+        pl.col("secured").round(1).alias("已落实"), pl.col("gap").round(1).alias("缺口"),
+        pl.col("department").fill_null("—").alias("责任部门"),
+        pl.col("planned_date").dt.strftime("%Y-%m-%d").fill_null("—").alias("计划落实时间"),
+        pl.when(pl.col("is_overdue")).then(pl.lit("逾期未落实")).when(pl.col("gap") > 0).then(pl.lit("待落实"))
+        .otherwise(pl.lit("已落实")).alias("落实情况"),
+    )

@@ -50,3 +50,18 @@ COLUMNS = {
     "yoy_growth": "同比增长",
     "projects": "项目数",
 }
+
+# ---------------------------------------------------------------- 审批与要素 (approvals and factor guarantees)
+APPROVAL_COLUMNS = {
+    "project_code": "项目代码", "name": "项目名称", "unit_name": "县区/开发区", "item_name": "审批事项",
+    "department": "审批部门", "accepted_date": "受理时间", "completed_date": "办结时间",
+    "working_days": "用时（工作日）", "limit_days": "办理时限（工作日）", "overdue_text": "超时限",
+    "state_text": "办理状态", "promise_text": "承诺制", "agent_text": "代办",
+}
+FACTOR_COLUMNS = {
+    "project_code": "项目代码", "name": "项目名称", "unit_name": "县区/开发区", "kind_text": "要素",
+    "unit": "单位", "needed": "需求量", "secured": "已落实", "gap": "缺口", "department": "责任部门",
+    "planned_date": "计划落实时间", "state_text": "落实情况",
+}
+# the project's stage (一项一档): 前期 → 在建 → 竣工 → 投产 → 达产
+STAGE = {"preparing": "前期", "building": "在建", "completed": "竣工", "producing": "投产", "full": "达产"}

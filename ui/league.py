@@ -30,6 +30,7 @@ METRICS = {
     "overdue_problems": "overdue_problems",
     "reserve_ratio": "reserve_ratio",
     "signed_started": "signed_started_ratio",
+    "approvals": "approval_timely_rate",
 }
 DEDUCT = "overdue_problems"  # the one metric scored by deduction
 GROUPS = {"units": "县区、开发区", "departments": "市直部门"}
@@ -263,6 +264,9 @@ def metric_text(row: dict, metric: str) -> str:
         return "—" if row.get("overdue_problems") is None else f"{row['overdue_problems']}个"
     if metric == "reserve_ratio":
         return times(row.get("reserve_ratio"), 2)
+    if metric == "approvals":
+        return ("—" if row.get("approval_timely_rate") is None
+                else f"{pct(row['approval_timely_rate'])}（{row['approvals_on_time']}/{row['approvals_done']}）")
     if metric == "signed_started":
         return ("—" if row.get("signed_started_ratio") is None
                 else f"{pct(row['signed_started_ratio'])}（{row['signed_started']}/{row['signed']}）")
@@ -451,3 +455,14 @@ def score_bars(df: pl.DataFrame, title: str, subtitle: str):
     height = max(380, 34 * d.height + 150)
     fig = _layout(fig, title, subtitle, height=height)
     return fig.update_layout(title_y=1 - 14 / height, margin_t=86)
+
+
+def with_approvals(df: pl.DataFrame, approvals: pl.DataFrame) -> pl.DataFrame:
+    """The 手续办理 columns (queries/approvals_league.sql) joined to a league frame by unit; a unit
+    with no approval completed in the month has no data for that metric (it is not scored)."""
+    cols = {"approvals_done": pl.Int64, "approvals_on_time": pl.Int64, "approval_timely_rate": pl.Float64}
+    if "unit_code" not in df.columns:
+        return df.with_columns(*(pl.lit(None, t).alias(c) for c, t in cols.items()))
+    a = approvals.select("unit_code", *(pl.col(c).cast(t) for c, t in cols.items())) if approvals.height else \
+        pl.DataFrame(schema={"unit_code": pl.String, **cols})
+    return df.join(a, on="unit_code", how="left")

@@ -6,6 +6,7 @@ warehouse (etl/sql/problems.sql) and described in etl/problem_rules.py.
 
 from __future__ import annotations
 
+import datetime as dt
 from html import escape
 
 import plotly.graph_objects as go
@@ -288,3 +289,58 @@ def trend_chart(trend: pl.DataFrame, title: str, subtitle: str) -> go.Figure:
     fig.update_yaxes(rangemode="tozero", range=[0, top * 1.2])
     fig.update_xaxes(type="category")
     return _layout(fig, title, subtitle, height=380)
+
+
+# ---------------------------------------------------------------- the 13710 clock
+
+def with_clock(rows: pl.DataFrame, clock: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """Problems with their 13710 stage, the clocks they have missed and 纳入13710督办 (rules:
+    etl.problem_rules.clock_13710). `clock`: queries/approvals_problem_clock.sql."""
+    from etl.problem_rules import clock_13710
+
+    cols = clock.select("problem_id", "assigned_date", "answered_date", "severity")
+    df = rows.join(cols, on="problem_id", how="left") if rows.height else rows.with_columns(
+        pl.lit(None, pl.Date).alias("assigned_date"), pl.lit(None, pl.Date).alias("answered_date"),
+        pl.lit(None, pl.String).alias("severity"))
+    stages, missed, in_13710 = [], [], []
+    for r in df.iter_rows(named=True):
+        c = clock_13710(r["found_date"], r["assigned_date"], r["answered_date"],
+                        r["closed_date"] if r["state"] in ("closed", "unsatisfied") else None,
+                        r["severity"] == "major", r["key_level"] is not None, as_of, r["state"])
+        stages.append(c["stage"])
+        missed.append(c["missed"])
+        in_13710.append(c["in_13710"])
+    return df.with_columns(pl.Series("clock_stage", stages, pl.String),
+                           pl.Series("clock_missed", missed, pl.List(pl.String)),
+                           pl.Series("in_13710", in_13710, pl.Boolean))
+
+
+def clock_counts(df: pl.DataFrame) -> dict:
+    """Open problems by 13710 stage, how many missed each clock, how many are in the 13710 system."""
+    from etl.problem_rules import CLOCK_MISSED, CLOCK_STAGE_ORDER
+
+    open_ = df.filter(pl.col("state") != "closed") if df.height else df
+    stages = {s: int((open_["clock_stage"] == s).sum()) if open_.height else 0 for s in CLOCK_STAGE_ORDER}
+    missed = {m: int(open_["clock_missed"].list.contains(m).sum()) if open_.height else 0 for m in CLOCK_MISSED}
+    return {"stages": stages, "missed": missed, "in_13710": int(open_["in_13710"].sum()) if open_.height else 0,
+            "open": open_.height}
+
+
+def clock_table(df: pl.DataFrame) -> pl.DataFrame:
+    """Open problems with their stage and missed clocks, those in the 13710 system and most missed first."""
+    from etl.problem_rules import CLOCK_MISSED, CLOCK_STAGE
+
+    if df.is_empty():
+        return pl.DataFrame({k: [] for k in ("问题编号", "项目名称", "问题级别", "纳入13710督办", "所处环节", "已超时限",
+                                             "发现时间", "责任单位")})
+    return df.filter(pl.col("state") != "closed").sort(
+        [pl.col("in_13710"), pl.col("clock_missed").list.len(), pl.col("found_date")],
+        descending=[True, True, False]).select(
+        pl.col("problem_id").alias("问题编号"), pl.col("project_name").alias("项目名称"),
+        pl.when(pl.col("severity") == "major").then(pl.lit("重大问题")).otherwise(pl.lit("一般问题")).alias("问题级别"),
+        pl.when(pl.col("in_13710")).then(pl.lit("是")).otherwise(pl.lit("")).alias("纳入13710督办"),
+        pl.col("clock_stage").replace_strict(CLOCK_STAGE, default="—").alias("所处环节"),
+        pl.col("clock_missed").list.eval(pl.element().replace_strict(CLOCK_MISSED, default="")).list.join("、")
+        .alias("已超时限"),
+        pl.col("found_date").alias("发现时间"),
+        pl.col("responsible_unit").fill_null("—").alias("责任单位"))

@@ -24,7 +24,8 @@ manifest 的 inconsistencies 中）；问题办结但企业不满意的，不能
   model, util      盘子的数据结构；月份、日期、随机抽样等小工具
   programme, geo   构造项目盘子（新开工、储备、施工模拟、标定、重点工程、包联、坐标、节点）
   problems         问题清单的办理过程
-  progress_sheet, reserve_sheet, problem_sheet, milestone_sheet
+  approvals        审批链条（事项、部门、受理、办结、时限、承诺制、代办）、要素需求与落实，13710 的交办、答复时间
+  progress_sheet, reserve_sheet, problem_sheet, milestone_sheet, approval_sheet（审批事项、要素保障）
                    每种报表的表头写法和每月的行
   faults           已知方式的错误行、漏报、留空和统计口径疑点
   writers          写 xlsx / csv（标题、合并表头、小计合计、落款）

@@ -11,6 +11,8 @@ import threading
 from pathlib import Path
 
 from etl import divisions, vocab
+from etl.sample.approval_sheet import (
+    APPROVAL_SHEET, FACTOR_SHEET, _approval_columns, _approval_rows, _factor_columns, _factor_rows)
 from etl.sample.calibration import COUNTY_FACTOR, LATE_REPORTER, RESERVE_TARGET_RATIO, SEASON
 from etl.sample.faults import _blank_some, FAULT_LABEL, _forced_faults, _inject_faults, _plan_inconsistencies
 from etl.sample.milestone_sheet import _milestone_columns, _milestone_rows
@@ -65,7 +67,7 @@ def _period_output(prog: Programme, mi: int, out: Path, index: _Index, forced: d
     truth = {"progress_rows": 0, "annual_plan_wan": 0.0, "completed_month_wan": 0.0, "completed_ytd_wan": 0.0,
              "completed_cum_wan": 0.0, "reserve_rows": 0, "reserve_total_wan": 0.0,
              "key_projects": {lvl: 0 for lvl in vocab.KEY_LEVEL}, "problems": {s: 0 for s in vocab.PROBLEM_STATE},
-             "problem_rows": 0, "milestone_rows": 0, "faulty_rows": 0, "senders_reported": [], "senders_missing": [],
+             "problem_rows": 0, "milestone_rows": 0, "approval_rows": 0, "factor_rows": 0, "faulty_rows": 0, "senders_reported": [], "senders_missing": [],
              "senders_empty": [],
              "by_sender": {}, "by_county": {}}
     for sender in prog.senders:
@@ -128,7 +130,29 @@ def _period_output(prog: Programme, mi: int, out: Path, index: _Index, forced: d
             sheets.append(_data_sheet(names[3], _milestone_columns(style), sender,
                                       f"{y}年{m}月{sender.place}重点工程节点计划（挂图作战）表", None, date_text,
                                       [(None, m_rows)], False, True))
-        if not (sheet_p.data_rows or sheet_r.data_rows or q_rows or m_rows):
+        # 审批事项、要素保障（有这些项目时）
+        a_rows, f_rows = [], []
+        for p in sorted(index.by_year_sender.get((y, sender.sid), []), key=lambda p: p.code):
+            e = p.entries[y]
+            if e.listed_from > mi:
+                continue
+            first = mi == min(x.listed_from for x in p.entries.values())
+            if p.pid in prog.approvals:
+                a_rows += _approval_rows(p, prog.approvals[p.pid], mi, first)
+            if p.pid in prog.factors:
+                f_rows += _factor_rows(p, prog.factors[p.pid], mi, first, style)
+        sheet_a = sheet_f = None
+        if a_rows:
+            sheet_a = _data_sheet(APPROVAL_SHEET, _approval_columns(style), sender,
+                                  f"{y}年{m}月{sender.place}项目审批事项办理情况表", None, date_text,
+                                  [(None, a_rows)], False, True)
+            sheets.append(sheet_a)
+        if f_rows:
+            sheet_f = _data_sheet(FACTOR_SHEET, _factor_columns(style), sender,
+                                  f"{y}年{m}月{sender.place}项目要素保障情况表", None, date_text,
+                                  [(None, f_rows)], False, True)
+            sheets.append(sheet_f)
+        if not (sheet_p.data_rows or sheet_r.data_rows or q_rows or m_rows or a_rows or f_rows):
             truth["senders_empty"].append(sender.sid)  # 本月没有任何项目，不报送
             continue
         base = f"{y}年{m}月_{sender.sid}_项目进展情况表"
@@ -144,7 +168,8 @@ def _period_output(prog: Programme, mi: int, out: Path, index: _Index, forced: d
                 _write_csv(path, shs[0])
             else:
                 _write_xlsx(path, shs, style, created, sender.filler, sender.filler_org, p_title)
-        kinds = {id(sheet_p): "progress", id(sheet_r): "reserve", id(sheet_q): "problems"}
+        kinds = {id(sheet_p): "progress", id(sheet_r): "reserve", id(sheet_q): "problems",
+                 id(sheet_a): "approvals", id(sheet_f): "factors"}
         for path, fmt, shs in entry_files:
             rel = path.relative_to(out).as_posix()
             files.append({"path": rel, "sender": sender.sid, "period": period, "format": fmt,
@@ -199,6 +224,8 @@ def _period_output(prog: Programme, mi: int, out: Path, index: _Index, forced: d
         for r in q_rows:
             truth["problems"][r["_state"]] += 1
         truth["milestone_rows"] += len(m_rows)
+        truth["approval_rows"] += len(a_rows)
+        truth["factor_rows"] += len(f_rows)
         truth["senders_reported"].append(sender.sid)
         truth["by_sender"][sender.sid] = {k: round(v, 2) if isinstance(v, float) else v for k, v in st.items()}
     for k in ("annual_plan_wan", "completed_month_wan", "completed_ytd_wan", "completed_cum_wan", "reserve_total_wan"):

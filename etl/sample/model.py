@@ -119,6 +119,7 @@ class Problem:
     satisfaction: str | None
     pid_str: str = ""
     reopens: list[Reopen] = field(default_factory=list)
+    major: bool = False          # 重大问题（重点工程的，纳入13710督办）
 
 
 @dataclass
@@ -135,3 +136,5 @@ class Programme:
     reserve_pool: list[Project]
     targets: dict[int, float]
     blank_leader_codes: list[str]
+    approvals: dict[int, list] = field(default_factory=dict)   # pid → 审批事项（etl.sample.approvals）
+    factors: dict[int, list] = field(default_factory=dict)     # pid → 要素保障

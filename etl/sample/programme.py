@@ -7,8 +7,15 @@ import math
 import random
 
 from etl import divisions, vocab
-from etl.sample.calibration import COUNTY_FACTOR, COUNTY_WEIGHT, CROSS_QS, DEPT_COUNTY_WEIGHT, DEPT_FACTOR, DEPT_SHARE, DEPT_WEIGHT, END_MONTH_W, KEY_QUOTA, NEW_STARTS_PER_YEAR, PIPELINE_PER_YEAR, PIPELINE_PROMO, PLAN_2025_WAN, PLAN_GROWTH, PROMO_NEXT_YEAR, PROMO_SAME_YEAR, PROMO_SECTOR_WEIGHT, RESERVE_INFLOW_W, RESERVE_TARGET_RATIO, SEASON, SECTOR_SIZE, SECTOR_WEIGHT, START_MONTH_W, UNIT_WAN, ZONE_SECTOR_WEIGHT, ZONE_SHARE, ZONE_WEIGHT
-from etl.sample.catalogue import BIG_PIPELINE, CITIES, CITY_LEADERS, COMPANY_WORDS, DEPT_LEADERS, DEPT_TEMPLATES, RESERVOIRS, RIVERS, ROADS, RURAL_ONLY, SECTOR_TEMPLATES, TECH_WORDS, TOWNS, Tpl, WORDS
+from etl.sample.approvals import approvals_and_factors, set_clock
+from etl.sample.calibration import (
+    COUNTY_FACTOR, COUNTY_WEIGHT, CROSS_QS, DEPT_COUNTY_WEIGHT, DEPT_FACTOR, DEPT_SHARE, DEPT_WEIGHT,
+    END_MONTH_W, KEY_QUOTA, NEW_STARTS_PER_YEAR, PIPELINE_PER_YEAR, PIPELINE_PROMO, PLAN_2025_WAN, PLAN_GROWTH,
+    PROMO_NEXT_YEAR, PROMO_SAME_YEAR, PROMO_SECTOR_WEIGHT, RESERVE_INFLOW_W, RESERVE_TARGET_RATIO, SEASON,
+    SECTOR_SIZE, SECTOR_WEIGHT, START_MONTH_W, UNIT_WAN, ZONE_SECTOR_WEIGHT, ZONE_SHARE, ZONE_WEIGHT)
+from etl.sample.catalogue import (
+    BIG_PIPELINE, CITIES, CITY_LEADERS, COMPANY_WORDS, DEPT_LEADERS, DEPT_TEMPLATES, RESERVOIRS, RIVERS, ROADS,
+    RURAL_ONLY, SECTOR_TEMPLATES, TECH_WORDS, TOWNS, Tpl, WORDS)
 from etl.sample.geo import _random_point, _zone_centres
 from etl.sample.model import Entry, Node, Programme, Project
 from etl.sample.problems import _problems
@@ -530,9 +537,13 @@ def build_programme(seed: int = 2021, scale: float = 1.0, start: str = "2024-01"
 
     problems = _problems(rng_prob, rng_reopen, year_entries, y_start, y_end, end_mi, head_of, used_people)
 
-    return Programme(seed=seed, scale=scale, start=start_mi, end=end_mi, projects=projects, senders=_senders(),
+    prog = Programme(seed=seed, scale=scale, start=start_mi, end=end_mi, projects=projects, senders=_senders(),
                      leaders=leaders, problems=problems, year_entries=year_entries, reserve_pool=reserve_pool,
                      targets={y: targets[y] for y in window}, blank_leader_codes=blank_codes)
+    # 审批事项、要素保障和 13710 的时间（各用独立的随机数流，不改变上面的任何数）
+    set_clock(prog)
+    prog.approvals, prog.factors = approvals_and_factors(prog)
+    return prog
 
 
 # ---------------------------------------------------------------- 盘子概况（标定检查）

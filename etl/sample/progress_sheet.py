@@ -101,6 +101,9 @@ def _progress_columns(style: Style) -> list[tuple[str, str, str | None]]:
 def _progress_text(p: Project, e: Entry, mi: int) -> str:
     k = p.pid + mi
     if p.done is not None and p.done <= mi:
+        # 企业投资的工业项目投产半年后多已达产（项目阶段：竣工 → 投产 → 达产）
+        if p.invest_kind == "enterprise" and p.sector == "工业" and mi - p.done >= 6 and p.pid % 3:
+            return "已竣工投产，已达产"
         return "已竣工投产"
     if p.started is None or p.started > mi:
         if mi > e.ps + 1:

@@ -11,14 +11,16 @@ from pathlib import Path
 import xlsxwriter
 
 from etl import divisions, vocab
+from etl.sample.approval_sheet import APPROVAL_STATE_WORDS, FACTOR_WORDS
 from etl.sample.senders import Sender, Style
 
 
 MONEY_FIELDS = ("total_investment_wan", "annual_plan_wan", "completed_month_wan", "completed_ytd_wan",
                 "completed_cum_wan")
 DATE_FIELDS = ("planned_start", "actual_start", "planned_end", "signed_date", "found_date", "deadline",
-               "closed_date", "node_planned", "node_actual")
-COLUMN_WIDTH = {"seq": 5, "project_code": 26, "name": 36, "owner": 28, "county": 12, "zone": 18, "description": 36,
+               "closed_date", "node_planned", "node_actual", "accepted_date", "completed_date", "planned_date",
+               "assigned_date", "answered_date")
+COLUMN_WIDTH = {"approval_item": 16, "department": 24, "factor_department": 20, "factor_detail": 14, "seq": 5, "project_code": 26, "name": 36, "owner": 28, "county": 12, "zone": 18, "description": 36,
                 "progress_text": 24, "problem_text": 26, "solution": 30, "responsible_unit": 20, "tags": 18,
                 "funding_source": 18, "prep_stage": 22, "leader_title": 18, "problem_id": 22, "node_name": 14,
                 "remarks": 16}
@@ -108,8 +110,16 @@ def _renderer(field_name: str, style: Style, words: dict, day_precision: bool = 
     table = {"sector": words["sector"], "two_new_type": words["two"], "problem_type": words["ptype"]}.get(field_name)
     if table is not None:
         return lambda v: table.get(v, v)
-    if field_name == "is_promotion":
+    if field_name in ("is_promotion", "is_promise", "is_agent", "is_low_risk"):
         return lambda v: words["yes"] if v else words["no"]
+    alt = "alt" if style.vocab == "alt" else "std"
+    if field_name == "factor_kind":
+        return FACTOR_WORDS[alt].__getitem__
+    if field_name == "approval_state":
+        return APPROVAL_STATE_WORDS[alt].__getitem__
+    if field_name == "severity":
+        return {"ordinary": "一般", "major": "重大"}.__getitem__ if alt == "alt" else \
+            {"ordinary": "一般问题", "major": "重大问题"}.__getitem__
     return None
 
 

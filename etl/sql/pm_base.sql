@@ -43,6 +43,28 @@ overdue as (
     group by all
 ),
 
+-- a project waiting at the month's end on an approval past its limit (working days on the
+-- official calendar, counted from the day after 受理), or on a factor past its planned date
+-- (etl/status.py)
+approval_waits as (
+    select a.period, a.project_code, true as has_overdue_approval
+    from stg_approvals as a
+    join workday_calendar as s on s.day = a.accepted_date
+    join workday_calendar as e on e.day = last_day(a.period)
+    where a.completed_date is null and a.limit_days is not null
+      and e.workday_seq - s.workday_seq > a.limit_days
+      and year(a.period) in (select y from pm_years)
+    group by all
+),
+
+factor_waits as (
+    select period, project_code, true as has_overdue_factor
+    from stg_factors
+    where coalesce(secured, 0) < needed and planned_date is not null and planned_date < last_day(period)
+      and year(period) in (select y from pm_years)
+    group by all
+),
+
 final as (
     select
         m.period,
@@ -89,11 +111,15 @@ final as (
         m.source_file,
         m.source_row,
         coalesce(regexp_matches(m.progress_text, '(已竣工|竣工投产|已投产|已完工|建成投产)'), false) as is_done,
-        coalesce(o.has_overdue_problem, false) as has_overdue_problem
+        coalesce(o.has_overdue_problem, false) as has_overdue_problem,
+        coalesce(aw.has_overdue_approval, false) as has_overdue_approval,
+        coalesce(fw.has_overdue_factor, false) as has_overdue_factor
     from monthly as m
     left join units as c on c.code = m.county_code
     left join units as z on z.code = m.zone_code
     left join overdue as o on o.period = m.period and o.project_code = m.project_code
+    left join approval_waits as aw on aw.period = m.period and aw.project_code = m.project_code
+    left join factor_waits as fw on fw.period = m.period and fw.project_code = m.project_code
 )
 
 select * from final

@@ -1,0 +1,177 @@
+"""The page 审批与要素, the project file's approvals, factors and stage, and the 13710 section of
+the problem list, on the fixture warehouse (answers in tests/fixtures.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import polars as pl
+import pytest
+
+import fixtures
+import queries
+from apptest import page_test
+from etl.status import project_stage
+from ui import approvals as ap
+
+P = dt.date(2026, 10, 1)
+C = fixtures.CODES
+
+
+def _text(at) -> str:
+    return " ".join(m.value for m in at.markdown) + " " + " ".join(c.value for c in at.caption)
+
+
+def _tile(html: str, label: str) -> tuple[str, str]:
+    m = re.search(rf'<div class="label">{re.escape(label)}</div><div class="value">([^<]*)</div>'
+                  rf'<div class="note">([^<]*)</div>', html)
+    assert m, label
+    return m.group(1), m.group(2)
+
+
+# ---------------------------------------------------------------- builders on the fixture
+
+def test_queue_summaries(fixture_db):
+    items = queries.run("approvals_items", period=P, unit=None)
+    rank = ap.department_ranking(items)
+    assert rank.select("department", "items", "overdue", "overdue_waiting").rows()[:2] == [
+        ("市住房和城乡建设局", 1, 1, 0), ("市生态环境局", 1, 1, 1)]
+    assert rank.filter(pl.col("department") == "平城区行政审批服务管理局").row(0, named=True)["avg_days"] == \
+        pytest.approx((1 + 5 + 14) / 3)
+    held = ap.held_starts(items)
+    assert held.select("project_code", "item_name", "working_days").rows() == [(C["C"], "用地预审与选址", 20)]
+    assert ap.waiting_over_limit(items)["item_name"].to_list() == ["环评"]
+    assert ap.low_risk_chains(items).is_empty() and ap.zone_shares(items).is_empty()
+
+
+def test_factor_summaries(fixture_db):
+    f = queries.run("approvals_factors", period=P, unit=None)
+    s = {r["kind"]: r for r in ap.factor_summary(f).iter_rows(named=True)}
+    assert (s["land"]["needed"], s["land"]["secured"], s["land"]["gap_projects"]) == (64.5, 12.0, 1)
+    assert (s["funding"]["gap"], s["funding"]["overdue"]) == (2000.0, 1)
+    assert ap.key_waiting(f).select("project_code", "kind").rows() == [(C["B"], "funding")]
+    assert ap.land_reserve(f) == {"key_mu": 12.0, "total_mu": 12.0, "share": 1.0, "met": True}
+
+
+def test_low_risk_share_known_answer():
+    """Two low-risk projects: one whole chain in 18 working days, one in 23; one still in progress."""
+    rows = [("X", "project", 1, None), ("X", "planning", 3, None), ("X", "construction", 4, None),
+            ("X", "acceptance", 6, None), ("X", "property", 4, dt.date(2026, 10, 20)),
+            ("Y", "project", 1, None), ("Y", "construction", 12, None), ("Y", "acceptance", 7, None),
+            ("Y", "property", 3, dt.date(2026, 9, 1)),
+            ("Z", "project", 1, None), ("Z", "construction", 2, None)]
+    items = pl.DataFrame({"project_code": [r[0] for r in rows], "name": [r[0] for r in rows],
+                          "unit_name": ["平城区"] * len(rows), "item": [r[1] for r in rows],
+                          "working_days": [r[2] for r in rows],
+                          "completed_date": [r[3] or dt.date(2026, 8, 1) for r in rows],
+                          "is_low_risk": [True] * len(rows)})
+    items = items.with_columns(pl.when(pl.col("project_code") == "Z").then(None).otherwise(pl.col("completed_date"))
+                               .alias("completed_date"))
+    chains = ap.low_risk_chains(items)
+    assert chains.select("project_code", "total_days", "complete", "within").rows() == [
+        ("X", 18, True, True), ("Y", 23, True, False), ("Z", 3, False, False)]
+    assert ap.low_risk_share(chains) == {"complete": 2, "within": 1, "share": 0.5, "in_progress": 1}
+
+
+@pytest.mark.parametrize("library, start, text, kind, cum, stage", [
+    ("reserve", None, None, "enterprise", None, "preparing"),
+    ("new_start", None, "前期手续办理中", "enterprise", 0, "preparing"),
+    ("new_start", None, "场地平整中", "enterprise", 120.0, "building"),
+    ("continuing", dt.date(2024, 4, 10), "管网铺设", "government", 45000, "building"),
+    ("continuing", dt.date(2024, 4, 10), "已竣工投产", "government", 80000, "completed"),
+    ("continuing", dt.date(2024, 4, 10), "已竣工投产", "enterprise", 80000, "producing"),
+    ("continuing", dt.date(2024, 4, 10), "已竣工投产，已达产", "enterprise", 80000, "full"),
+    ("continuing", dt.date(2024, 4, 10), "主体完工，已竣工", "enterprise", 80000, "completed"),
+])
+def test_project_stage(library, start, text, kind, cum, stage):
+    assert project_stage(library, start, text, kind, cum) == stage
+
+
+# ---------------------------------------------------------------- the page
+
+def test_page_city(fixture_db):
+    at = page_test("approvals")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    html = _text(at)
+    assert "数据截至2026年10月31日" in html
+    assert _tile(html, "审批事项超时限") == ("2项", "其中仍在办理 1项")
+    assert _tile(html, "开工受审批制约") == ("1个", "未开工、有审批事项在办的新开工项目")
+    assert _tile(html, "要素有缺口的项目") == ("2个", "逾期未落实 1项")
+    assert _tile(html, "重点工程等待要素") == ("1个", "其中逾期 1个")
+    assert _tile(html, "重点工程用地保障占比") == ("100.0%", "要求不低于10%，已达到")
+    assert _tile(html, "低风险项目≤20工作日")[1] == "尚无全流程办结的项目"
+    assert "低风险小型项目全流程审批不超过20个工作日" in html  # the plan's target named on the page
+    assert "从受理次日起算至办结日" in html  # the counting convention
+    assert "重点工程等待的审批事项已超过办理时限" in html  # the status rule, shown
+    tables = {tuple(df.value.columns)[0]: df.value for df in at.dataframe}
+    assert tables["审批部门"]["审批部门"].to_list()[:2] == ["市住房和城乡建设局", "市生态环境局"]
+    assert "None" not in tables["审批部门"].astype(str).to_string()
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert [c["layout"]["title"]["text"].split("<br>")[0] for c in charts] == [
+        "<b>各审批部门审批事项办理情况（个）</b>", "<b>各类要素落实情况（已落实 / 需求）</b>"]
+
+
+def test_page_unit_without_approvals(fixture_db):
+    at = page_test("approvals")
+    at.query_params["unit"] = "140215"
+    at.run()
+    assert not at.exception
+    assert "云州区没有报送审批事项和要素保障" in " ".join(i.value for i in at.info)
+
+
+# ---------------------------------------------------------------- the project file
+
+def test_dossier_b_shows_its_chain_factors_and_stage(fixture_db):
+    at = page_test("dossier")
+    at.query_params["project"] = C["B"]
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    html = _text(at)
+    assert "正在等待：环评（市生态环境局）已用60个工作日（时限30个工作日），超出时限30个工作日" in html
+    assert '<span class="s now">在建</span>' in html
+    frames = [df.value for df in at.dataframe]
+    chain = next(df for df in frames if "审批事项" in df.columns)
+    assert chain[["审批事项", "用时（工作日）", "办理时限（工作日）", "办理情况"]].values.tolist() == [
+        ["环评", "60", "30", "办理中，已超时限"], ["施工许可", "6", "5", "超时限办结"]]
+    factors = next(df for df in frames if "要素" in df.columns)
+    assert factors[["要素", "缺口", "落实情况"]].values.tolist() == [
+        ["用地", 0.0, "已落实"], ["资金·地方政府专项债", 2000.0, "逾期未落实"]]
+
+
+def test_dossier_c_is_in_preparation(fixture_db):
+    at = page_test("dossier")
+    at.query_params["project"] = C["C"]
+    at.run()
+    assert not at.exception
+    html = _text(at)
+    assert '<span class="s now">前期</span>' in html
+    factors = next(df.value for df in at.dataframe if "要素" in df.value.columns)
+    assert factors[["要素", "单位", "需求量"]].values.tolist() == [["用地", "亩", 52.5]]  # 3.5 公顷
+
+
+def test_dossier_without_approvals_says_so(fixture_db):
+    at = page_test("dossier")
+    at.query_params["project"] = C["E"]
+    at.run()
+    assert not at.exception
+    assert "该项目尚未报送审批事项。" in _text(at)
+
+
+# ---------------------------------------------------------------- 13710 on the problem list
+
+def test_problems_page_shows_the_13710_clock(fixture_db):
+    at = page_test("problems")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    html = _text(at)
+    assert "13710督办时限（未办结问题 3个）" in " ".join(s.value for s in at.subheader)
+    assert "1日部署、3日答复、7日办结" in html
+    table = next(df.value for df in at.dataframe if "所处环节" in df.value.columns)
+    got = dict(zip(table["问题编号"], table["所处环节"]))
+    # the fixture's sheet has no 交办/答复 dates: the reported state says how far each got
+    assert got == {"WT-1": "办理中", "WT-2": "待答复", "WT-4": "办理中"}
+    missed = dict(zip(table["问题编号"], table["已超时限"]))
+    assert missed["WT-1"] == "超7日未办结" and missed["WT-2"] == "超3日未答复、超7日未办结"
