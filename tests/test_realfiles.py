@@ -138,3 +138,21 @@ def test_an_unexpected_fault_is_a_chinese_file_error(tmp_path, monkeypatch):
     with pytest.raises(FileError) as e:
         read_file(realfiles._yuan(tmp_path), today=TODAY)
     assert str(e.value) == "文件「阳高县2026年10月_元.xlsx」读取时出现意外错误，未能读取；请将文件发给系统管理员核查"
+
+
+@pytest.mark.parametrize("write,progress,reserve", [
+    (realfiles._two_progress_sheets, {"新开工项目": 2, "续建项目": 1}, 0),
+    # 25 annual and 18 reserve rows read, and each one stored (43 read, 25 stored before)
+    (realfiles._note_annual_reserve, {"年度项目": 25}, 18),
+])
+def test_every_sheet_of_a_kind_is_stored(tmp_path, write, progress, reserve):
+    import duckdb
+
+    from etl.warehouse import load_files
+
+    result = load_files([write(tmp_path)], db=tmp_path / "wh" / "cockpit.duckdb")
+    assert result.ok, result.as_dict()
+    con = duckdb.connect(str(result.state), read_only=True)
+    stored = dict(con.sql("select sheet, count(*) from stg_progress group by sheet").fetchall())
+    assert stored == progress and con.sql("select count(*) from stg_reserve").fetchall()[0][0] == reserve
+    con.close()
