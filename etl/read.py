@@ -556,7 +556,7 @@ def sheet_layout(sheet_name: str, grid: Grid) -> tuple[SheetLayout | None, str]:
     kind = detect_kind(sheet_name, [nm for nm, _, _ in names], " ".join(titles))
     if kind is None:
         shown = "、".join(f"「{w}」" for nm, _, w in names if nm)[:120]
-        return None, f"表头{shown}不属于任何一类项目表（项目进展、储备项目、问题清单、节点计划）"
+        return None, f"表头{shown}不属于任何一类项目表（{'、'.join(KIND_LABEL.values())}）"
     sheet_unit = "万元"
     for t in titles:
         m = _UNIT_LINE.search(t.replace(" ", ""))
