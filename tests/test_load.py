@@ -167,8 +167,11 @@ READER = textwrap.dedent("""
     sys.path.insert(0, sys.argv[2])
     from etl.warehouse import current_state
     db = Path(sys.argv[1])
-    seen, errors, t_end = set(), [], time.time() + float(sys.argv[3])
-    while time.time() < t_end:
+    # read until the writer has finished (its marker file) and once more after, at most 120 s
+    seen, errors, done, t_end = set(), [], Path(sys.argv[3]), time.time() + 120
+    last = False
+    while time.time() < t_end and not last:
+        last = done.exists()
         try:
             con = duckdb.connect(str(current_state(db)), read_only=True)
             seen.add(con.execute("select count(*), sum(annual_plan_wan) from project_month "
@@ -181,6 +184,7 @@ READER = textwrap.dedent("""
             con.close()
         except Exception as e:
             errors.append(repr(e))
+        Path(str(done) + ".reading").touch()  # the writer starts once we have read the old state
     print(sorted(seen)); print(errors)
 """)
 
@@ -195,12 +199,16 @@ def test_load_while_another_process_reads(tmp_path, fixture_files):
     con.close()
     assert before == (6, 83000.0)  # 2025-10: 1, 2026-09: 2, 2026-10: 3 projects of 平城区
     root = Path(__file__).resolve().parent.parent
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(db), str(root), "4"],
+    done = tmp_path / "writer-done"
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(db), str(root), str(done)],
                               stdout=subprocess.PIPE, text=True)
-    time.sleep(1.0)
+    deadline = time.time() + 60
+    while not Path(str(done) + ".reading").exists() and time.time() < deadline:
+        time.sleep(0.1)
     result = load_files(fixture_files[3:], db=db)  # the writer is never blocked by the reader
     assert result.ok
-    out, _ = reader.communicate(timeout=30)
+    done.touch()  # a busy machine may make the load slower than any fixed reading window
+    out, _ = reader.communicate(timeout=180)
     seen_line, errors_line = out.strip().splitlines()
     assert errors_line == "[]"
     seen = eval(seen_line)  # noqa: S307 — our own subprocess's output
