@@ -6,7 +6,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from etl.vocab import APPROVAL_ITEM, FACTOR_KIND, FACTOR_UNIT
+from etl.vocab import FACTOR_KIND
 from ui.figures import BLUE, GREY, ORANGE, _layout
 from ui.labels import APPROVAL_COLUMNS, FACTOR_COLUMNS
 
@@ -103,11 +103,6 @@ def waiting_over_limit(items: pl.DataFrame) -> pl.DataFrame:
     """Items still being handled past their limit, the longest over first."""
     return items.filter(pl.col("is_waiting") & pl.col("is_overdue")).sort(
         ["days_over", "project_code"], descending=[True, False])
-
-
-def item_label(code: str | None, written: str | None = None) -> str:
-    label = APPROVAL_ITEM.get(code or "other", "其他事项")
-    return written if code in (None, "other") and written else label
 
 
 def items_table(df: pl.DataFrame) -> pl.DataFrame:
@@ -284,5 +279,3 @@ def factor_bars(s: pl.DataFrame, title: str, subtitle: str) -> go.Figure:
     fig.update_layout(barmode="stack", margin={"b": 90})
     return fig
 
-
-UNIT_OF = FACTOR_UNIT

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from etl import divisions, vocab
 from etl.sample.calibration import DEPARTMENTS
