@@ -1,3 +1,4 @@
+-- scope: public
 -- Who has reported for $period, and who is late against $deadline (as of $today).
 -- Lateness counts from the 填报日期 written in the file when there is one (never later than
 -- the load), else from when the file was loaded.

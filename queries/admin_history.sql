@@ -1,3 +1,4 @@
+-- scope: public
 -- Every load and roll back recorded in the current state, newest first.
 with log as (
     select * from load_log

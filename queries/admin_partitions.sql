@@ -1,3 +1,4 @@
+-- scope: public
 -- What the warehouse already holds from $sender for $period (a new file replaces it).
 with parts as (
     select * from partitions

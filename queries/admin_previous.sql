@@ -1,3 +1,4 @@
+-- scope: project
 -- What $sender reported for its latest month before $period (progress and reserve sheets),
 -- to compare a new file with.
 with progress as (

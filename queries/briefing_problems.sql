@@ -1,3 +1,4 @@
+-- scope: project
 -- Problems still open at the end of $period (closed-loop rules applied at that month end, see
 -- etl/sql/problems.sql), most overdue first. is_overdue: past its deadline (完成时限) and not
 -- cleared (清零销号) at the end of the month.

@@ -1,3 +1,4 @@
+-- scope: project
 -- Key projects that are red in $period, most behind first, with last month's status
 -- (turned_red: red now and not red last month, including projects new this month).
 with this_month as (

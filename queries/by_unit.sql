@@ -1,3 +1,4 @@
+-- scope: public
 -- Plan and completion for one month by county / development zone, in the official order.
 with annual as (
     select * from mart_annual_month where cut = coalesce($library, 'all')

@@ -1,3 +1,4 @@
+-- scope: project
 -- Figures the statistics office would question (待核实), for the projects reported in $period:
 -- one row per question. Nothing here is declared wrong; each row is a question for the sender.
 --   ytd_vs_months   年累计 ≠ 上月年累计 + 本月完成 (or, in January, ≠ 本月完成)

@@ -1,3 +1,4 @@
+-- scope: public
 -- The data date and the freshness of the warehouse.
 with loads as (
     select max(loaded_at) as last_load_at, count(*) filter (where action = 'load') as loads

@@ -1,3 +1,4 @@
+-- scope: project
 -- A project's milestone nodes (挂图作战): planned vs actual, judged at the data date.
 select
     node_seq,

@@ -1,3 +1,4 @@
+-- scope: project
 -- Every month a project was reported: investment, 形象进度 and its red/yellow/green, oldest first.
 select
     period,

@@ -1,3 +1,4 @@
+-- scope: project
 -- A project's problems with the five responsibilities (五到位) and their state; open ones first.
 select
     problem_id,

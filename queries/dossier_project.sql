@@ -1,3 +1,4 @@
+-- scope: project
 -- One project's file (一项一档): its latest reported state, as of its last month.
 -- $code: the project code. Empty when the code is unknown.
 with project as (

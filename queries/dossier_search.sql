@@ -1,3 +1,4 @@
+-- scope: project
 -- Find projects by a piece of their name or code (case-insensitive); key projects first.
 -- $text is matched literally (no wildcards); at most 30 rows.
 with matches as (

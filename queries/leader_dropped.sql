@@ -1,3 +1,4 @@
+-- scope: project
 -- Key projects a leader held at the end of last month that are no longer theirs at $period:
 -- not reported this month, no longer a key project, or handed to another leader.
 -- $leader null: every leader.

@@ -1,3 +1,4 @@
+-- scope: project
 -- Milestone nodes (挂图作战) of a leader's key projects ($leader null: every key project with a
 -- leader) not done by the end of $period: overdue ones and those due within $days days.
 with held as (

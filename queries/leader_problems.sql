@@ -1,3 +1,4 @@
+-- scope: project
 -- Problems at the end of $period on the key projects a leader holds ($leader null: on every
 -- key project that has a leader), with what changed since the month before.
 with held as (

@@ -1,3 +1,4 @@
+-- scope: project
 -- Key projects (重点工程) at $period with their 包联 leader, the leader's level, what changed
 -- since the month before and their problems. $leader: one leader's name, or null for all.
 -- A leader whose title matches $city_pattern (ui/leaders.py) is a city leader (市领导);

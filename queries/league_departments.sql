@@ -1,3 +1,4 @@
+-- scope: public
 -- 比亮晒 metrics of the responsible departments (责任单位) for one month: the projects they
 -- lead (annual and key projects) and the problems assigned to them. Reserve and
 -- signed-and-started ratios belong to counties, not departments.

@@ -1,3 +1,4 @@
+-- scope: public
 -- 比亮晒 metrics of every county/district and development zone for one month (the inputs of
 -- the composite score in ui/league.py; weights in config/league.toml), from the roll-ups
 -- built at load time (etl/sql/mart_unit_month.sql). Units without annual projects in the

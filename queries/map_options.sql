@@ -1,3 +1,4 @@
+-- scope: project
 -- What the map's filters can offer for one month: the leaders and 六新 types of key projects.
 with key_projects as (
     select leader, six_new_type

@@ -1,3 +1,4 @@
+-- scope: project
 -- Key projects of one month for the map and its list, with the map filters applied.
 -- Every filter is optional (null = all): $unit county/zone code, $level key level,
 -- $status comma-separated statuses ('red,yellow'), $six_new 六新 type, $leader 包联领导.

@@ -1,3 +1,4 @@
+-- scope: public
 -- Year-to-date completion month by month, this year against last year, with the plan.
 with annual as (
     select period, annual_plan_wan, completed_ytd_wan

@@ -1,3 +1,4 @@
+-- scope: public
 -- Headline figures for one month: plan vs done, 序时进度, year-on-year, counts, 红黄绿.
 -- $unit: a county/zone code or null for the whole city; $library: new_start, continuing,
 -- key or null for all annual projects.

@@ -1,3 +1,4 @@
+-- scope: public
 -- Months with progress data, newest first.
 select distinct period
 from project_month

@@ -1,3 +1,4 @@
+-- scope: public
 -- The policy's measurable targets for one month, as target / actual / met.
 with pm as (
     select * from project_month where ($unit is null or unit_code = $unit)

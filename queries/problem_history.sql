@@ -1,3 +1,4 @@
+-- scope: project
 -- Every problem at the end of every month (carried on when a report leaves it out), for the
 -- trend of open problems; one county/zone ($unit) or the whole city (null).
 with scoped as (

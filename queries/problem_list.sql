@@ -1,3 +1,4 @@
+-- scope: project
 -- Every problem as it stood at the end of $period (rules: etl/problem_rules.py, applied in
 -- etl/sql/problems.sql), for one county/zone ($unit) or the whole city (null).
 -- Escalated first, then the longest past deadline, then the longest open.

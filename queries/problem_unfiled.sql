@@ -1,3 +1,4 @@
+-- scope: project
 -- 未建档问题: projects whose 存在问题 cell at $period says something, while the problems sheet
 -- has no problem of that project reported that month or still open. $no_problem_pattern
 -- (etl/problem_rules.py) matches cells that mean "no problem" (「无」, 「暂无」, a dash …).

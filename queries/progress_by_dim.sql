@@ -1,3 +1,4 @@
+-- scope: public
 -- Plan and completion for one month cut by one dimension, with last year's same month.
 -- $dim: unit (county / development zone), sector, library, key_level, six_new, invest_kind.
 -- $unit: a county/zone code or null for the whole city; $library: new_start, continuing, key or null.

@@ -1,3 +1,4 @@
+-- scope: project
 -- One project month by month, as reported (the drill-down's monthly history).
 with history as (
     select *

@@ -1,3 +1,4 @@
+-- scope: project
 -- The projects of one county / development zone in one month (the drill-down list).
 -- $unit: a county/zone code, or null for every unit; $library as in the sidebar.
 with annual as (
