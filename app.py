@@ -1,7 +1,8 @@
-"""大同市项目建设驾驶舱 — the frame: page config, first-start data, navigation."""
+"""大同市项目建设驾驶舱 — the frame: page config, sign-in, navigation, first-start data."""
 
 import streamlit as st
 
+from ui.auth import gate
 from ui.briefing import warm_renderer
 from ui.data import ensure_data
 from ui.labels import APP_TITLE
@@ -9,10 +10,12 @@ from ui.labels import APP_TITLE
 st.set_page_config(page_title=APP_TITLE, page_icon="static/favicon.png", layout="wide",
                    initial_sidebar_state="auto")
 warm_renderer()  # kaleido's browser starts once per server, in the background (the 周报 draws with it)
+user = gate()  # sign-in; nothing below runs for a visitor
 
 PAGES = {
     "驾驶舱": [
-        st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True),
+        st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", url_path="overview",
+                default=user.role != "leader"),
         st.Page("pages/progress.py", title="投资进度", icon=":material/trending_up:", url_path="progress"),
         st.Page("pages/league.py", title="比亮晒", icon=":material/leaderboard:", url_path="league"),
     ],
@@ -20,7 +23,8 @@ PAGES = {
         st.Page("pages/map.py", title="重点工程地图", icon=":material/map:", url_path="map"),
         st.Page("pages/mobile.py", title="掌上地图", icon=":material/smartphone:", url_path="mobile"),
         st.Page("pages/dossier.py", title="项目档案", icon=":material/folder_open:", url_path="dossier"),
-        st.Page("pages/leaders.py", title="领导包联", icon=":material/badge:", url_path="leaders"),
+        st.Page("pages/leaders.py", title="领导包联", icon=":material/badge:", url_path="leaders",
+                default=user.role == "leader"),
         st.Page("pages/problems.py", title="问题清单", icon=":material/report:", url_path="problems"),
         st.Page("pages/approvals.py", title="审批与要素", icon=":material/approval:", url_path="approvals"),
     ],

@@ -68,3 +68,27 @@ def today() -> dt.date:
     """Today, for report deadlines (COCKPIT_TODAY=2026-11-27 fixes it for tests and screenshots)."""
     fixed = os.environ.get("COCKPIT_TODAY")
     return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+
+
+def accounts_path() -> Path:
+    """The accounts and audit store (COCKPIT_ACCOUNTS), kept apart from the warehouse so that a
+    roll back of the data never rolls back an account, a password or the audit log."""
+    return Path(os.environ.get("COCKPIT_ACCOUNTS", db_path().parent / "accounts.sqlite"))
+
+
+def auth_mode() -> str:
+    """How users sign in (COCKPIT_AUTH): `builtin` accounts (default) or `oidc` (st.login)."""
+    mode = os.environ.get("COCKPIT_AUTH", "builtin").strip().lower()
+    return mode if mode in ("builtin", "oidc") else "builtin"
+
+
+def session_idle_hours() -> float:
+    """A session ends after this many hours without use (COCKPIT_SESSION_IDLE_HOURS, 8)."""
+    return float(os.environ.get("COCKPIT_SESSION_IDLE_HOURS", "8"))
+
+
+def demo_mode() -> bool | None:
+    """COCKPIT_DEMO=1 shows the demo accounts on the sign-in page, 0 never; unset: shown while
+    the accounts store holds the demo accounts start.sh made for the sample programme."""
+    raw = os.environ.get("COCKPIT_DEMO")
+    return None if raw is None or raw.strip() == "" else raw.strip().lower() in ("1", "true", "yes", "on")

@@ -10,6 +10,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from etl.problem_rules import NO_PROBLEM_PATTERN
 from ui import leaders as ld
 from ui import viewstate
+from ui.auth import own_leader
 from ui.data import q
 from ui.filters import sidebar
 from ui.format import data_date_label, gap_text, pct, period_label, yi, ytd_label
@@ -23,7 +24,7 @@ top = st.container()
 projects = q("leader_projects", period=f.period, leader=None, city_pattern=ld.CITY_LEADER_PATTERN)
 names = ld.leader_names(projects)
 asked = st.query_params.get("leader")
-leader = viewstate.select("包联领导", [None, *names], "leader", SCOPE,
+leader = viewstate.select("包联领导", [None, *names], "leader", SCOPE, default=own_leader(names),
                          format_func=lambda n: "全部领导（总览）" if n is None else n)
 subtitle = f"{period_label(f.period)} · {data_date_label(f.period)}"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from apptest import page_test
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
@@ -13,7 +13,7 @@ PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_runs(fixture_db, page):
-    at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=60).run()
+    at = page_test(page).run()
     assert not at.exception, [e.value for e in at.exception]
     # every page shows the data date
     texts = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
@@ -21,7 +21,7 @@ def test_page_runs(fixture_db, page):
 
 
 def test_app_frame_runs(fixture_db):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = page_test("app").run()
     assert not at.exception
     assert at.title[0].value.endswith("项目建设总览")
 

@@ -1,6 +1,6 @@
-"""Cached access to the warehouse for pages. Results are keyed on the query, its parameters
-and the warehouse state, so a new load shows on the next rerun and users never share a
-result computed for other parameters."""
+"""Cached access to the warehouse for pages. Results are keyed on the query, its parameters,
+the warehouse state and the signed-in user's scope, so a new load shows on the next rerun
+and users never share a result computed for other parameters or for another unit."""
 
 from __future__ import annotations
 
@@ -15,20 +15,27 @@ import streamlit as st
 
 import queries
 from etl import config
+from queries.scope import Scope
 
 
 @st.cache_data(max_entries=2000, show_spinner=False)
-def _run_cached(name: str, state: str, params: tuple) -> pl.DataFrame:
-    return queries.run(name, **dict(params))
+def _run_cached(name: str, state: str, scope: Scope, params: tuple) -> pl.DataFrame:
+    return queries.run(name, scope=scope, **dict(params))
 
 
 def q(name: str, **params) -> pl.DataFrame:
-    """Run a named query (cached)."""
+    """Run a named query (cached) for the signed-in user; nothing runs for a visitor."""
+    from ui import auth
+
+    user = auth.current_user()
+    if user is None:
+        st.info("请先登录")
+        st.stop()
     state = queries.state_name()
     if state is None:
         ensure_data()
         state = queries.state_name()
-    return _run_cached(name, state, tuple(sorted(params.items())))
+    return _run_cached(name, state, user.scope, tuple(sorted(params.items())))
 
 
 def has_data() -> bool:

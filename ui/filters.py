@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui import data
+from queries.scope import Scope
+from ui import auth, data
 from ui.format import period_label
 from ui.labels import LIBRARY_FILTER
 
@@ -51,19 +52,35 @@ def _pick(key: str, options: list, default):
     from_url = _from_url(key, options, _PARSERS.get(key, lambda s: s))
     if from_url is not None:
         return from_url
-    kept = st.session_state.get(f"_keep_{key}")
+    if f"_keep_{key}" not in st.session_state:
+        return default
+    kept = st.session_state[f"_keep_{key}"]
     return kept if kept in options else default
 
 
 _PARSERS = {"period": lambda s: dt.date.fromisoformat(s + "-01") if len(s) == 7 else dt.date.fromisoformat(s)}
 
 
+def unit_choices(all_codes: list[str], scope: Scope) -> tuple[list, str | None]:
+    """The county/zone choices a user has, and the default: everyone may look at the whole city
+    (public figures, and project lists hold only the user's own projects anyway); a county's or
+    zone's account only at its own unit besides, and opens on it; a department's only the city."""
+    if scope.sees_everything:
+        return [None, *all_codes], None
+    own = scope.unit_code
+    return ([None, own], own) if own else ([None], None)
+
+
 def sidebar(show_library: bool = True, show_unit: bool = True) -> Filters:
     """Draw the shared filters in the sidebar and return the choice."""
     periods = data.periods()
     units = data.units()
-    unit_codes = [None] + [c for c, k in zip(units["code"], units["kind"]) if k != "city"]
     unit_names = {None: "全市", **dict(zip(units["code"], units["name"]))}
+    unit_codes, unit_default = unit_choices([c for c, k in zip(units["code"], units["kind"]) if k != "city"],
+                                            auth.scope())
+    asked = st.query_params.get("unit")
+    if show_unit and asked and asked in unit_names and asked not in unit_codes:  # a link to another unit
+        st.warning(f"无权查看{unit_names[asked]}的数据，已显示{unit_names[unit_default]}的数据")
     libs = list(LIBRARY_FILTER)
 
     with st.sidebar:
@@ -72,7 +89,8 @@ def sidebar(show_library: bool = True, show_unit: bool = True) -> Filters:
         _remember("period", period, f"{period:%Y-%m}")
         unit = None
         if show_unit:
-            unit = st.selectbox("县区 / 开发区", unit_codes, index=unit_codes.index(_pick("unit", unit_codes, None)),
+            unit = st.selectbox("县区 / 开发区", unit_codes,
+                                index=unit_codes.index(_pick("unit", unit_codes, unit_default)),
                                 format_func=lambda c: unit_names[c], key="flt_unit")
             _remember("unit", unit, unit)
         library = None
