@@ -18,6 +18,8 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from apptest import page_test
+
 import fixtures
 import queries
 from etl.read import FileError, read_file
@@ -78,7 +80,7 @@ def unescape(text: str) -> str:
 
 
 def run_page() -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at = page_test("data").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -236,7 +238,7 @@ def test_uploaded_names_are_never_markup(base_september, use):
 
 def test_overview_shows_who_has_not_reported(base_september, use):
     use(base_september)
-    at = AppTest.from_file(str(ROOT / "pages" / "overview.py"), default_timeout=60).run()
+    at = page_test("overview").run()
     assert not at.exception
     line = next(m.value for m in at.markdown if "数据报送" in m.value)
     assert "2026年10月数据报送（截止11月5日）：应报15个单位，已报0个；逾期未报等15个：平城区（22天）" in line

@@ -12,6 +12,8 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from apptest import page_test
+
 import queries
 from map_data import HOSTILE, HOSTILE_CODE, use_hostile_db, hostile_db  # noqa: F401
 from ui import dossier
@@ -143,7 +145,7 @@ def _markdown(at: AppTest) -> str:
 
 
 def test_page_shows_project_b(fixture_db):
-    at = AppTest.from_file(str(ROOT / "pages" / "dossier.py"), default_timeout=60)
+    at = page_test("dossier")
     at.query_params["project"] = B
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -171,7 +173,7 @@ def test_page_shows_project_b(fixture_db):
     "2023-140215-44-01-000004",  # E: from a GBK csv in 亿元, no leader
 ])
 def test_page_runs_for_every_kind_of_project(fixture_db, code):
-    at = AppTest.from_file(str(ROOT / "pages" / "dossier.py"), default_timeout=60)
+    at = page_test("dossier")
     at.query_params["project"] = code
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -179,7 +181,7 @@ def test_page_runs_for_every_kind_of_project(fixture_db, code):
 
 
 def test_page_search_and_unknown_code(fixture_db):
-    at = AppTest.from_file(str(ROOT / "pages" / "dossier.py"), default_timeout=60)
+    at = page_test("dossier")
     at.query_params["project"] = "2099-000000"
     at.run()
     assert not at.exception
@@ -193,14 +195,14 @@ def test_page_search_and_unknown_code(fixture_db):
 
 
 def test_page_without_project_lists_key_projects(fixture_db):
-    at = AppTest.from_file(str(ROOT / "pages" / "dossier.py"), default_timeout=60).run()
+    at = page_test("dossier").run()
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) == 4 and table["项目档案"].str.startswith("/dossier?project=").all()
 
 
 def test_page_escapes_hostile_project(use_hostile_db):
-    at = AppTest.from_file(str(ROOT / "pages" / "dossier.py"), default_timeout=60)
+    at = page_test("dossier")
     at.query_params["project"] = HOSTILE_CODE
     at.run()
     assert not at.exception

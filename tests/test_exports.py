@@ -19,6 +19,8 @@ import pytest
 from PIL import Image as PILImage
 from streamlit.testing.v1 import AppTest
 
+from apptest import page_test
+
 from ui import briefing
 from ui.export import file_name, stamp_figure, table_csv, table_xlsx, zip_bytes
 
@@ -194,7 +196,7 @@ PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_chart_exports_as_named_2x_png_with_its_data_date(fixture_db, page):
-    at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=60)
+    at = page_test(page)
     at.query_params["period"] = SLUG
     at.run()
     assert not at.exception, [e.value for e in at.exception]

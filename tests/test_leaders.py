@@ -12,6 +12,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from apptest import page_test
+
 import queries
 from etl.warehouse import current_state
 from ui import leaders as ld
@@ -186,7 +188,7 @@ def test_milestones_due(fixture_db, scenario):
 # ---------------------------------------------------------------- the page
 
 def _page(**params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / "leaders.py"), default_timeout=60)
+    at = page_test("leaders")
     for k, v in params.items():
         at.query_params[k] = v
     return at.run()

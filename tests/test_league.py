@@ -11,6 +11,8 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from apptest import page_test
+
 import queries
 from ui import league as lg
 
@@ -274,7 +276,7 @@ def test_department_league_on_fixture(fixture_db, cfg):
 @pytest.fixture()
 def league_page(fixture_db, config_file, monkeypatch):
     monkeypatch.setenv("COCKPIT_LEAGUE_CONFIG", str(config_file))
-    at = AppTest.from_file(str(ROOT / "pages" / "league.py"), default_timeout=60)
+    at = page_test("league")
     at.query_params["period"] = "2026-10"
     return at.run()
 

@@ -13,6 +13,8 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from apptest import page_test
+
 import queries
 from etl.boundary import in_datong
 from map_data import HOSTILE, HOSTILE_CODE, HOSTILE_LEADER, QUOTED, hostile_db, use_hostile_db  # noqa: F401
@@ -238,7 +240,7 @@ def _texts(at: AppTest) -> str:
 
 
 def test_map_page_with_filters(fixture_db):
-    at = AppTest.from_file(str(ROOT / "pages" / "map.py"), default_timeout=60)
+    at = page_test("map")
     at.query_params.update({"period": "2026-10", "status": "red", "leader": "李明"})
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -254,7 +256,7 @@ def test_map_page_with_filters(fixture_db):
 
 
 def test_map_page_3d_view(fixture_db):
-    at = AppTest.from_file(str(ROOT / "pages" / "map.py"), default_timeout=60)
+    at = page_test("map")
     at.query_params.update({"view": "deck"})
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -264,7 +266,7 @@ def test_map_page_3d_view(fixture_db):
 
 
 def test_map_page_escapes_hostile_names(use_hostile_db):
-    at = AppTest.from_file(str(ROOT / "pages" / "map.py"), default_timeout=60).run()
+    at = page_test("map").run()
     assert not at.exception, [e.value for e in at.exception]
     (args,) = _component_args(at)
     for raw in (HOSTILE, HOSTILE_LEADER, QUOTED, "<i>主体完工</i>"):
@@ -275,7 +277,7 @@ def test_map_page_escapes_hostile_names(use_hostile_db):
 
 
 def test_mobile_page(use_hostile_db):
-    at = AppTest.from_file(str(ROOT / "pages" / "mobile.py"), default_timeout=60)
+    at = page_test("mobile")
     at.query_params.update({"unit": "140213"})
     at.run()
     assert not at.exception, [e.value for e in at.exception]

@@ -13,6 +13,8 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from apptest import page_test
+
 import queries
 from etl import problem_rules
 from etl.warehouse import SQL_DIR, current_state, rebuild_derived
@@ -205,7 +207,7 @@ def test_flags_and_table(fixture_db):
 # ---------------------------------------------------------------- the page
 
 def _page(**params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / "problems.py"), default_timeout=60)
+    at = page_test("problems")
     for k, v in params.items():
         at.query_params[k] = v
     return at.run()

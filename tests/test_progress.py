@@ -13,6 +13,8 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from apptest import page_test
+
 import queries
 from etl.warehouse import SQL_DIR
 from fixtures import CODES
@@ -232,7 +234,7 @@ def test_questions_read_as_questions(row, text):
 
 @pytest.fixture()
 def page(fixture_db):
-    at = AppTest.from_file(str(ROOT / "pages" / "progress.py"), default_timeout=60)
+    at = page_test("progress")
     at.query_params["period"] = "2026-10"
     return at.run()
 
@@ -283,7 +285,7 @@ def test_page_period_county_project(page):
 
 
 def test_page_cut_switch_and_shared_link(fixture_db):
-    at = AppTest.from_file(str(ROOT / "pages" / "progress.py"), default_timeout=60)
+    at = page_test("progress")
     at.query_params.update({"period": "2026-10", "cut": "sector", "project": CODES["G"]})
     at.run()
     assert not at.exception, [e.value for e in at.exception]
