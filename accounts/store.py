@@ -316,6 +316,10 @@ class Store:
             if account is not None:
                 self._count_failure(account, address)
             return SignIn(None, "账号或密码不正确")
+        account = self.get(login)  # again: another attempt may have locked it while this one was checked
+        if account.locked():
+            self.audit("login_failed", login=login, address=address, detail="账号已锁定")
+            return SignIn(None, "密码错误次数过多，账号已锁定，请稍后再试")
         if account.disabled:
             self.audit("login_failed", login=login, address=address, detail="账号已停用")
             return SignIn(None, "该账号已停用，请联系推进中心")

@@ -7,6 +7,8 @@ import streamlit as st
 from etl.status import STAGE_RULE_TEXT, project_stage
 from etl.workdays import COUNT_RULE
 from ui import dossier
+from ui.admin import plain
+from ui.auth import audit
 from ui.data import periods, q
 from ui.format import data_date_label, month_end, period_label
 from ui.links import dossier_url, page_path
@@ -21,7 +23,11 @@ p = found.row(0, named=True) if found is not None and found.height else None
 page_header("项目档案", p["period"] if p else None)
 st.markdown(dossier.CSS, unsafe_allow_html=True)
 if code and p is None:
-    st.warning(f"没有找到项目代码为「{code}」的项目，请检查代码或按名称查找。", icon=":material/search_off:")
+    if q("project_known", code=code)["known"][0]:  # it exists, but not in this user's scope
+        st.warning("无权查看该项目", icon=":material/lock:")
+        audit("denied", target=code, detail="项目档案")
+    else:
+        st.warning(f"没有找到项目代码为「{plain(code)}」的项目，请检查代码或按名称查找。", icon=":material/search_off:")
 
 with st.expander("查找项目（名称或代码）", expanded=p is None, icon=":material/search:"):
     text = st.text_input("项目名称或代码", placeholder="如：供热管网、2024-140213", key="dossier_search")

@@ -10,6 +10,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from etl.problem_rules import NO_PROBLEM_PATTERN
 from ui import leaders as ld
 from ui import viewstate
+from ui.admin import plain
 from ui.auth import own_leader
 from ui.data import q
 from ui.filters import sidebar
@@ -31,7 +32,7 @@ subtitle = f"{period_label(f.period)} · {data_date_label(f.period)}"
 with top:
     page_header(f"{leader}包联重点工程" if leader else "领导包联重点工程", f.period)
     if asked and asked not in names:
-        st.warning(f"「{asked}」在{period_label(f.period)}没有包联的重点工程，已显示全部领导。", icon=":material/info:")
+        st.warning(f"「{plain(asked)}」在{period_label(f.period)}没有包联的重点工程，已显示全部领导。", icon=":material/info:")
 
 if projects.is_empty():
     no_data(f"{period_label(f.period)}没有重点工程数据")

@@ -10,7 +10,7 @@ from ui import drill, figures
 from ui import progress as pg
 from ui.data import q, units as all_units
 from ui.documents import forecast_block, forecast_units_table
-from ui.filters import sidebar
+from ui.filters import allowed_units, sidebar
 from ui.gaps import comparable_suffix, gaps_notice, unreported_table
 from ui.format import data_date_label, gap_text, growth, pct, period_label, wan, yi, ytd_label
 from ui.labels import KEY_LEVEL, LIBRARY_FILTER, LIBRARY_LONG, RULE_TEXT, STATUS_DOT, STATUS_LONG
@@ -31,7 +31,8 @@ if asked and "pg_unit" not in st.session_state and not st.query_params.get("unit
     if h.height:
         st.query_params["unit"] = h["unit_code"][-1]
 
-unit = drill.select("县区 / 开发区", [None, *units["code"].to_list()], key="pg_unit", param="unit",
+unit_options, unit_default = allowed_units(units["code"].to_list(), {None: "全市", **names})
+unit = drill.select("县区 / 开发区", unit_options, key="pg_unit", param="unit", default=unit_default,
                     format_func=lambda c: "全市（点选县区查看项目）" if c is None else names[c])
 scope_name = "全市" if unit is None else names[unit]
 subtitle = f"{period_label(f.period)} · {scope_name} · {LIBRARY_FILTER[f.library]} · {data_date_label(f.period)}"

@@ -638,24 +638,26 @@ def page_worker(page: str, reps: int) -> None:
     """Child process: run one page with AppTest cold, then warm, then with caches cleared; print JSON."""
     t0 = time.perf_counter()
     import streamlit as st
-    from streamlit.testing.v1 import AppTest
 
     import queries
 
     calls = {"n": 0, "s": 0.0}
     real_run = queries.Warehouse.run
 
-    def counted(self, name, **params):
+    def counted(self, name, *scope, **params):
         t = time.perf_counter()
         try:
-            return real_run(self, name, **params)
+            return real_run(self, name, *scope, **params)
         finally:
             calls["n"] += 1
             calls["s"] += time.perf_counter() - t
 
     queries.Warehouse.run = counted
     import_s = time.perf_counter() - t0
-    at = AppTest.from_file(str(ROOT / page), default_timeout=300)
+    sys.path.insert(0, str(ROOT / "tests"))
+    from apptest import page_test
+
+    at = page_test(Path(page).stem, timeout=300)  # as the centre, signed in
     t = time.perf_counter()
     at.run()
     cold = time.perf_counter() - t
@@ -738,7 +740,7 @@ def bench_server(state_db: Path, port: int, sessions: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(ROOT / "tests"))
-    from browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, error_boxes
+    from browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SERVERS, error_boxes, signed_in_state
 
     samples: list[int] = []
     stop = threading.Event()
@@ -760,9 +762,11 @@ def bench_server(state_db: Path, port: int, sessions: int) -> dict:
         pages = page_paths()
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            SERVERS[base] = Path(env.get("COCKPIT_ACCOUNTS") or state_db.parent / "accounts.sqlite")
+            signed_in = signed_in_state(browser, base + "/")  # a user signs in once, then opens pages
             for round_ in ("first", "again"):
                 for file, url, title in pages:
-                    ctx = browser.new_context(viewport=DESKTOP)
+                    ctx = browser.new_context(viewport=DESKTOP, storage_state=signed_in)
                     page = ctx.new_page()
                     t0 = time.perf_counter()
                     page.goto(f"{base}/{url}", wait_until="commit")
@@ -778,7 +782,7 @@ def bench_server(state_db: Path, port: int, sessions: int) -> dict:
                                          "errors": boxes[:2]})
                     ctx.close()
             # sessions at once
-            ctxs = [browser.new_context(viewport=DESKTOP) for _ in range(sessions)]
+            ctxs = [browser.new_context(viewport=DESKTOP, storage_state=signed_in) for _ in range(sessions)]
             tabs = [c.new_page() for c in ctxs]
             t0 = time.perf_counter()
             for i, tab in enumerate(tabs):

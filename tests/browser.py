@@ -20,6 +20,9 @@ DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
+SERVERS: dict[str, Path] = {}  # base URL of a running test server -> its accounts store
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -34,6 +37,7 @@ def cockpit_server(db: Path, port: int | None = None):
         if s.connect_ex(("127.0.0.1", port)) == 0:
             raise RuntimeError(f"port {port} is already in use")
     env = {**os.environ, "COCKPIT_DB": str(db)}
+    accounts = Path(env.get("COCKPIT_ACCOUNTS") or db.parent / "accounts.sqlite")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -51,8 +55,10 @@ def cockpit_server(db: Path, port: int | None = None):
                 time.sleep(0.3)
         else:
             raise RuntimeError("streamlit did not start in 60 s")
+        SERVERS[url] = accounts
         yield url
     finally:
+        SERVERS.pop(url, None)
         proc.terminate()
         try:
             proc.wait(timeout=10)
@@ -60,11 +66,69 @@ def cockpit_server(db: Path, port: int | None = None):
             proc.kill()
 
 
-def open_page(page, url: str, *, role: str = "centre", wait_text: str | None = None) -> None:
-    """Go to `url` as a signed-in user of `role` and wait until the page has rendered.
-    Every browser test opens pages through here, so signing in is written once."""
-    page.goto(url)
+def open_page(page, url: str, *, role: str = "centre", unit: str | None = None,
+              wait_text: str | None = None) -> None:
+    """Go to `url` as a signed-in user of `role` (a unit user of `unit`, 平城区 by default) and
+    wait until the page has rendered. The first page of a browser context signs in through the
+    real form; later ones reuse the session cookie. Every browser test opens pages through here."""
+    ctx = page.context
+    who = (role, unit)
+    if getattr(ctx, "_cockpit_user", None) != who:
+        sign_in(page, url, role=role, unit=unit)
+        ctx._cockpit_user = who
+    else:
+        page.goto(url)
     wait_ready(page, wait_text)
+
+
+def signed_in_state(browser, url: str, *, role: str = "centre", unit: str | None = None) -> dict:
+    """Sign in once through the form at `url` and return the browser state (the session cookie),
+    for `browser.new_context(storage_state=...)`: many contexts of one signed-in user."""
+    ctx = browser.new_context(viewport=DESKTOP)
+    try:
+        page = ctx.new_page()
+        sign_in(page, url, role=role, unit=unit)
+        wait_ready(page)
+        return ctx.storage_state()
+    finally:
+        ctx.close()
+
+
+def account_for_server(url: str, role: str, unit: str | None = None):
+    """The test account of `role` in the accounts store of the server behind `url`."""
+    from apptest import account_for
+
+    base = next((b for b in SERVERS if url.startswith(b)), None)
+    old = os.environ.get("COCKPIT_ACCOUNTS")
+    if base is not None:
+        os.environ["COCKPIT_ACCOUNTS"] = str(SERVERS[base])
+    try:
+        return account_for(role, unit)
+    finally:
+        if old is None:
+            os.environ.pop("COCKPIT_ACCOUNTS", None)
+        else:
+            os.environ["COCKPIT_ACCOUNTS"] = old
+
+
+def sign_in(page, url: str, *, role: str = "centre", unit: str | None = None, login: str | None = None,
+            password: str | None = None, timeout_ms: int = 90_000) -> None:
+    """Open `url`, which shows the sign-in form, and sign in there; waits for the session cookie."""
+    from apptest import PASSWORD
+
+    if login is None:
+        login = account_for_server(url, role, unit).login
+    page.context.clear_cookies()
+    page.goto(url)
+    page.get_by_label("账号").wait_for(timeout=timeout_ms)
+    page.get_by_label("账号").fill(login)
+    page.get_by_label("密码").fill(password or PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    deadline = time.time() + timeout_ms / 1000
+    while not any(c["name"] == "cockpit_session" for c in page.context.cookies()):
+        if time.time() > deadline:
+            raise TimeoutError(f"signing in as {login} did not set the session cookie")
+        page.wait_for_timeout(100)
 
 
 def launch(playwright):

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from PIL import Image
 
-from browser import PHONE, PageErrors, cockpit_server, error_boxes, launch, screenshot, wait_ready
+from browser import PHONE, PageErrors, cockpit_server, error_boxes, launch, open_page, screenshot, wait_ready
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -24,8 +24,7 @@ def server(fixture_db):
             # the first page a fresh server runs decides its navigation: open the app's root first
             browser = launch(p)
             page = browser.new_page()
-            page.goto(url + "/")
-            page.get_by_text("数据截至").first.wait_for(timeout=90_000)
+            open_page(page, url + "/", wait_text="数据截至")
             browser.close()
         yield url
 
@@ -40,7 +39,7 @@ def test_briefing_view_fits_a_1920x1080_screen(server):
         browser = launch(p)
         page = browser.new_page(viewport=SCREEN)
         errors = PageErrors(page)
-        page.goto(server + URL)
+        open_page(page, server + URL)
         wait_ready(page, "数据分析")
         box = _view_box(page)
         view_text = page.inner_text(".briefing-view")
@@ -64,7 +63,7 @@ def test_briefing_view_scales_down_on_a_phone(server):
     with playwright.sync_playwright() as p:
         browser = launch(p)
         page = browser.new_page(viewport=PHONE, device_scale_factor=2)
-        page.goto(server + URL)
+        open_page(page, server + URL)
         wait_ready(page, "数据分析")
         box = _view_box(page)
         overflow = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
@@ -79,7 +78,7 @@ def test_briefing_downloads_page_png_and_pack(server):
     with playwright.sync_playwright() as p:
         browser = launch(p)
         page = browser.new_page(viewport=SCREEN, accept_downloads=True)
-        page.goto(server + URL)
+        open_page(page, server + URL)
         wait_ready(page, "数据分析")
         with page.expect_download(timeout=120_000) as png_dl:
             page.get_by_text("下载单页PNG").click()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import fixtures
-from browser import DESKTOP, PHONE, PageErrors, cockpit_server, error_boxes, launch, screenshot, wait_ready
+from browser import DESKTOP, PHONE, PageErrors, cockpit_server, error_boxes, launch, open_page, screenshot, wait_ready
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -41,7 +41,7 @@ def test_upload_check_confirm_load(server, files):
         browser = launch(p)
         page = browser.new_page(viewport={**DESKTOP, "height": 2200})
         errors = PageErrors(page)
-        page.goto(server + "/data")
+        open_page(page, server + "/data")
         wait_ready(page, "上传各单位报表")
         assert "数据截至2026年9月30日" in page.inner_text("body")
         _dropzone(page).set_input_files([files["2026-10_平城区.xlsx"], files["云州区_2026年10月.csv"]])
@@ -76,7 +76,7 @@ def test_markup_in_a_file_name_stays_text_on_a_phone(server):
         page = browser.new_page(viewport=PHONE, device_scale_factor=2)
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.goto(server + "/data")
+        open_page(page, server + "/data")
         wait_ready(page, "上传各单位报表")
         _dropzone(page).set_input_files([{"name": name, "mimeType": "text/csv", "buffer": b"a,b\n1,2\n"}])
         page.get_by_text("中没有找到项目表").first.wait_for(timeout=60_000)

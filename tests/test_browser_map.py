@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from browser import DESKTOP, PHONE, PageErrors, cockpit_server, error_boxes, free_port, launch, screenshot, wait_ready
+from browser import (DESKTOP, PHONE, PageErrors, cockpit_server, error_boxes, free_port, launch, open_page, screenshot,
+                     wait_ready)
 from map_data import HOSTILE, HOSTILE_CODE, hostile_db  # noqa: F401
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -57,7 +58,7 @@ def test_dossier_from_its_url_on_a_phone(server, browser):
     # opened straight from its address, as from the QR code
     page = browser.new_page(viewport=PHONE, device_scale_factor=2)
     errors = PageErrors(page)
-    page.goto(f"{server}/dossier?project={B}")
+    open_page(page, f"{server}/dossier?project={B}")
     wait_ready(page, "平城区供热管网改造工程")
     body = page.inner_text("body")
     qr = page.eval_on_selector(".dossier-qr img", "img => [img.src.slice(0, 18), img.getBoundingClientRect().width]")
@@ -79,7 +80,7 @@ def test_map_offline_with_markers_boundaries_and_escaped_popup(server, browser):
     errors = PageErrors(page)
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(f"{server}/map?period=2026-10")
+    open_page(page, f"{server}/map?period=2026-10")
     wait_ready(page, "重点工程地图")
     frame = _map_frame(page)
     counts = frame.evaluate("""() => ({
@@ -125,7 +126,7 @@ def test_map_offline_with_markers_boundaries_and_escaped_popup(server, browser):
 def test_mobile_map_on_a_phone(server, browser):
     page = browser.new_page(viewport=PHONE, device_scale_factor=2)
     errors = PageErrors(page)
-    page.goto(f"{server}/mobile")
+    open_page(page, f"{server}/mobile")
     wait_ready(page, "掌上地图")
     frame = _map_frame(page)
     iframe_box = page.query_selector("iframe[title*='st_folium']").bounding_box()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import DESKTOP, PHONE, PageErrors, cockpit_server, error_boxes, launch, screenshot, wait_ready
+from browser import DESKTOP, PHONE, PageErrors, cockpit_server, error_boxes, launch, open_page, screenshot, wait_ready
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -22,7 +22,7 @@ def test_overview_in_browser(server, size, name):
         browser = launch(p)
         page = browser.new_page(viewport=size)
         errors = PageErrors(page)
-        page.goto(server + "/?period=2026-10")  # the default page lives at "/"
+        open_page(page, server + "/?period=2026-10")  # the default page lives at "/"
         wait_ready(page, "全市项目建设总览")
         body = page.inner_text("body")
         boxes = error_boxes(page)

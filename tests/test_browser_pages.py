@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from browser import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, PageErrors, cockpit_server,
-                     error_boxes, screenshot, wait_ready)
+                     error_boxes, open_page, screenshot, signed_in_state, wait_ready)
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -113,7 +113,7 @@ def test_page_in_browser(server, browser, url, size, size_name):
     page = ctx.new_page()
     errors = PageErrors(page)
     try:
-        page.goto(address(server, url))
+        open_page(page, address(server, url))
         wait_ready(page, "数据截至", timeout_ms=60_000)
         found = problems_on(page, errors, url)
         screenshot(page, f"pages_{url}_{size_name}")
@@ -127,7 +127,8 @@ def test_ten_sessions_at_once(fixture_db, record_property, capsys):
     urls = (list(EXPECTED) * 2)[:10]
     with cockpit_server(fixture_db, port=SESSIONS_PORT) as base, playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        ctxs = [browser.new_context(viewport=DESKTOP) for _ in urls]
+        state = signed_in_state(browser, base + "/")  # one user, ten sessions
+        ctxs = [browser.new_context(viewport=DESKTOP, storage_state=state) for _ in urls]
         tabs = [c.new_page() for c in ctxs]
         errors = [PageErrors(t) for t in tabs]
         t0 = time.perf_counter()
@@ -164,7 +165,7 @@ def test_table_download_made_on_click(server, browser, tmp_path):
     ctx = browser.new_context(viewport=DESKTOP, accept_downloads=True)
     page = ctx.new_page()
     try:
-        page.goto(address(server, "overview"))
+        open_page(page, address(server, "overview"))
         wait_ready(page, "数据截至", timeout_ms=60_000)
         with page.expect_download(timeout=60_000) as xlsx_dl:
             page.get_by_role("button", name="下载 Excel").first.click()

@@ -304,12 +304,12 @@ def test_click_a_bar_then_a_row_in_the_browser(fixture_db):
     """AppTest cannot click a chart: in Chromium, a click on 平城区's bar opens its projects and a
     click on a project row opens the project, both kept in the URL."""
     playwright = pytest.importorskip("playwright.sync_api")
-    from browser import cockpit_server, error_boxes, launch, wait_ready
+    from browser import cockpit_server, error_boxes, launch, open_page, wait_ready
 
     with cockpit_server(fixture_db) as base, playwright.sync_playwright() as p:
         browser = launch(p)
         page = browser.new_page(viewport={"width": 1440, "height": 1800})
-        page.goto(base + "/progress?period=2026-10")
+        open_page(page, base + "/progress?period=2026-10")
         wait_ready(page, "全市分县区/开发区年度投资完成率")
         page.wait_for_timeout(1500)
         bar = page.locator(".js-plotly-plot").nth(1).locator("g.point path").first.bounding_box()

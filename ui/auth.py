@@ -88,14 +88,26 @@ def audit(action: str, target: str | None = None, detail=None) -> None:
     store().audit(action, login=user.login if user else None, address=client_address(), target=target, detail=detail)
 
 
-def _set_cookie(token: str | None) -> None:
-    """Write (or clear) the session cookie in the browser; the token is ours (URL-safe)."""
+def _set_cookie(token: str | None, reload: bool = False) -> None:
+    """Write (or clear) the session cookie in the browser; the token is ours (URL-safe). With
+    `reload`, the browser then reloads its address: the first run of a session decides which
+    page it shows, and the one before signing in could not."""
     if token:
         max_age = int(config.session_idle_hours() * 3600)
         js = f"document.cookie = '{COOKIE}={token}; path=/; max-age={max_age}; SameSite=Strict';"
     else:
         js = f"document.cookie = '{COOKIE}=; path=/; max-age=0; SameSite=Strict';"
+    if reload:
+        js += _RETURN
     st.html(f"<script>{js}</script>", unsafe_allow_javascript=True)
+
+
+# The address asked for is kept in the tab while the sign-in form shows, and opened again once
+# signed in (also after the identity provider, which returns to "/"). Same-origin paths only.
+_NEXT = "cockpit_next"
+_KEEP = f"<script>sessionStorage.setItem('{_NEXT}', location.pathname + location.search);</script>"
+_RETURN = (f" const next = sessionStorage.getItem('{_NEXT}') || location.pathname + location.search;"
+           f" sessionStorage.removeItem('{_NEXT}'); window.location.replace(next.startsWith('/') ? next : '/');")
 
 
 def _flush_cookie() -> None:
@@ -103,11 +115,11 @@ def _flush_cookie() -> None:
         _set_cookie(st.session_state.pop(_COOKIE_JS))
 
 
-def start_session(account: Account) -> None:
+def start_session(account: Account) -> str:
     token = store().open_session(account.login, client_address())
     st.session_state[TOKEN], st.session_state[_USER] = token, account
     st.session_state[_CHECKED] = time.monotonic()
-    st.session_state[_COOKIE_JS] = token
+    return token
 
 
 def sign_out() -> None:
@@ -123,25 +135,34 @@ def sign_out() -> None:
 
 # ---------------------------------------------------------------- the pages of signing in
 
-def _sign_in_form() -> None:
-    st.title(APP_TITLE)
-    if st.session_state.get(_NOTICE):
-        st.info(st.session_state.pop(_NOTICE))
-    if config.auth_mode() == "oidc":
-        _oidc_sign_in()
-        return
-    with st.form("sign_in", border=True, enter_to_submit=True):
-        st.subheader("登录")
-        login = st.text_input("账号", key="sign_in_login", autocomplete="username")
-        password = st.text_input("密码", type="password", key="sign_in_password", autocomplete="current-password")
-        submitted = st.form_submit_button("登录", type="primary")
-    if submitted:
-        result = store().sign_in(login, password, client_address())
-        if result.ok:
-            start_session(result.account)
-            st.rerun()
-        st.error(result.message)
-    _demo_hint()
+def _sign_in_form() -> Account | None:
+    """The sign-in form; the account once signed in (the form is then cleared and the browser
+    reloads the address it asked for, now with the session cookie)."""
+    box = st.empty()
+    with box.container():
+        st.title(APP_TITLE)
+        st.html(_KEEP, unsafe_allow_javascript=True)
+        if st.session_state.get(_NOTICE):
+            st.info(st.session_state.pop(_NOTICE))
+        if config.auth_mode() == "oidc":
+            _oidc_sign_in()
+            return None
+        with st.form("sign_in", border=True, enter_to_submit=True):
+            st.subheader("登录")
+            login = st.text_input("账号", key="sign_in_login", autocomplete="username")
+            password = st.text_input("密码", type="password", key="sign_in_password", autocomplete="current-password")
+            submitted = st.form_submit_button("登录", type="primary")
+        if submitted:
+            result = store().sign_in(login, password, client_address())
+            if not result.ok:
+                st.error(result.message)
+        _demo_hint()
+    if not submitted or not result.ok:
+        return None
+    box.empty()
+    token = start_session(result.account)
+    _set_cookie(token, reload=True)
+    return result.account
 
 
 def demo_shown(s: Store) -> bool:
@@ -161,28 +182,35 @@ def _demo_hint() -> None:
         st.code("\n".join(lines), language=None)
 
 
-def _change_password(user: Account) -> None:
-    st.title(APP_TITLE)
-    st.warning("您的密码由管理员设置，请先修改密码再使用。")
-    with st.form("change_password", border=True):
-        st.subheader("修改密码")
-        old = st.text_input("当前密码", type="password", key="cp_old")
-        new = st.text_input("新密码", type="password", key="cp_new", help="至少8位，不能与账号相同")
-        again = st.text_input("再次输入新密码", type="password", key="cp_again")
-        submitted = st.form_submit_button("修改密码", type="primary")
-    if submitted:
-        if new != again:
-            st.error("两次输入的新密码不一致")
-        else:
-            try:
-                store().change_password(user.login, old, new, address=client_address())
-            except AccountError as e:
-                st.error(str(e))
+def _change_password(user: Account) -> Account | None:
+    """The forced change of a password an administrator set; the account once changed."""
+    box = st.empty()
+    with box.container():
+        st.title(APP_TITLE)
+        st.warning("您的密码由管理员设置，请先修改密码再使用。")
+        with st.form("change_password", border=True):
+            st.subheader("修改密码")
+            old = st.text_input("当前密码", type="password", key="cp_old")
+            new = st.text_input("新密码", type="password", key="cp_new", help="至少8位，不能与账号相同")
+            again = st.text_input("再次输入新密码", type="password", key="cp_again")
+            submitted = st.form_submit_button("修改密码", type="primary")
+        changed = None
+        if submitted:
+            if new != again:
+                st.error("两次输入的新密码不一致")
             else:
-                current_user(force=True)
-                st.rerun()
-    if st.button("退出登录", key="cp_sign_out"):
-        sign_out()
+                try:
+                    changed = store().change_password(user.login, old, new, address=client_address())
+                except AccountError as e:
+                    st.error(str(e))
+        if changed is None and st.button("退出登录", key="cp_sign_out"):
+            sign_out()
+    if changed is None:
+        return None
+    box.empty()
+    current_user(force=True)
+    _set_cookie(st.session_state.get(TOKEN), reload=True)
+    return changed
 
 
 def _sidebar(user: Account) -> None:
@@ -205,11 +233,13 @@ def gate() -> Account:
             st.logout()
         user = _oidc_user()
     if user is None:
-        _sign_in_form()
-        st.stop()
+        user = _sign_in_form()
+        if user is None:
+            st.stop()
     if user.must_change and config.auth_mode() == "builtin":
-        _change_password(user)
-        st.stop()
+        user = _change_password(user)
+        if user is None:
+            st.stop()
     _sidebar(user)
     return user
 
@@ -267,26 +297,12 @@ def _oidc_user() -> Account | None:
         s.add(account.login, account.role, password=None, unit=account.unit, name=account.name,
               must_change=False, by="统一身份认证", address=client_address())
     s.audit("login", login=account.login, address=client_address(), detail="统一身份认证")
-    start_session(account)
-    st.html(RETURN_TO_REQUESTED, unsafe_allow_javascript=True)
+    _set_cookie(start_session(account), reload=True)  # the provider sent the user back to "/"
     return account
-
-
-_KEEP_NEXT = """<script>
-const k = 'cockpit_next', here = location.pathname + location.search;
-if (!sessionStorage.getItem(k) && here !== '/') sessionStorage.setItem(k, here);
-</script>"""
 
 
 def _oidc_sign_in() -> None:
     st.subheader("登录")
     st.write("请使用全市统一身份认证账号登录。")
-    st.html(_KEEP_NEXT, unsafe_allow_javascript=True)  # the provider sends the user back to "/"
     if st.button("统一身份认证登录", type="primary"):
         st.login()
-
-
-RETURN_TO_REQUESTED = """<script>
-const k = 'cockpit_next', next = sessionStorage.getItem(k);
-if (next) { sessionStorage.removeItem(k); if (next !== location.pathname + location.search) location.replace(next); }
-</script>"""

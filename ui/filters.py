@@ -71,16 +71,23 @@ def unit_choices(all_codes: list[str], scope: Scope) -> tuple[list, str | None]:
     return ([None, own], own) if own else ([None], None)
 
 
+def allowed_units(codes: list[str], names: dict, param: str = "unit", warn: bool = True) -> tuple[list, str | None]:
+    """`unit_choices` for the signed-in user; a link (?unit=) to a unit the user may not look at
+    shows the user's own unit instead, and says so."""
+    options, default = unit_choices(codes, auth.scope())
+    asked = st.query_params.get(param)
+    if warn and asked and asked in names and asked not in options:
+        st.warning(f"无权查看{names[asked]}的数据，已显示{names[default]}的数据", icon=":material/lock:")
+    return options, default
+
+
 def sidebar(show_library: bool = True, show_unit: bool = True) -> Filters:
     """Draw the shared filters in the sidebar and return the choice."""
     periods = data.periods()
     units = data.units()
     unit_names = {None: "全市", **dict(zip(units["code"], units["name"]))}
-    unit_codes, unit_default = unit_choices([c for c, k in zip(units["code"], units["kind"]) if k != "city"],
-                                            auth.scope())
-    asked = st.query_params.get("unit")
-    if show_unit and asked and asked in unit_names and asked not in unit_codes:  # a link to another unit
-        st.warning(f"无权查看{unit_names[asked]}的数据，已显示{unit_names[unit_default]}的数据")
+    unit_codes, unit_default = allowed_units([c for c, k in zip(units["code"], units["kind"]) if k != "city"],
+                                             unit_names, warn=show_unit)
     libs = list(LIBRARY_FILTER)
 
     with st.sidebar:

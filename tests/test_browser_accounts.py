@@ -1,0 +1,127 @@
+"""Accounts in headless Chromium: a deep link survives signing in, each role gets exactly its
+rows, URL tampering shows 「无权查看」, sign-out, the lockout, session expiry and the demo
+accounts on the sign-in page."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from browser import (DESKTOP, PHONE, account_for_server, cockpit_server, error_boxes, launch, open_page, screenshot,
+                     sign_in, wait_ready)
+from fixtures import CODES
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+B = CODES["B"]  # 平城区
+E = CODES["E"]  # 云州区
+
+
+@pytest.fixture(scope="module")
+def server(fixture_db):
+    with cockpit_server(fixture_db) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def ctx(browser):
+    c = browser.new_context(viewport=DESKTOP)
+    yield c
+    c.close()
+
+
+def body(page) -> str:
+    return page.inner_text("body")
+
+
+def test_deep_link_kept_through_sign_in(server, ctx):
+    page = ctx.new_page()
+    page.goto(f"{server}/dossier?project={B}")
+    page.get_by_label("账号").wait_for(timeout=90_000)
+    text = body(page)
+    assert "登录" in text and "平城区供热管网改造工程" not in text  # nothing of the page before signing in
+    screenshot(page, "accounts_sign_in_desktop")
+    sign_in(page, f"{server}/dossier?project={B}", role="centre")
+    wait_ready(page, "平城区供热管网改造工程")
+    assert page.url == f"{server}/dossier?project={B}"
+    assert not error_boxes(page)
+    # a reload and a new tab stay signed in (the session cookie)
+    page.reload()
+    wait_ready(page, "平城区供热管网改造工程")
+    tab = ctx.new_page()
+    tab.goto(f"{server}/progress?period=2026-10")
+    wait_ready(tab, "数据截至")
+    assert "账号" not in [e.inner_text() for e in tab.query_selector_all("label")]
+    # signing out ends the session in every tab
+    page.get_by_role("button", name="退出登录").click()
+    page.get_by_label("账号").wait_for(timeout=60_000)
+    assert "已退出登录" in body(page)
+    tab.reload()
+    tab.get_by_label("账号").wait_for(timeout=60_000)
+
+
+@pytest.mark.parametrize("role, unit, own, other", [
+    ("unit", "平城区", "平城区供热管网改造工程", "云州区光伏制氢项目"),
+    ("unit", "云州区", "云州区光伏制氢项目", "平城区供热管网改造工程"),
+])
+def test_a_unit_sees_exactly_its_projects(server, ctx, role, unit, own, other):
+    page = ctx.new_page()
+    open_page(page, f"{server}/progress?period=2026-10&unit=", role=role, unit=unit, wait_text="数据截至")
+    open_page(page, f"{server}/problems?period=2026-10", role=role, unit=unit, wait_text="数据截至")
+    # another unit's project file: refused, and nothing of the project shown
+    other_code = E if unit == "平城区" else B
+    open_page(page, f"{server}/dossier?project={other_code}", role=role, unit=unit, wait_text="无权查看该项目")
+    assert other not in body(page)
+    screenshot(page, f"accounts_refused_dossier_{unit}")
+    own_code = B if unit == "平城区" else E
+    open_page(page, f"{server}/dossier?project={own_code}", role=role, unit=unit, wait_text=own)
+    # ?unit= of another unit: the user's own unit, said so
+    other_unit = "140215" if unit == "平城区" else "140213"
+    open_page(page, f"{server}/?period=2026-10&unit={other_unit}", role=role, unit=unit, wait_text="无权查看")
+    assert f"已显示{unit}的数据" in body(page)
+
+
+def test_the_map_shows_a_unit_only_its_key_projects(server, ctx):
+    page = ctx.new_page()
+    open_page(page, f"{server}/map?period=2026-10", role="unit", unit="云州区", wait_text="数据截至")
+    text = body(page)
+    assert "平城区新型碳材料项目" not in text and "平城区供热管网改造工程" not in text
+    page.set_viewport_size(PHONE)
+    screenshot(page, "accounts_unit_map_phone")
+
+
+def test_leader_and_centre_see_every_unit(server, ctx):
+    page = ctx.new_page()
+    for role in ("leader", "centre"):
+        open_page(page, f"{server}/dossier?project={E}", role=role, wait_text="云州区光伏制氢项目")
+        open_page(page, f"{server}/dossier?project={B}", role=role, wait_text="平城区供热管网改造工程")
+
+
+def test_lockout_after_five_failures(server, ctx):
+    login = account_for_server(server, "unit", "云州区").login
+    page = ctx.new_page()
+    page.goto(f"{server}/")
+    for i in range(5):
+        page.get_by_label("账号").fill(login)
+        page.get_by_label("密码").fill(f"wrong-{i}")
+        page.get_by_role("button", name="登录").click()
+        wait_ready(page, "账号或密码不正确")
+    page.get_by_label("账号").fill(login)
+    from apptest import PASSWORD
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    wait_ready(page, "账号已锁定")
+    screenshot(page, "accounts_locked")
+    from accounts import Store
+    store = Store(os.path.join(os.path.dirname(os.environ["COCKPIT_DB"]), "accounts.sqlite"))
+    assert store.get(login).locked()
+    store.reset_password(login, "a-new-password-1")  # the centre lifts it
