@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("--limit", type=int, default=200)
     audit.add_argument("--login")
     audit.add_argument("--json", action="store_true")
-    sub.add_parser("demo", help="没有任何账号时创建示例账号并显示")
+    sub.add_parser("demo", help="还没有账号库时创建示例数据的演示账号并显示")
     args = ap.parse_args(argv)
 
     store = Store()
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
                     print("\t".join([r["at"], r["login"] or "-", r["address"] or "-",
                                      ACTION_LABEL.get(r["action"], r["action"]), r["target"] or "-", r["detail"] or ""]))
         elif args.cmd == "demo":
-            made = create_demo_accounts(store)
+            made = [] if store.exists() else create_demo_accounts(store)
             if made:
                 print("已创建示例账号（仅用于示例数据）：")
                 for a in DEMO:

@@ -5,7 +5,7 @@ import polars as pl
 import streamlit as st
 
 from etl import config
-from ui import admin
+from ui import access, admin, auth
 from ui.data import periods, q, status, units
 from ui.format import data_date_label, period_label
 from ui.widgets import downloads, page_header
@@ -20,10 +20,15 @@ if flash:
         st.dataframe(flash["outcomes"], hide_index=True, width="stretch")
 
 today = config.today()
-user = st.columns([1, 2])[0].text_input("操作人", key="adm_user", placeholder="填写姓名，加载和回退时记入历史")
-tab_load, tab_fresh, tab_hist, tab_tpl = st.tabs(["上传与加载", "报送情况", "加载历史与回退", "填报模板"])
+me = auth.current_user()
+user = me.display_name  # recorded in the load history; the audit log records the account
+centre_tabs = ["账号管理", "审计日志"] if me.role == "centre" else []
+tab_load, tab_fresh, tab_hist, tab_tpl, *tab_centre = st.tabs(["上传与加载", "报送情况", "加载历史与回退", "填报模板",
+                                                              *centre_tabs])
 
 with tab_load:
+    if not access.may_load(me):
+        st.info("市领导账号只能查看数据，加载由推进中心和各填报单位进行。", icon=":material/lock:")
     c2, c3 = st.columns(2)
     months = ["auto"] + admin.period_choices(today, periods())
     current = admin.reporting_period(today, status().get("data_period"))
@@ -31,20 +36,28 @@ with tab_load:
                           format_func=lambda p: "自动识别（按标题或文件名）" if p == "auto" else period_label(p),
                           key="adm_period", help="文件标题或文件名中的月份与此不符时，文件不予加载")
     period = None if choice == "auto" else choice
-    unit = c3.selectbox("填报单位", admin.sender_choices(units(), q("admin_senders")["sender"].to_list()),
-                        format_func=admin.sender_label, key="adm_unit",
-                        help="文件中没有「填报单位：」落款、且项目分属多个县区时选择；选定后以所选单位为准")
+    if me.role == "unit":  # a unit's files are its own: the sender is the signed-in unit
+        unit = me.unit
+        c3.text_input("填报单位", value=me.unit, disabled=True, key="adm_unit_fixed")
+    else:
+        unit = c3.selectbox("填报单位", admin.sender_choices(units(), q("admin_senders")["sender"].to_list()),
+                            format_func=admin.sender_label, key="adm_unit",
+                            help="文件中没有「填报单位：」落款、且项目分属多个县区时选择；选定后以所选单位为准")
     sender_note = c3.empty()  # a file that needs the sender chosen says so here
     n = st.session_state.setdefault("adm_upload_n", 0)
     files = st.file_uploader("上传各单位报表（可一次选多个文件）", type=list(s.lstrip(".") for s in admin.ALLOWED_SUFFIXES),
-                             accept_multiple_files=True, key=f"adm_files_{n}", max_upload_size=config.max_upload_mb())
+                             accept_multiple_files=True, key=f"adm_files_{n}", max_upload_size=config.max_upload_mb(),
+                             disabled=not access.may_load(me))
     st.caption(f"支持 xlsx、xls（Excel 97-2003）、csv（UTF-8 或 GBK）、parquet，单个文件不超过{config.max_upload_mb()}MB。"
                "文件先检查、后加载，确认前不会改动驾驶舱数据。")
     if taught_n := st.session_state.pop("adm_taught", None):
         st.success(f"已保存 {taught_n} 个表头的识别，文件已按新的识别重新检查。", icon=":material/school:")
+        auth.audit("header_taught", detail=f"{taught_n}个表头")
 
     version = admin.taught.version()
-    checked = [admin.cached_check(f.name, f.getvalue(), period, unit or None, today, version) for f in files or []]
+    checked = [access.refuse_others(me, admin.cached_check(f.name, f.getvalue(), period, unit or None, today, version))
+               for f in files or []] if access.may_load(me) else []
+    access.audit_refusals(checked)
     if note := admin.sender_notice(checked):
         sender_note.warning(admin.plain(note), icon=":material/arrow_upward:")
     for i, c in enumerate(checked):
@@ -54,7 +67,8 @@ with tab_load:
                 prev = q("admin_previous", period=c.report.period, sender=c.report.sender)
                 existing = q("admin_partitions", period=c.report.period, sender=c.report.sender)
             admin.show_check(c, prev, existing, key=f"adm_chk_{n}_{i}")
-            admin.teach_headers(c, user, key=f"adm_chk_{n}_{i}")
+            if me.role == "centre":  # teaching headers changes how every unit's files are read
+                admin.teach_headers(c, user, key=f"adm_chk_{n}_{i}")
 
     good = [c for c in checked if c.ok]
     if checked:
@@ -68,6 +82,8 @@ with tab_load:
         if st.button(f"加载 {len(good)} 个文件到驾驶舱", type="primary", disabled=not sure, key="adm_load",
                      icon=":material/upload:"):
             result = admin.load(checked, user)
+            auth.audit("load", target="、".join(c.name for c in good),
+                       detail={"files": [{"file": o.file_name, "status": o.status} for o in result.outcomes]})
             loaded = sum(o.status == "loaded" for o in result.outcomes)
             st.session_state["adm_flash"] = {
                 "headline": f"加载完成：{loaded} 个文件已加载" + ("" if loaded == len(result.outcomes) else
@@ -104,14 +120,17 @@ with tab_hist:
     downloads(history, "加载历史", "驾驶舱数据加载历史", f"导出于{today:%Y-%m-%d}", key="adm_hist")
     st.subheader("回退到历史状态")
     st.caption("回退把驾驶舱整体恢复到所选时刻的数据（之后的加载全部撤销），并记入上面的历史；回退本身也可以再回退。")
-    choices = admin.rollback_choices()
-    if not choices:
+    choices = admin.rollback_choices() if access.may_roll_back(me) else {}
+    if not access.may_roll_back(me):
+        st.info("回退由推进中心操作。", icon=":material/lock:")
+    elif not choices:
         st.info("还没有可回退的历史状态", icon=":material/info:")
     else:
         target = st.selectbox("恢复到", list(choices), format_func=choices.get, key="adm_state")
         sure = st.checkbox("确认回退：驾驶舱将显示所选时刻的数据", key="adm_rb_confirm")
         if st.button("回退", disabled=not sure, key="adm_rollback", icon=":material/history:"):
             admin.roll_back(target, user)
+            auth.audit("rollback", target=target, detail=choices[target])
             st.session_state["adm_flash"] = {"headline": f"已回退到 {choices[target]}。"}
             st.session_state.pop("adm_rb_confirm", None)
             st.rerun()
@@ -131,3 +150,9 @@ with tab_tpl:
     st.markdown("**各列填写要求**（深蓝色表头为必填列）")
     guide = admin.template_guide()
     st.dataframe(guide, hide_index=True, width="stretch", height=admin.table_height(guide.height, cap=14))
+
+if tab_centre:
+    with tab_centre[0]:
+        access.accounts_tab(me)
+    with tab_centre[1]:
+        access.audit_tab(today)

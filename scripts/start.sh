@@ -3,4 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# first start: demo accounts for the sample programme (only when there is no accounts store yet)
+.venv/bin/python -m accounts demo
 exec .venv/bin/streamlit run app.py --server.port "${PORT:-8501}" "$@"

@@ -235,12 +235,23 @@ def test_forced_password_change(fixture_db):
 
 def test_demo_accounts_on_the_sign_in_page_only_in_demo_mode(fixture_db, tmp_path, monkeypatch):
     monkeypatch.setenv("COCKPIT_ACCOUNTS", str(tmp_path / "demo.sqlite"))
+    monkeypatch.delenv("COCKPIT_DEMO", raising=False)
     create_demo_accounts()
+    # by default only for the sample: the fixture warehouse holds files loaded by someone else
+    assert not page_test("app", role=None).run().code
+    monkeypatch.setenv("COCKPIT_DEMO", "1")
     at = page_test("app", role=None).run()
-    assert "demo-pingcheng" in " ".join(c.value for c in at.code)
+    assert "账号 pingcheng  密码 demo-pingcheng" in " ".join(c.value for c in at.code)
     monkeypatch.setenv("COCKPIT_DEMO", "0")
-    at = page_test("app", role=None).run()
-    assert not at.code
+    assert not page_test("app", role=None).run().code
+
+
+def test_demo_command_only_without_an_accounts_store(store, monkeypatch, capsys):
+    code, out, _ = run_cli(monkeypatch, capsys, "demo")
+    assert code == 0 and "账号 centre  密码 demo-centre" in out and "市领导" in out
+    store.set_disabled("leader")
+    code, out, _ = run_cli(monkeypatch, capsys, "demo")
+    assert out == "" and store.get("leader").disabled
 
 
 def test_unit_user_asking_for_another_unit_gets_its_own(fixture_db):

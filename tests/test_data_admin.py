@@ -205,8 +205,7 @@ def test_a_file_of_another_month_loads_when_that_month_is_chosen(base_september,
 def test_roll_back_restores_the_earlier_totals_exactly(base_no_zone, use, files):
     db = use(base_no_zone)
     earlier, earlier_state = totals(db), current_state(db).name
-    at = run_page()
-    at.text_input(key="adm_user").input("李四").run()
+    at = run_page()  # as the centre's test account: its name goes into the load history
     confirm_and_load(upload(at, files[ZONE]))
     assert totals(db)["plan_wan"] == earlier["plan_wan"] + 30000
 
@@ -219,7 +218,9 @@ def test_roll_back_restores_the_earlier_totals_exactly(base_no_zone, use, files)
     assert any("已回退到" in s.value for s in at.success)
     log = queries.run("admin_history", db=db)
     back = log.filter(pl.col("action") == "rollback").row(0, named=True)
-    assert back["user_name"] == "李四" and back["file_name"] == earlier_state
+    assert back["user_name"] == "测试centre" and back["file_name"] == earlier_state
+    from accounts import Store
+    assert [r["action"] for r in Store().audit_log(2, login="test-centre")] == ["rollback", "load"]
     assert log.filter(pl.col("file_name") == ZONE)["status"].to_list() == ["rolled_back"]
     history = next(d.value for d in at.dataframe if "SHA-256" in d.value.columns)
     assert {"回退", "加载"} <= set(history["操作"]) and "已被回退撤销" in set(history["状态"])

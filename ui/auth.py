@@ -16,11 +16,13 @@ import time
 
 import streamlit as st
 
+import queries
 from accounts import ROLE_LABEL, Account, AccountError, Store
 from etl import config
 from queries.scope import NOTHING, Scope
 from ui.labels import APP_TITLE
 
+SAMPLE_USER = "示例数据"  # who etl.bootstrap records as loading the sample
 TOKEN = "_auth_token"
 COOKIE = "cockpit_session"
 _USER = "_auth_user"
@@ -86,6 +88,18 @@ def audit(action: str, target: str | None = None, detail=None) -> None:
     """Record an action of the signed-in user in the audit log."""
     user = current_user()
     store().audit(action, login=user.login if user else None, address=client_address(), target=target, detail=detail)
+
+
+def audited_download(make, file_name: str):
+    """`make` (the bytes of a download, built when the button is clicked) that first records the
+    download in the audit log, for the user who saw the button."""
+    user, address = current_user(), client_address()
+
+    def made():
+        store().audit("download", login=user.login if user else None, address=address, target=file_name)
+        return make()
+
+    return made
 
 
 def _set_cookie(token: str | None, reload: bool = False) -> None:
@@ -166,8 +180,18 @@ def _sign_in_form() -> Account | None:
 
 
 def demo_shown(s: Store) -> bool:
+    """Demo mode (COCKPIT_DEMO); by default on while demo accounts exist and every load in the
+    warehouse is the bundled sample's, off as soon as real data is loaded."""
     flag = config.demo_mode()
-    return bool(s.demo_accounts()) if flag is None else flag
+    if flag is not None:
+        return flag
+    if not s.demo_accounts():
+        return False
+    try:
+        users = set(queries.run("admin_history")["user_name"].to_list())
+    except Exception:  # noqa: BLE001 - no warehouse yet: the sample is about to be built
+        return True
+    return users <= {SAMPLE_USER}
 
 
 def _demo_hint() -> None:

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from ui import data
+from ui import auth, data
 from ui.export import CHART_EXPORT, file_name, stamp_figure, table_csv, table_xlsx
 from ui.format import data_date_label, period_label
 
@@ -84,13 +84,16 @@ def downloads(df: pl.DataFrame, name: str, title: str, subtitle: str, key: str, 
         if "数据截至" not in subtitle:
             subtitle = f"{subtitle} · {data_date_label(period)}" if subtitle else data_date_label(period)
     c1, c2, _ = st.columns([1, 1, 4])
+    audited = auth.audited_download
     # the files are made when a button is clicked, not on every rerun (an xlsx of a few
     # thousand rows costs a second of the page's script time), and a click does not rerun the
     # page (the other button stays ready at once)
-    c1.download_button("下载 Excel", lambda: table_xlsx(df, title, subtitle), file_name=file_name(name, period, "xlsx"),
+    c1.download_button("下载 Excel", audited(lambda: table_xlsx(df, title, subtitle), file_name(name, period, "xlsx")),
+                       file_name=file_name(name, period, "xlsx"),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
                        icon=":material/download:", on_click="ignore")
-    c2.download_button("下载 CSV", lambda: table_csv(df), file_name=file_name(name, period, "csv"), mime="text/csv",
+    c2.download_button("下载 CSV", audited(lambda: table_csv(df), file_name(name, period, "csv")),
+                       file_name=file_name(name, period, "csv"), mime="text/csv",
                        key=f"{key}_csv", icon=":material/download:", on_click="ignore")
 
 
