@@ -4,11 +4,10 @@ accounts on the sign-in page."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from browser import (DESKTOP, PHONE, account_for_server, cockpit_server, error_boxes, launch, open_page, screenshot,
+from accounts import Store
+from browser import (DESKTOP, PHONE, SERVERS, account_for_server, cockpit_server, error_boxes, launch, open_page, screenshot,
                      sign_in, wait_ready)
 from fixtures import CODES
 
@@ -121,7 +120,22 @@ def test_lockout_after_five_failures(server, ctx):
     page.get_by_role("button", name="登录").click()
     wait_ready(page, "账号已锁定")
     screenshot(page, "accounts_locked")
-    from accounts import Store
-    store = Store(os.path.join(os.path.dirname(os.environ["COCKPIT_DB"]), "accounts.sqlite"))
+    store = Store(SERVERS[server])
     assert store.get(login).locked()
     store.reset_password(login, "a-new-password-1")  # the centre lifts it
+
+
+def test_a_session_ends_after_the_idle_time(fixture_db, browser):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COCKPIT_SESSION_IDLE_HOURS", str(3 / 3600))  # three seconds
+        with cockpit_server(fixture_db) as url:
+            ctx = browser.new_context(viewport=DESKTOP)
+            page = ctx.new_page()
+            open_page(page, f"{url}/progress?period=2026-10", role="leader", wait_text="数据截至")
+            page.wait_for_timeout(4_000)
+            page.reload()
+            page.get_by_text("长时间未操作，已自动退出，请重新登录").wait_for(timeout=60_000)
+            assert page.get_by_label("账号").is_visible()
+            ctx.close()
+            log = Store(SERVERS[url]).audit_log(1)[0]
+    assert log["action"] == "session_expired"

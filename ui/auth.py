@@ -107,8 +107,7 @@ def _set_cookie(token: str | None, reload: bool = False) -> None:
     `reload`, the browser then reloads its address: the first run of a session decides which
     page it shows, and the one before signing in could not."""
     if token:
-        max_age = int(config.session_idle_hours() * 3600)
-        js = f"document.cookie = '{COOKIE}={token}; path=/; max-age={max_age}; SameSite=Strict';"
+        js = f"document.cookie = '{COOKIE}={token}; path=/; SameSite=Strict';"
     else:
         js = f"document.cookie = '{COOKIE}=; path=/; max-age=0; SameSite=Strict';"
     if reload:
