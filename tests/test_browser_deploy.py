@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import fixtures
-from browser import DESKTOP, PageErrors, error_boxes, launch, open_page, screenshot, wait_ready
+from browser import DESKTOP, SERVERS, PageErrors, error_boxes, launch, open_page, screenshot, wait_ready
 
 playwright = pytest.importorskip("playwright.sync_api")
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +55,8 @@ def deployed(tmp_path_factory):
     try:
         assert start.returncode == 0, start.stdout + start.stderr
         assert f"{N} 个进程" in start.stdout
+        # every process signs users in against the same accounts store, beside the warehouse
+        SERVERS[f"http://127.0.0.1:{port}"] = Path(env.get("COCKPIT_ACCOUNTS") or db.parent / "accounts.sqlite")
         yield {"url": f"http://127.0.0.1:{port}", "run": work / "run", "files": files}
     finally:
         stop = subprocess.run(["bash", "scripts/deploy.sh", "stop"], cwd=ROOT, env=env, capture_output=True,

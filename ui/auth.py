@@ -148,11 +148,17 @@ def sign_out() -> None:
 
 # ---------------------------------------------------------------- the pages of signing in
 
+# Before signing in there is no navigation: hide the sidebar (Streamlit would list the page files)
+_NO_SIDEBAR = ("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], "
+               "[data-testid='stSidebarNav'], [data-testid='stExpandSidebarButton'] {display: none;}</style>")
+
+
 def _sign_in_form() -> Account | None:
     """The sign-in form; the account once signed in (the form is then cleared and the browser
     reloads the address it asked for, now with the session cookie)."""
     box = st.empty()
     with box.container():
+        st.markdown(_NO_SIDEBAR, unsafe_allow_html=True)
         st.title(APP_TITLE)
         st.html(_KEEP, unsafe_allow_javascript=True)
         if st.session_state.get(_NOTICE):
@@ -209,6 +215,7 @@ def _change_password(user: Account) -> Account | None:
     """The forced change of a password an administrator set; the account once changed."""
     box = st.empty()
     with box.container():
+        st.markdown(_NO_SIDEBAR, unsafe_allow_html=True)
         st.title(APP_TITLE)
         st.warning("您的密码由管理员设置，请先修改密码再使用。")
         with st.form("change_password", border=True):
