@@ -205,8 +205,7 @@ def _demo_hint() -> None:
         return
     rows = s.demo_accounts()
     if rows:
-        lines = [f"{ROLE_LABEL[a.role]}{'（' + a.unit + '）' if a.unit else ''}：账号 {a.login}  密码 {pw}"
-                 for a, pw in rows]
+        lines = [f"{a.unit or ROLE_LABEL[a.role]}：账号 {a.login}  密码 {pw}" for a, pw in rows]  # short for phones
         st.caption("示例数据演示账号")
         st.code("\n".join(lines), language=None)
 
