@@ -262,3 +262,13 @@ def test_unit_user_asking_for_another_unit_gets_its_own(fixture_db):
     assert "无权查看平城区的数据，已显示云州区的数据" in _texts(at)
     assert at.session_state["_keep_unit"] == "140215"  # 云州区
     assert at.selectbox(key="flt_unit").options == ["全市", "云州区"]
+
+
+@pytest.mark.parametrize("page, param", [("dossier", "project"), ("leaders", "leader")])
+def test_text_from_the_url_is_never_markup(fixture_db, page, param):
+    at = page_test(page)
+    at.query_params[param] = "[点此重新登录](http://evil.example/x) ![](http://evil.example/i.png)"
+    at.run()
+    assert not at.exception
+    shown = " ".join(w.value for w in at.warning)
+    assert "点此重新登录" in shown and "](http" not in shown and "\\[点此重新登录\\]\\(http" in shown

@@ -225,7 +225,7 @@ def test_roll_back_restores_the_earlier_totals_exactly(base_no_zone, use, files)
     history = next(d.value for d in at.dataframe if "SHA-256" in d.value.columns)
     assert {"回退", "加载"} <= set(history["操作"]) and "已被回退撤销" in set(history["状态"])
     row = history[history["操作"] == "回退"].iloc[0]
-    assert (row["操作人"], row["文件名"], row["读取行数"]) == ("李四", f"（恢复到{admin.state_time(earlier_state)}的数据）", "")
+    assert (row["操作人"], row["文件名"], row["读取行数"]) == ("测试centre", f"（恢复到{admin.state_time(earlier_state)}的数据）", "")
 
 
 def test_uploaded_names_are_never_markup(base_september, use):
