@@ -33,7 +33,7 @@ import polars as pl
 from etl import config, divisions, workdays
 from etl.read import FileReport
 from etl.schema import QUARANTINE_SCHEMA, staging_schema
-from etl.status import status_sql
+from etl.status import LINEAR, SEASONAL, schedule_mode, status_sql
 
 SCHEMA_VERSION = 1
 PLAUSIBLE_PLAN_WAN = 1e8  # 10,000亿元: a held row's plan above this is not counted as plan
@@ -205,7 +205,12 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection, periods: list[dt.date] | Non
     """
     changed = sorted({p for p in periods or [] if p is not None})
     old_period = None
-    if changed and all(_has_table(con, t) for t in DERIVED):
+    mode = schedule_mode()
+    if changed and all(_has_table(con, t) for t in DERIVED) and meta(con).get("status_schedule", LINEAR) == mode:
+        if mode == SEASONAL:  # an earlier year's months move the seasonal 序时进度 of every later year
+            later = con.execute("select distinct year(period) from stg_progress where year(period) > ?",
+                                [changed[0].year]).fetchall()
+            changed = sorted(set(changed) | {dt.date(y, 1, 1) for (y,) in later})
         old_period = meta(con).get("data_period") or None
         _rebuild_changed(con, changed, old_period)
     else:
@@ -217,6 +222,7 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection, periods: list[dt.date] | Non
     info = {
         "schema_version": str(SCHEMA_VERSION),
         "data_period": period.isoformat() if period else "",
+        "status_schedule": mode,  # the 序时进度 the 红黄绿 rule was computed with (etl/status.py)
         "built_at": dt.datetime.now().isoformat(timespec="seconds"),
     }
     for k, v in info.items():
