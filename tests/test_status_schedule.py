@@ -195,3 +195,20 @@ def test_pages_say_which_schedule(fixture_db, page):
     at.run()
     assert not at.exception
     assert any("当前按**线性序时进度**判定" in m.value for m in at.markdown), page
+
+
+@pytest.mark.parametrize("mode, tail", [("linear", "（红黄绿判定仍按线性序时进度83.3%）。"),
+                                        ("seasonal", "（红黄绿判定按季节序时进度）。")])
+def test_quarterly_says_which_schedule(monkeypatch, mode, tail):
+    """The quarterly analysis's 季节序时进度 sentence names the 序时进度 the 红黄绿 rule uses."""
+    import polars as pl
+
+    from ui import forecast as fc
+    from ui.report import quarterly
+
+    monkeypatch.setenv("COCKPIT_STATUS_SCHEDULE", mode)
+    h = pl.DataFrame({"year": [2025, 2025, 2026], "month": [10, 12, 10], "plan_wan": [1e6, 1e6, 1e6],
+                      "ytd_wan": [5e5, 1e6, 6e5]})
+    s = quarterly.schedule_sentence(fc.forecast(h, 2026, 10), {"completion_rate": 0.6})
+    assert s.text == "以往年份到10月底平均完成全年投资的50.0%（季节序时进度），本年完成率60.0%，高于10.0个百分点" + tail
+    assert all(f.shown in s.text for f in s.facts)

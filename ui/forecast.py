@@ -16,7 +16,7 @@ The method (shown to users as METHOD_TEXT):
   the range is the spread of the estimates from each history year (none with one year).
 - **剩余月份需完成**: (年度计划 − 1-m月累计) ÷ (12 − m) a month to finish the plan.
 - **季节序时进度** (seasonal schedule): the typical share itself, next to the linear m ÷ 12.
-  The 红黄绿 rule (etl/status.py) keeps the linear one.
+  The 红黄绿 rule (etl/status.py) keeps the linear one unless config/status.toml says seasonal.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from etl.status import SEASONAL as SEASONAL_SCHEDULE
+from etl.status import schedule_mode
 from ui.format import pct, yi
 
 MIN_HISTORY_YEARS = 1  # complete earlier years needed for the seasonal method
@@ -38,7 +40,9 @@ METHOD_TEXT = (
     f"{MIN_HISTORY_YEARS}年时，按序时推算（本年累计完成 ÷ 当月月数 × 12）。"
     "回测误差：用同一方法、只用更早年份的数据，从以往各年同一月份推算该年全年完成，与其实际全年完成相比的平均相对误差；"
     "预计区间 = 预计值 ±（预计值 × 回测误差）。"
-    "季节序时进度 = 典型年份同期完成比例；红黄绿判定仍按线性序时进度（当月月数 ÷ 12）。"
+    "季节序时进度 = 典型年份同期完成比例；"
+    + ("红黄绿判定按季节序时进度（装载数据时计算）。" if schedule_mode() == SEASONAL_SCHEDULE
+       else "红黄绿判定按线性序时进度（当月月数 ÷ 12）。")
 )
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from etl import review
+from etl.status import SEASONAL as SEASONAL_SCHEDULE
+from etl.status import schedule_mode
 from ui import approvals as ap
 from ui import figures, summary
 from ui import forecast as fc
@@ -153,13 +155,16 @@ def schedule_sentence(fcast: fc.Forecast, kpis: dict) -> Sentence | None:
         return None
     gap = (s - rate) * 100
     side = "与之持平" if abs(gap) < 0.05 else f"{'低于' if gap > 0 else '高于'}{abs(gap):.1f}个百分点"
-    text = (f"以往年份到{fcast.month}月底平均完成全年投资的{pct(s)}（季节序时进度），本年完成率{pct(rate)}，{side}"
-            f"（红黄绿判定仍按线性序时进度{pct(fcast.linear_schedule)}）。")
-    return plain("季节序时进度", text,
-                 Fact("季节序时进度", s, pct(s), "forecast_history → ui.forecast.seasonal_schedule"),
-                 Fact("完成率", rate, pct(rate), "overview_kpis.completion_rate"),
-                 Fact("与季节序时进度之差（个百分点）", gap, f"{abs(gap):.1f}个百分点", "ui.forecast"),
-                 Fact("线性序时进度", fcast.linear_schedule, pct(fcast.linear_schedule), "overview_kpis.time_progress"))
+    text = f"以往年份到{fcast.month}月底平均完成全年投资的{pct(s)}（季节序时进度），本年完成率{pct(rate)}，{side}"
+    facts = [Fact("季节序时进度", s, pct(s), "forecast_history → ui.forecast.seasonal_schedule"),
+             Fact("完成率", rate, pct(rate), "overview_kpis.completion_rate"),
+             Fact("与季节序时进度之差（个百分点）", gap, f"{abs(gap):.1f}个百分点", "ui.forecast")]
+    if schedule_mode() == SEASONAL_SCHEDULE:
+        text += "（红黄绿判定按季节序时进度）。"
+    else:
+        text += f"（红黄绿判定仍按线性序时进度{pct(fcast.linear_schedule)}）。"
+        facts.append(Fact("线性序时进度", fcast.linear_schedule, pct(fcast.linear_schedule), "overview_kpis.time_progress"))
+    return plain("季节序时进度", text, *facts)
 
 
 def library_table(fcs: dict) -> pl.DataFrame:
