@@ -364,7 +364,7 @@ class Store:
                 expired = row
             else:
                 expired = None
-                if now - row["last_seen"] > 30:
+                if now - row["last_seen"] > min(30, idle / 4):  # touched now and then, not on every run
                     con.execute("update sessions set last_seen = ? where token_hash = ?", (now, _token_hash(token)))
         if expired is not None:
             self.audit("session_expired", login=expired["login"], address=expired["address"])
