@@ -135,12 +135,21 @@ stop() {
     "$(nginx_bin)" -c "$RUN/nginx.conf" -p "$RUN" -s quit 2>/dev/null || kill "$(cat "$RUN/nginx.pid")" 2>/dev/null || true
     rm -f "$RUN/nginx.pid"
   fi
-  local f
+  local f pids=() pid i
   for f in "$RUN"/streamlit-*.pid; do
     [[ -f $f ]] || continue
-    kill "$(cat "$f")" 2>/dev/null || true
+    pid=$(cat "$f")
+    kill "$pid" 2>/dev/null && pids+=("$pid")
     rm -f "$f"
   done
+  for ((i = 0; i < 20; i++)); do  # up to 10 s to finish, then stop it outright
+    local alive=()
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
+    ((${#alive[@]})) || break
+    pids=("${alive[@]}")
+    sleep 0.5
+  done
+  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null; done
   echo "已停止"
 }
 
