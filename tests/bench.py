@@ -853,8 +853,6 @@ async def ws_view(base: str, page_name: str, query: str = "", timeout: float = 3
                     elif "数据截至" in str(getattr(el, which)):
                         date_seen = True
             elif kind == "script_finished":
-                if f.script_finished == 2:  # FINISHED_EARLY_FOR_RERUN: the default page's run follows
-                    continue
                 return {"page": page_name, "seconds": time.perf_counter() - t0, "deltas": deltas, "bytes": nbytes,
                         "ok": date_seen and not errors and f.script_finished == 0, "status": f.script_finished,
                         "errors": errors, "date_seen": date_seen}
