@@ -6,16 +6,19 @@ from ui.auth import gate
 from ui.briefing import warm_renderer
 from ui.data import ensure_data
 from ui.labels import APP_TITLE
+from ui.widgets import frame_css
 
 st.set_page_config(page_title=APP_TITLE, page_icon="static/favicon.png", layout="wide",
                    initial_sidebar_state="auto")
 warm_renderer()  # kaleido's browser starts once per server, in the background (the 周报 draws with it)
 user = gate()  # sign-in; nothing below runs for a visitor
 
+OVERVIEW = st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", url_path="overview")
+LEADERS = st.Page("pages/leaders.py", title="领导包联", icon=":material/badge:", url_path="leaders")
+HOME = LEADERS if user.role == "leader" else OVERVIEW  # a leader's own projects first
 PAGES = {
     "驾驶舱": [
-        st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", url_path="overview",
-                default=user.role != "leader"),
+        OVERVIEW,
         st.Page("pages/progress.py", title="投资进度", icon=":material/trending_up:", url_path="progress"),
         st.Page("pages/league.py", title="比亮晒", icon=":material/leaderboard:", url_path="league"),
     ],
@@ -23,8 +26,7 @@ PAGES = {
         st.Page("pages/map.py", title="重点工程地图", icon=":material/map:", url_path="map"),
         st.Page("pages/mobile.py", title="掌上地图", icon=":material/smartphone:", url_path="mobile"),
         st.Page("pages/dossier.py", title="项目档案", icon=":material/folder_open:", url_path="dossier"),
-        st.Page("pages/leaders.py", title="领导包联", icon=":material/badge:", url_path="leaders",
-                default=user.role == "leader"),
+        LEADERS,
         st.Page("pages/problems.py", title="问题清单", icon=":material/report:", url_path="problems"),
         st.Page("pages/approvals.py", title="审批与要素", icon=":material/approval:", url_path="approvals"),
     ],
@@ -34,7 +36,17 @@ PAGES = {
     ],
 }
 
-pg = st.navigation(PAGES)
+
+def _home() -> None:
+    """「/」 opens the user's home page at its own address (「/overview」, a leader's 「/leaders」)
+    with the same query: both the address people type and the one links and the menu use work
+    (Streamlit serves a default page at 「/」 only and answers its url_path with 「Page not found」)."""
+    st.switch_page(HOME, query_params=st.query_params.to_dict())
+
+
+# the navigation comes first: the sidebar shows the Chinese menu while a first start builds the data
+pg = st.navigation({**PAGES, "": [st.Page(_home, title="首页", url_path="home", default=True, visibility="hidden")]})
+frame_css()
 st.sidebar.caption(APP_TITLE)
 ensure_data()  # first start: the sidebar is already there while the sample warehouse is built
 pg.run()

@@ -187,6 +187,6 @@ def error_boxes(page) -> list[str]:
     """Texts of Streamlit exception / error boxes on the page."""
     boxes = [e.inner_text() for e in page.query_selector_all(
         "[data-testid='stException'], [data-testid='stAlertContentError']")]
-    # Streamlit's modal for an unknown URL path (the default page lives at "/", not at its url_path)
+    # Streamlit's modal for an unknown URL path
     boxes += [d.inner_text() for d in page.query_selector_all("[role='dialog']") if "Page not found" in d.inner_text()]
     return boxes

@@ -54,6 +54,19 @@ def _upgraded(db: str) -> bool:
     return upgrade(Path(db)) is not None
 
 
+# the three stages of a first start share one bar: generating the months' files, checking them, loading
+STAGES = {"generate": (0, "第1步（共3步）：生成示例报表", "个月"),
+          "read": (1, "第2步（共3步）：检查报表", "个文件"),
+          "load": (2, "第3步（共3步）：写入数据仓库并汇总", "个文件")}
+
+
+def progress_text(stage: str, done: int, total: int) -> tuple[float, str]:
+    """Where the first start's bar stands (0–1 over the three stages) and what it says."""
+    step, text, unit = STAGES.get(stage, (2, stage, ""))
+    share = min(done / max(total, 1), 1.0)
+    return min((step + share) / 3, 1.0), f"{text}：{done}/{total}{unit}"
+
+
 def ensure_data() -> None:
     """On first start, build the warehouse from the bundled sample, showing progress.
 
@@ -63,9 +76,8 @@ def ensure_data() -> None:
     if has_data():
         _upgraded(str(config.db_path()))
         return
-    box = st.status("首次启动：正在用示例数据建立数据仓库……", expanded=True)
-    bar = box.progress(0.0, text="准备中")
-    names = {"generate": "生成示例报表", "read": "检查报表", "load": "写入数据仓库"}
+    box = st.status("首次启动：正在用示例数据建立数据仓库，约需1至2分钟……", expanded=True)
+    bar = box.progress(0.0, text="准备示例数据")
     with _bootstrap_lock:
         if not has_data():
             cmd = [sys.executable, "-m", "etl", "bootstrap", "--db", str(config.db_path()), "--progress-lines"]
@@ -74,9 +86,8 @@ def ensure_data() -> None:
             for line in proc.stdout:
                 parts = line.split()
                 if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
-                    done, total = int(parts[1]), int(parts[2])
-                    bar.progress(min(done / max(total, 1), 1.0),
-                                 text=f"{names.get(parts[0], parts[0])}：{done}/{total}")
+                    share, text = progress_text(parts[0], int(parts[1]), int(parts[2]))
+                    bar.progress(share, text=text)
             err = proc.stderr.read()
             if proc.wait() != 0 or not has_data():
                 box.update(label="数据仓库建立失败", state="error", expanded=True)
