@@ -8,7 +8,7 @@ from ui.data import periods, q, state, status
 from ui.documents import report_downloads
 from ui.filters import sidebar
 from ui.format import data_date_label, period_label, period_slug
-from ui.widgets import CSS, downloads, escape, no_data
+from ui.widgets import CSS, downloads, escape, no_data, show_table
 
 # the view starts at the top of the page and always fits one screen: a 1920×1080 screenshot
 # holds all of it; narrower screens show the same drawing scaled down, never squeezed
@@ -50,7 +50,7 @@ c1.download_button("下载周报包", data=lambda: briefing.pack_zip(b), file_na
                    mime="application/zip", on_click="ignore", type="primary", icon=":material/folder_zip:",
                    key="pack", width="stretch")
 c3.caption("周报包含：周报单页（PNG 2倍清晰度、PDF）、各图表PNG、各表格Excel（每表一个工作表）、数据分析文本。"
-           f"生成约需数秒。也可在服务器上定时生成：`python -m ui.briefing --period {slug} --out 目录`")
+           "生成约需数秒。如需每周自动生成周报包，请联系系统管理员设置。")
 
 # 季度分析 and 项目专报 as Word (ui/documents.py)
 report_downloads(f.period, periods(), key="br_docs")
@@ -60,15 +60,14 @@ st.markdown("<div class='briefing-text'>" + "".join(escape(s.text) for s in b.se
             unsafe_allow_html=True)
 with st.expander("每句话的数据依据", icon=":material/fact_check:"):
     basis = summary.as_table(b.sentences)
-    st.dataframe(basis, hide_index=True, width="stretch")
+    show_table(basis)
     downloads(basis, "数据分析依据", f"数据分析（{period_label(f.period)}）：每句话的数据依据",
               f"{period_label(f.period)} · 全市", key="basis", period=f.period)
 
 st.subheader(f"红色重点工程（{b.red_key.height}个）")
 red = briefing.red_key_table(b)
 if red.height:
-    st.dataframe(red, hide_index=True, width="stretch", column_config={
-        "完成率": st.column_config.NumberColumn(format="percent"),
+    show_table(red, percent=("完成率",), column_config={
         "年度计划投资（万元）": st.column_config.NumberColumn(format="localized"),
         "年累计完成投资（万元）": st.column_config.NumberColumn(format="localized")})
     downloads(red, "红色重点工程", f"红色重点工程（{period_label(f.period)}）",
@@ -79,7 +78,7 @@ else:
 st.subheader(f"超过完成时限未办结的问题（{b.overdue.height}个）")
 overdue = briefing.overdue_table(b)
 if overdue.height:
-    st.dataframe(overdue, hide_index=True, width="stretch")
+    show_table(overdue)
     downloads(overdue, "超期问题", f"超过完成时限未办结的问题（{period_label(f.period)}）",
               f"{period_label(f.period)} · 全市 · 问题清单", key="overdue", period=f.period)
 else:
@@ -87,8 +86,7 @@ else:
 
 st.subheader("各县区、开发区完成率排名")
 ranking = briefing.ranking_table(b)
-st.dataframe(ranking, hide_index=True, width="stretch", column_config={
-    "完成率": st.column_config.NumberColumn(format="percent"),
+show_table(ranking, percent=("完成率",), column_config={
     "年度计划投资（万元）": st.column_config.NumberColumn(format="localized"),
     "年累计完成投资（万元）": st.column_config.NumberColumn(format="localized")})
 downloads(ranking, "县区完成率排名", f"各县区、开发区年度投资完成率排名（{period_label(f.period)}）",

@@ -8,7 +8,7 @@ from etl import config
 from ui import access, admin, auth
 from ui.data import periods, q, status, units
 from ui.format import data_date_label, period_label
-from ui.widgets import downloads, page_header
+from ui.widgets import downloads, page_header, show_table
 
 page_header("数据管理")
 
@@ -17,7 +17,7 @@ if flash:
     info = status()
     st.success(f"{flash['headline']}驾驶舱已更新：{data_date_label(info['data_period'])}。", icon=":material/check_circle:")
     if flash.get("outcomes") is not None:
-        st.dataframe(flash["outcomes"], hide_index=True, width="stretch")
+        show_table(flash["outcomes"])
 
 today = config.today()
 me = auth.current_user()
@@ -107,7 +107,7 @@ with tab_fresh:
                f"{summary.deadline.day}日（次月{config.report_deadline_day()}日）；是否逾期按文件中写的填报日期计，文件没有填报日期的按加载入驾驶舱的时间计。"
                f"应报单位为全部县区、开发区，以及近{config.expected_sender_months()}个月报送过的其他单位。")
     table = admin.freshness_frame(fresh)
-    st.dataframe(table, hide_index=True, width="stretch", height=admin.table_height(table.height))
+    show_table(table, height=admin.table_height(table.height))
     downloads(table, f"报送情况_{summary.period:%Y-%m}", f"{period_label(summary.period)}数据报送情况",
               f"截止{summary.deadline:%Y-%m-%d} · 统计于{today:%Y-%m-%d}", key="adm_fresh")
 
@@ -115,7 +115,7 @@ with tab_hist:
     log = q("admin_history")
     history = admin.history_frame(log)
     st.caption(f"共 {history.height} 条记录，最新的在前；加载和回退都记在这里。")
-    st.dataframe(history, hide_index=True, width="stretch", height=admin.table_height(history.height, cap=12),
+    show_table(history, height=admin.table_height(history.height, cap=12),
                  column_config=admin.HISTORY_COLUMNS)
     downloads(history, "加载历史", "驾驶舱数据加载历史", f"导出于{today:%Y-%m-%d}", key="adm_hist")
     st.subheader("回退到历史状态")
@@ -149,7 +149,7 @@ with tab_tpl:
                        key="adm_tpl", icon=":material/download:")
     st.markdown("**各列填写要求**（深蓝色表头为必填列）")
     guide = admin.template_guide()
-    st.dataframe(guide, hide_index=True, width="stretch", height=admin.table_height(guide.height, cap=14))
+    show_table(guide, height=admin.table_height(guide.height, cap=14))
 
 if tab_centre:
     with tab_centre[0]:

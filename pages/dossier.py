@@ -14,7 +14,7 @@ from ui.format import data_date_label, month_end, period_label
 from ui.links import dossier_url, page_path
 from ui.maps import project_table
 from ui.tiles import Tile, tiles
-from ui.widgets import chart, downloads, no_data, page_header
+from ui.widgets import chart, downloads, no_data, page_header, show_table
 
 code = (st.query_params.get("project") or "").strip()
 found = q("dossier_project", code=code) if code else None
@@ -49,9 +49,8 @@ if p is None:
     if keys.is_empty():
         no_data("暂无重点工程")
         st.stop()
-    st.dataframe(project_table(keys, page_path("dossier")), hide_index=True, width="stretch", column_config={
-        "项目档案": st.column_config.LinkColumn("项目档案", display_text="打开档案"),
-        "完成率": st.column_config.NumberColumn(format="percent")})
+    show_table(project_table(keys, page_path("dossier")), percent=("完成率",), column_config={
+        "项目档案": st.column_config.LinkColumn("项目档案", display_text="打开档案")})
     st.stop()
 
 if p["period"] != p["data_period"]:
@@ -82,8 +81,7 @@ with right:
     st.markdown(dossier.status_months_html(months), unsafe_allow_html=True)
     st.markdown("**形象进度（逐月）**")
     progress = dossier.progress_table(months)
-    st.dataframe(progress.select("月份", "形象进度", "年累计完成（万元）", "红黄绿"), hide_index=True, width="stretch",
-                 height=min(36 * progress.height + 40, 260))
+    show_table(progress.select("月份", "年累计完成（万元）", "红黄绿", "形象进度"), max_rows=12)
 
 st.subheader("节点计划（挂图作战）")
 ms = q("dossier_milestones", code=p["project_code"])
@@ -95,7 +93,7 @@ else:
     chart(dossier.milestone_gantt(ms, month_end(p["data_period"]), "节点计划与实际完成",
                                   f"{subtitle} · 已逾期节点 {overdue} 个"),
           f"节点计划_{p['project_code']}", p["period"], key="gantt")
-    st.dataframe(milestones, hide_index=True, width="stretch")
+    show_table(milestones)
 
 # approvals (审批) and factor guarantees (要素保障), and the project's stage
 st.subheader("审批事项")
@@ -126,7 +124,7 @@ problems = dossier.problem_table(pb)
 if pb.is_empty():
     st.caption("该项目没有报送问题。")
 else:
-    st.dataframe(problems, hide_index=True, width="stretch")
+    show_table(problems)
 
 with st.expander("下载表格", icon=":material/download:"):
     stamp = f"{p['name']} · {data_date_label(p['period'])}"

@@ -16,7 +16,7 @@ from ui.data import q
 from ui.filters import sidebar
 from ui.format import data_date_label, gap_text, pct, period_label, yi, ytd_label
 from ui.tiles import Tile, tiles
-from ui.widgets import chart, downloads, escape, no_data, page_header
+from ui.widgets import chart, downloads, escape, no_data, page_header, show_table
 
 SCOPE = "leaders"
 f = sidebar(show_library=False, show_unit=False)
@@ -62,9 +62,8 @@ if leader is None:
         if rows:
             viewstate.set_value("leader", SCOPE, table["包联领导"][rows[0]])
 
-    st.dataframe(ld.on_screen(table), hide_index=True, width="stretch", key="leaders_overview", on_select=_open_leader,
-                 selection_mode="single-row", column_order=ld.OVERVIEW_SCREEN,
-                 height=min(38 + 35 * table.height, 740), column_config={
+    show_table(ld.on_screen(table), key="leaders_overview", on_select=_open_leader,
+               selection_mode="single-row", column_order=ld.OVERVIEW_SCREEN, column_config={
                      "包联领导": st.column_config.TextColumn(pinned=True),
                      "包联项目数": st.column_config.NumberColumn("项目数"),
                      "其中省级": st.column_config.NumberColumn("省级"),
@@ -85,12 +84,12 @@ if leader is None:
         st.markdown("每个重点工程都已明确包联领导。")
     else:
         t = ld.unassigned_table(no_leader)
-        st.dataframe(t, hide_index=True, width="stretch")
+        show_table(t)
         downloads(t, f"未明确包联领导_{f.period:%Y-%m}", "未明确包联领导的重点工程", subtitle, key="no_leader")
     if mismatch.height:
         st.subheader(f"包联层级不符（{mismatch.height}个）")
         t = ld.unassigned_table(mismatch)
-        st.dataframe(t, hide_index=True, width="stretch")
+        show_table(t)
         downloads(t, f"包联层级不符_{f.period:%Y-%m}", "省级重点工程由非市领导包联", subtitle, key="mismatch")
     with st.expander(ld.LEADER_RULE_TITLE, icon=":material/rule:"):
         st.markdown(ld.LEADER_RULE_TEXT)
@@ -125,7 +124,7 @@ else:
 
 st.subheader(f"包联项目（{mine.height}个）")
 pt = ld.projects_table(mine)
-st.dataframe(ld.on_screen(pt), hide_index=True, width="stretch", column_config={
+show_table(ld.on_screen(pt), column_config={
     "完成率": st.column_config.ProgressColumn(format="%.1f%%", min_value=0.0, max_value=100.0),
     "序时进度": st.column_config.NumberColumn(format="%.1f%%"),
     "年度计划（万元）": st.column_config.NumberColumn(format="localized"),
@@ -141,7 +140,7 @@ nodes = q("leader_milestones", period=f.period, leader=leader, days=ld.MILESTONE
 if nodes.is_empty():
     st.markdown(f"没有逾期或{ld.MILESTONE_WINDOW_DAYS}天内到期的节点。")
 else:
-    st.dataframe(ld.milestones_table(nodes), hide_index=True, width="stretch",
+    show_table(ld.milestones_table(nodes),
                  column_config={"计划完成时间": st.column_config.DateColumn(format="YYYY-MM-DD")})
 
 open_problems = problems.filter(pl.col("is_open"))
@@ -149,7 +148,7 @@ st.subheader(f"未销号问题（{open_problems.height}个，超期{int(open_pro
 if open_problems.is_empty():
     st.markdown("包联项目没有未销号问题。")
 else:
-    st.dataframe(ld.leader_problems_table(open_problems), hide_index=True, width="stretch",
+    show_table(ld.leader_problems_table(open_problems),
                  column_config={"完成时限": st.column_config.DateColumn(format="YYYY-MM-DD")})
 try:
     st.page_link("pages/problems.py", label="在问题清单中查看全部问题", icon=":material/report:",

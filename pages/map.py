@@ -10,7 +10,7 @@ from ui.links import page_path, static_base
 from ui.map_filters import map_filters
 from ui.map_view import frame_key, show_map
 from ui.maps import investment_deck, load_config, project_map, project_table, status_line
-from ui.widgets import downloads, no_data, page_header
+from ui.widgets import downloads, no_data, page_header, show_table
 
 config = load_config()
 f = map_filters(config)
@@ -47,9 +47,8 @@ if missing.height:
 
 st.subheader("重点工程清单")
 table = project_table(df, page_path("dossier"))
-st.dataframe(table, hide_index=True, width="stretch", column_config={
+show_table(table, percent=("完成率",), column_config={
     "项目档案": st.column_config.LinkColumn("项目档案", display_text="打开档案"),
-    "完成率": st.column_config.NumberColumn(format="percent"),
 })
 downloads(table.drop("项目档案"), f"重点工程清单_{f.period:%Y-%m}", "重点工程清单",
           f"{f.describe()} · {data_date_label(f.period)}", key="map_table")

@@ -12,7 +12,7 @@ from ui.filters import sidebar
 from ui.format import data_date_label, gap_text, growth, pct, period_label, times, yi, ytd_label
 from ui.labels import RULE_TEXT
 from ui.tiles import Tile, tiles
-from ui.widgets import chart, downloads, no_data, page_header
+from ui.widgets import chart, downloads, no_data, page_header, show_table
 
 f = sidebar()
 page_header(f"{f.unit_name}项目建设总览", f.period)
@@ -78,7 +78,7 @@ table = units.filter(pl.col("projects") > 0).select(
     (pl.col("yoy_growth") * 100).round(1).alias("同比增长（%）"),
     pl.col("red").alias("红"), pl.col("yellow").alias("黄"), pl.col("green").alias("绿"),
 )
-st.dataframe(table, hide_index=True, width="stretch", height=36 * (table.height + 1) + 4, column_config={
+show_table(table, column_config={
     "完成率（%）": st.column_config.NumberColumn(format="%.1f"),
     "落后序时进度（个百分点）": st.column_config.NumberColumn(format="%.1f", help="负数表示快于序时进度"),
     "同比增长（%）": st.column_config.NumberColumn(format="%+.1f"),

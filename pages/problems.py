@@ -12,7 +12,7 @@ from ui.data import q
 from ui.filters import sidebar
 from ui.format import data_date_label, month_end, pct, period_label
 from ui.tiles import Tile, tiles
-from ui.widgets import chart, downloads, no_data, page_header
+from ui.widgets import chart, downloads, no_data, page_header, show_table
 
 SCOPE = "problems"
 f = sidebar(show_library=False)
@@ -79,7 +79,7 @@ if shown.is_empty():
     no_data("没有符合筛选条件的问题")
 else:
     table = pb.problems_table(shown)
-    st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * table.height, 460), column_config={
+    show_table(table, column_config={
         "问题描述": st.column_config.TextColumn(width="medium"),
         "标记": st.column_config.TextColumn(width="medium"),
         "发现时间": st.column_config.DateColumn(format="YYYY-MM-DD"),
@@ -102,7 +102,7 @@ if scope.height:
     with st.expander("办结率明细表", icon=":material/table:"):
         for by, col, name in ((by_unit, "responsible_unit", "责任单位"), (by_type, "problem_type", "问题类型")):
             t = pb.closure_table(by, col, name)
-            st.dataframe(t.with_columns((pl.col("办结率") * 100).round(1)), hide_index=True, width="stretch",
+            show_table(t.with_columns((pl.col("办结率") * 100).round(1)),
                          column_config={"办结率": st.column_config.NumberColumn(format="%.1f%%")})
             downloads(t, f"问题办结率_{name}_{f.period:%Y-%m}", f"各{name}问题办结率（{period_label(f.period)}）",
                       subtitle, key=f"closure_{name}")
@@ -133,6 +133,6 @@ if unfiled.is_empty():
     st.markdown("本期没有未建档问题。")
 else:
     ut = pb.unfiled_table(unfiled)
-    st.dataframe(ut, hide_index=True, width="stretch")
+    show_table(ut)
     downloads(ut, f"未建档问题_{f.unit_name}_{f.period:%Y-%m}", f"{f.unit_name}未建档问题（{period_label(f.period)}）",
               subtitle, key="unfiled_table")

@@ -141,6 +141,22 @@ def test_table_csv_is_utf8_with_bom_and_plain_numbers():
     assert data.decode("utf-8-sig").splitlines() == ["县区/开发区,年度计划投资（万元）", "平城区,35000.5"]
 
 
+def test_table_csv_writes_rates_in_percent_with_the_unit_in_the_header():
+    # a csv wrote 完成率 as 0.831908923166989 while the page and the xlsx show 83.2%
+    df = pl.DataFrame({"县区/开发区": ["平城区", "云州区"], "完成率": [0.831908923166989, None],
+                       "同比增长": [-0.0234, 0.1], "办结率（%）": [83.2, 50.0], "落后序时进度（个百分点）": [4.25, -1.0]})
+    lines = table_csv(df).decode("utf-8-sig").splitlines()
+    assert lines == ["县区/开发区,完成率（%）,同比增长（%）,办结率（%）,落后序时进度（个百分点）",
+                     "平城区,83.2,-2.3,83.2,4.25", "云州区,,10.0,50.0,-1.0"]
+
+
+def test_table_xlsx_formats_only_fractions_as_percent():
+    # 「完成率（%）」 already holds 83.2: formatted as a percentage it read 8320.0%
+    df = pl.DataFrame({"完成率": [0.832], "完成率（%）": [83.2], "落后序时进度（个百分点）": [4.2]})
+    ws = openpyxl.load_workbook(io.BytesIO(table_xlsx(df, "t", "s"))).active
+    assert [ws.cell(4, j).number_format for j in (1, 2, 3)] == ["0.0%", "#,##0.00", "#,##0.00"]
+
+
 @pytest.mark.parametrize("name,period,ext,expected", [
     ("投资进度_县区", OCT, "png", "投资进度_县区_2026-10.png"),
     ("分县区投资完成情况_2026-10", OCT, "xlsx", "分县区投资完成情况_2026-10.xlsx"),  # period not repeated
@@ -182,34 +198,51 @@ def _chart_script():
           dt.date(2026, 10, 1), key="c")
 
 
-def test_chart_toolbar_exports_named_2x_png_with_data_date(fixture_db):
+def _download_labels(at: AppTest) -> list[str]:
+    return [el.proto.label for el in at.get("download_button")]
+
+
+def test_chart_has_no_english_toolbar_and_a_chinese_png_button(fixture_db):
     at = AppTest.from_function(_chart_script, default_timeout=30).run()
     assert not at.exception
     [(spec, config)] = _charts(at)
-    opts = config["toImageButtonOptions"]
-    assert opts == {"format": "png", "filename": "投资进度_县区_2026-10", "width": 1600, "height": 900, "scale": 2}
+    # plotly's toolbar tooltips are English ("Download plot as a png", "Autoscale") and cover the title
+    assert config["displayModeBar"] is False
     assert "数据截至2026年10月31日" in spec["layout"]["title"]["text"]
+    assert _download_labels(at) == ["下载图片"]
+
+
+def test_chart_png_is_2x_with_the_data_date(fixture_db):
+    """The 下载图片 file: 3200×1800 (1600×900 at 2×), drawn by kaleido."""
+    import struct
+
+    from ui.export import stamp_figure
+    from ui.widgets import chart_png
+
+    fig = stamp_figure(go.Figure(go.Bar(x=["平城区"], y=[1]), layout={"title": {"text": "各县区完成率"}}),
+                       "数据截至2026年10月31日")
+    png = chart_png(fig, "投资进度_县区_2026-10.png", 1600, 900)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", png[16:24]) == (3200, 1800)
 
 
 PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_chart_exports_as_named_2x_png_with_its_data_date(fixture_db, page):
+def test_every_chart_has_a_png_download_and_its_data_date(fixture_db, page):
     at = page_test(page)
     at.query_params["period"] = SLUG
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    for spec, config in _charts(at):
-        opts = config.get("toImageButtonOptions", {})
-        assert opts.get("format") == "png" and opts.get("scale", 1) >= 2, (page, opts)
-        assert opts.get("width", 0) >= 1200, (page, opts)
-        name = opts.get("filename", "")
-        assert re.search(r"[\u4e00-\u9fff]", name) and name.endswith(f"_{SLUG}"), (page, name)
+    charts = _charts(at)
+    assert _download_labels(at).count("下载图片") >= len(charts), page
+    for spec, config in charts:
+        assert config.get("displayModeBar") is False, page
         layout = spec.get("layout", {})
         inside = (layout.get("title") or {}).get("text", "") + " ".join(
             a.get("text", "") for a in layout.get("annotations", []))
-        assert "数据截至" in inside, (page, name)
+        assert "数据截至" in inside, page
 
 
 def test_text_from_data_is_never_a_formula():

@@ -9,6 +9,8 @@ import polars as pl
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from ui.widgets import show_table
+
 
 def _initial(param: str, options: list, default, parse: Callable[[str], Any]):
     raw = st.query_params.get(param)
@@ -97,16 +99,13 @@ PERCENT_COLUMNS = ("完成率", "同比增长")
 
 
 def table(df: pl.DataFrame, **kwargs):
-    """st.dataframe in the house style: shares as 「51.4%」 (the frame keeps fractions for the
-    downloads), gaps with one decimal, 万元 with separators, 亿元 with two decimals, 「—」 for
-    missing values, the first column pinned so a phone can scroll sideways."""
+    """ui.widgets.show_table with number formats by header: shares as 「51.4%」 (the frame keeps
+    fractions for the downloads), gaps with one decimal, 万元 with separators, 亿元 with two
+    decimals; 「—」 for missing values and the first column pinned come from show_table."""
     pcts = [c for c in df.columns if c in PERCENT_COLUMNS and df.schema[c].is_float()]
     config = {c: st.column_config.NumberColumn(format="%.1f%%") for c in pcts}
     config.update({c: st.column_config.NumberColumn(format="%.1f") for c in df.columns if "个百分点" in c})
     config.update({c: st.column_config.NumberColumn(format="localized") for c in df.columns if "万元" in c})
     config.update({c: st.column_config.NumberColumn(format="%.2f") for c in df.columns if "亿元" in c})
-    if df.columns:
-        config[df.columns[0]] = st.column_config.TextColumn(pinned=True)
     config.update(kwargs.pop("column_config", {}))
-    shown = df.with_columns([pl.col(c) * 100 for c in pcts])
-    return st.dataframe(shown, hide_index=True, width="stretch", placeholder="—", column_config=config, **kwargs)
+    return show_table(df, percent=tuple(pcts), column_config=config, **kwargs)

@@ -24,6 +24,16 @@ CHART_EXPORT = {"width": 1600, "height": 900, "scale": 2}  # print resolution: 3
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
+_RATE_ENDINGS = ("率", "占比", "增长", "增速", "序时进度")
+
+
+def rate_columns(df: pl.DataFrame) -> list[str]:
+    """Float columns holding a rate as a fraction (「完成率」 0.873): named for a rate and not
+    already in percent or points (「完成率（%）」, 「…（个百分点）」 hold the shown number)."""
+    return [c for c, t in df.schema.items()
+            if t.is_float() and (c.endswith(_RATE_ENDINGS) or "率（" in c) and "%" not in c and "百分点" not in c]
+
+
 def table_xlsx(df: pl.DataFrame, title: str, subtitle: str, sheet: str = "数据") -> bytes:
     """One sheet: title row, a row with filters and data date, then the table."""
     return tables_xlsx([(sheet, df, title, subtitle)])
@@ -51,11 +61,11 @@ def tables_xlsx(sheets: list[tuple[str, pl.DataFrame, str, str]]) -> bytes:
         ws = wb.add_worksheet(name[:31])
         ws.write(0, 0, title, title_fmt)
         ws.write(1, 0, subtitle, sub_fmt)
+        rates = set(rate_columns(df))
         for j, col in enumerate(df.columns):
             ws.write(2, j, col, head_fmt)
             dtype = df.schema[col]
-            is_pct = col.endswith(("率", "占比", "增长", "增速", "序时进度")) or "率（" in col
-            fmt = (pct_fmt if is_pct and dtype.is_float() else num_fmt if dtype.is_float()
+            fmt = (pct_fmt if col in rates else num_fmt if dtype.is_float()
                    else int_fmt if dtype.is_integer() else date_fmt if dtype in (pl.Date, pl.Datetime) else text_fmt)
             width = max(8, min(40, max([len(str(col))] + [len(str(v)) for v in df[col].head(200).to_list()]) * 1.6))
             ws.set_column(j, j, width)
@@ -81,8 +91,12 @@ def tables_xlsx(sheets: list[tuple[str, pl.DataFrame, str, str]]) -> bytes:
 
 
 def table_csv(df: pl.DataFrame) -> bytes:
-    """UTF-8 with BOM (Excel opens it in Chinese); text that Excel would run as a formula
-    (=, +, -, @ first) gets a leading apostrophe."""
+    """UTF-8 with BOM (Excel opens it in Chinese); rates in percent with one decimal and the
+    unit in the header, as the page and the xlsx show them (「完成率（%）」 83.2); a missing
+    value is an empty cell; text that Excel would run as a formula (=, +, -, @ first) gets a
+    leading apostrophe."""
+    rates = rate_columns(df)
+    df = df.with_columns((pl.col(c) * 100).round(1) for c in rates).rename({c: f"{c}（%）" for c in rates})
     text_cols = [c for c, t in df.schema.items() if t == pl.String]
     safe = df.with_columns(
         pl.when(pl.col(c).str.contains(r"^[=+\-@\t\r]"))

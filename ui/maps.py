@@ -81,6 +81,9 @@ class MapConfig:
 NO_TILES = TileProvider(key="none", label="无底图（仅行政区划）", crs="wgs84")
 
 
+ATTRIBUTION = "大同市项目建设驾驶舱 · 行政区划边界仅供示意"
+
+
 def load_config(path: Path | None = None, env: dict | None = None) -> MapConfig:
     """config/map.toml plus environment overrides; providers needing a missing key are left out."""
     env = os.environ if env is None else env
@@ -453,8 +456,9 @@ def project_map(df: pl.DataFrame, *, provider: TileProvider = NO_TILES, unit: st
 
     host = ZONE_HOST.get(unit, unit) if unit else None
     fill = 0.0 if provider.url else 0.55
-    # county names sit in a pane under the markers (overlay 400 < labels 450 < markers 600)
-    folium.map.CustomPane("county-labels", z_index=450, pointer_events=False).add_to(m)
+    # county names sit above the markers and clusters (markers 600 < labels 650) and let taps
+    # through to them, so a cluster never hides a county's name
+    folium.map.CustomPane("county-labels", z_index=650, pointer_events=False).add_to(m)
     boundaries = folium.FeatureGroup(name="县区边界", control=True).add_to(m)
     folium.GeoJson(
         geo.county_boundaries(crs), name="县区边界",
@@ -506,10 +510,14 @@ def project_map(df: pl.DataFrame, *, provider: TileProvider = NO_TILES, unit: st
 
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     MapScript("L.control.scale({imperial: false, position: 'bottomleft'}).addTo(%(map)s);").add_to(m)
+    # Leaflet's own prefix is a link with a national flag: not for a Chinese government map
+    MapScript("%(map)s.attributionControl.setPrefix(" + script_json(ATTRIBUTION) + ");").add_to(m)
     m.get_root().header.add_child(branca.element.Element(_CSS % {
         "red": STATUS_COLOR["red"], "zone": ZONE_COLOR, "link_pad": "10px 0" if mobile else "6px 0",
         "extra": _MOBILE_CSS if mobile else ""}), name="cockpit_map_css")
-    m.fit_bounds(_fit(unit, crs))
+    # padding keeps the edge counties' names and clusters (天镇县, 广灵县 in the east) inside a
+    # narrow phone map
+    m.fit_bounds(_fit(unit, crs), padding=(28, 28) if mobile else (16, 16))
     return use_local_assets(m, static_base)
 
 

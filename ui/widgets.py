@@ -1,5 +1,6 @@
 """Small shared widgets: page header with the data date, KPI tiles, charts with a proper PNG
-export, table downloads."""
+export, tables, table downloads, the file uploader. Streamlit's and plotly's own English
+(toolbar tooltips, the uploader's texts, 「None」 in empty cells) is kept out here, once."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import polars as pl
 import streamlit as st
 
 from ui import auth, data
-from ui.export import CHART_EXPORT, file_name, stamp_figure, table_csv, table_xlsx
+from ui.export import CHART_EXPORT, Image, file_name, render_images, stamp_figure, table_csv, table_xlsx
 from ui.format import data_date_label, period_label
 
 CSS = """
@@ -27,13 +28,24 @@ CSS = """
 .cockpit-date b {color:#1f5fa8;}
 .cockpit-note {color:#52606d;font-size:0.85rem;}
 .block-container {padding-top:2.2rem;}
+/* Streamlit's running indicator says "Running..." and offers "Stop": keep only its spinner */
+[data-testid="stStatusWidget"] button, [data-testid="stStatusWidget"] label {display:none !important;}
+/* a hint under wide tables, shown on a phone only */
+.cockpit-scroll-hint {display:none;color:#7b8794;font-size:0.8rem;margin:-0.4rem 0 0.4rem 0;}
 @media (max-width: 640px) {
   .block-container {padding-left:0.6rem;padding-right:0.6rem;padding-top:1.2rem;}
   [data-testid="stMetricValue"] {font-size:1.25rem;}
   h1 {font-size:1.5rem !important;}
+  .cockpit-scroll-hint {display:block;}
 }
 </style>
 """
+
+
+def frame_css() -> None:
+    """The house CSS, drawn by the frame (app.py) before anything else, so it holds even while
+    a first start builds the data; pages draw it again for AppTest, which runs them alone."""
+    st.markdown(CSS, unsafe_allow_html=True)
 
 
 def page_header(title: str, period: dt.date | None = None) -> None:
@@ -59,19 +71,63 @@ def kpi(col, label: str, value: str, delta: str | None = None, help: str | None 
     col.metric(label, value, delta=delta, delta_color="off", delta_arrow="off", help=help, border=False)
 
 
+PLOT_CONFIG = {
+    # plotly's toolbar speaks English ("Download plot as a png", "Autoscale", …) and sits on
+    # the chart's title; plotly's zh-CN locale is not part of the plotly.js Streamlit ships
+    # and cannot be registered from Python. So no toolbar: each chart has its own Chinese
+    # download button below it.
+    "displayModeBar": False,
+    "displaylogo": False,
+    "scrollZoom": False,
+}
+
+
 def chart(fig: go.Figure, name: str, period: dt.date | None = None, key: str | None = None, *,
-          export_size: tuple[int, int] | None = None, width="stretch", **kwargs):
-    """Place a figure; its toolbar downloads a PNG at 2× (1600×900 unless export_size) named
-    「name_2026-10.png」, with 「数据截至…」 in the image (added to the title if the figure lacks it)."""
+          export_size: tuple[int, int] | None = None, width="stretch", download: bool = True, **kwargs):
+    """Place a figure with a 「下载图片」 button below it: a PNG at 2× (1600×900 unless
+    export_size) named 「name_2026-10.png」, with 「数据截至…」 in the image (added to the title
+    if the figure lacks it), drawn on the server when clicked."""
     if period is not None:
         fig = stamp_figure(fig, data_date_label(period))
     w, h = export_size or (CHART_EXPORT["width"], CHART_EXPORT["height"])
-    return st.plotly_chart(fig, width=width, key=key, config={
-        "displaylogo": False,
-        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-        "toImageButtonOptions": {"format": "png", "filename": file_name(name, period), "width": w, "height": h,
-                                 "scale": CHART_EXPORT["scale"]},
-    }, **kwargs)
+    out = st.plotly_chart(fig, width=width, key=key, config=PLOT_CONFIG, **kwargs)
+    if download:
+        png = file_name(name, period, "png")
+        st.download_button("下载图片", lambda: chart_png(fig, png, w, h), file_name=png, mime="image/png",
+                           key=f"{key or name}_png", icon=":material/image:", on_click="ignore", type="tertiary")
+    return out
+
+
+def chart_png(fig: go.Figure, name: str, width: int, height: int) -> bytes:
+    """The figure as a print-quality PNG (kaleido, the system Chromium)."""
+    return render_images([Image(name, fig, width, height)])[name]
+
+
+def show_table(df: pl.DataFrame, *, height: int | None = None, max_rows: int = 25, pin_first: bool = True,
+          percent: tuple[str, ...] = (), **kwargs):
+    """st.dataframe in the house style: 「—」 for a missing value (never "None"), sized to its
+    rows when it has up to `max_rows` (no inner scrolling, no empty row), the first column
+    pinned and a hint on a phone that more columns scroll sideways. `percent` columns hold
+    fractions (kept for the downloads) and show as 「87.3%」."""
+    config = {c: st.column_config.NumberColumn(format="%.1f%%") for c in percent if c in df.columns}
+    if pin_first and df.columns and df.columns[0] not in config:
+        config[df.columns[0]] = st.column_config.Column(pinned=True)
+    config.update(kwargs.pop("column_config", None) or {})
+    shown = df.with_columns([pl.col(c) * 100 for c in percent if c in df.columns]) if percent else df
+    if height is None and df.height <= max_rows:
+        height = table_height(df.height)
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    out = st.dataframe(shown, height=height if height is not None else "auto", placeholder="—",
+                       column_config=config, **kwargs)
+    if len(df.columns) > 3:
+        st.markdown("<div class='cockpit-scroll-hint'>← 左右滑动查看更多列 →</div>", unsafe_allow_html=True)
+    return out
+
+
+def table_height(rows: int) -> int:
+    """Pixels for st.dataframe to show `rows` rows (and its header) exactly."""
+    return 35 * (max(rows, 1) + 1) + 3
 
 
 def downloads(df: pl.DataFrame, name: str, title: str, subtitle: str, key: str, *,
@@ -100,6 +156,36 @@ def downloads(df: pl.DataFrame, name: str, title: str, subtitle: str, key: str, 
 def escape(text) -> str:
     """Text from data, made safe for st.markdown(..., unsafe_allow_html=True)."""
     return html.escape("" if text is None else str(text))
+
+
+UPLOADER_CSS = """
+<style>
+/* Streamlit's uploader speaks English ("Upload", "Drag and drop files here", "20MB per file • XLSX…",
+   "File must be 20.0MB or smaller"): its own texts are hidden and ours drawn instead */
+[data-testid="stFileUploaderDropzoneInstructions"] > div > span,
+[data-testid="stFileUploaderDropzoneInstructions"] > div > small,
+[data-testid="stFileUploaderDropzoneInstructions"] span, [data-testid="stFileUploaderDropzoneInstructions"] small
+  {display:none !important;}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after
+  {content:"将文件拖到这里，或点右侧按钮选择文件";color:#3e4c59;font-size:0.92rem;}
+[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] {font-size:0 !important;}
+[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"]::after
+  {content:"选择文件";font-size:0.92rem;}
+[data-testid="stFileUploaderFileErrorMessage"], [data-testid="stFileUploaderFileData"] small
+  {display:none !important;}
+</style>
+"""
+
+
+def uploader(label: str, types: list[str], max_mb: int, *, key: str, multiple: bool = True, help: str | None = None):
+    """st.file_uploader with its English hidden and a Chinese caption: which files, how big.
+    A file over the limit is not handed to the page by Streamlit; the caption says the limit."""
+    st.markdown(UPLOADER_CSS, unsafe_allow_html=True)
+    files = st.file_uploader(label, type=types, accept_multiple_files=multiple, key=key, max_upload_size=max_mb,
+                             help=help)
+    st.caption(f"支持 {'、'.join(t.upper() if t != 'csv' else 'CSV' for t in types)} 文件，"
+               f"单个文件不超过{max_mb}MB{'，可一次选多个' if multiple else ''}；超过大小的文件不会被接收。")
+    return files
 
 
 def no_data(message: str = "所选条件下没有数据") -> None:
