@@ -6,7 +6,7 @@ from ui.auth import gate
 from ui.briefing import warm_renderer
 from ui.data import ensure_data
 from ui.labels import APP_TITLE
-from ui.widgets import frame_css
+from ui.widgets import frame_css, phone_menu_closes
 
 st.set_page_config(page_title=APP_TITLE, page_icon="static/favicon.png", layout="wide",
                    initial_sidebar_state="auto")
@@ -47,6 +47,7 @@ def _home() -> None:
 # the navigation comes first: the sidebar shows the Chinese menu while a first start builds the data
 pg = st.navigation({**PAGES, "": [st.Page(_home, title="首页", url_path="home", default=True, visibility="hidden")]})
 frame_css()
+phone_menu_closes()
 st.sidebar.caption(APP_TITLE)
 ensure_data()  # first start: the sidebar is already there while the sample warehouse is built
 pg.run()

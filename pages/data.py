@@ -8,7 +8,7 @@ from etl import config
 from ui import access, admin, auth
 from ui.data import periods, q, status, units
 from ui.format import data_date_label, period_label
-from ui.widgets import downloads, page_header, show_table
+from ui.widgets import uploader, downloads, page_header, show_table
 
 page_header("数据管理")
 
@@ -45,11 +45,9 @@ with tab_load:
                             help="文件中没有「填报单位：」落款、且项目分属多个县区时选择；选定后以所选单位为准")
     sender_note = c3.empty()  # a file that needs the sender chosen says so here
     n = st.session_state.setdefault("adm_upload_n", 0)
-    files = st.file_uploader("上传各单位报表（可一次选多个文件）", type=list(s.lstrip(".") for s in admin.ALLOWED_SUFFIXES),
-                             accept_multiple_files=True, key=f"adm_files_{n}", max_upload_size=config.max_upload_mb(),
-                             disabled=not access.may_load(me))
-    st.caption(f"支持 xlsx、xls（Excel 97-2003）、csv（UTF-8 或 GBK）、parquet，单个文件不超过{config.max_upload_mb()}MB。"
-               "文件先检查、后加载，确认前不会改动驾驶舱数据。")
+    files = uploader("上传各单位报表（可一次选多个文件）", list(s.lstrip(".") for s in admin.ALLOWED_SUFFIXES),
+                     config.max_upload_mb(), key=f"adm_files_{n}", disabled=not access.may_load(me))
+    st.caption("xls 为 Excel 97-2003 格式；csv 可为 UTF-8 或 GBK 编码。文件先检查、后加载，确认前不会改动驾驶舱数据。")
     if taught_n := st.session_state.pop("adm_taught", None):
         st.success(f"已保存 {taught_n} 个表头的识别，文件已按新的识别重新检查。", icon=":material/school:")
         auth.audit("header_taught", detail=f"{taught_n}个表头")

@@ -62,13 +62,18 @@ else:
         c = st.columns(2)
         c[0].markdown(f"**{lg.TOP_BADGE}**：{'、'.join(top) if top else '本期不设（参与排名单位不足3个）'}")
         c[1].markdown(f"**{lg.BOTTOM_BADGE}**：{'、'.join(bottom) if bottom else '本期不设（参与排名单位不足3个）'}")
+        st.caption(f"名次按{lg.RANKING_NAME}排列；周报中的县区排名按年度投资完成率，两者口径不同。")
+        with st.expander("为什么是这个名次：各单位的弱项和强项", icon=":material/psychology_alt:"):
+            st.caption("与参与排名单位的单项得分平均相比。")
+            st.markdown("\n".join(f"- **{escape(u)}**：{escape(text)}" for u, text in lg.rank_reasons(t, cfg, group)))
         chart(lg.score_bars(t, f"{lg.GROUPS[group]}“比亮晒”综合得分", subtitle), f"比亮晒综合得分_{lg.GROUPS[group]}",
               f.period, key=f"lg_bars_{group}")
     table = lg.display_table(t, cfg, group)
     wide = {c: st.column_config.TextColumn(width="medium") for c in table.columns[3:] if c != "红榜/末位"}
     shown = table.filter(pl.col("名次") != "—")
     drill.table(shown, height=35 * (shown.height + 1) + 3,  # every unit visible, no inner scrolling
-                column_config={**wide, "单位": st.column_config.TextColumn(pinned=True)})
+                column_config={**wide, "名次": st.column_config.TextColumn(width=92, pinned=True),
+                               "单位": st.column_config.TextColumn(pinned=True)})
     for note, names in lg.not_ranked(t):
         st.markdown(f"**不参与排名**：{escape('、'.join(names))}（{escape(note)}）")
     st.caption("名次相同者标注「并列」；较上月：↑上升、↓下降、—持平。"

@@ -3,6 +3,7 @@ thumb-sized, and a compact list under it opens each project's file."""
 
 import streamlit as st
 
+from ui import drill
 from ui.data import q
 from ui.links import page_path, static_base
 from ui.map_filters import map_filters
@@ -22,11 +23,16 @@ if df.is_empty():
     st.stop()
 
 st.markdown(status_line(df, f.describe()), unsafe_allow_html=True)
-links = dict(dossier_href=page_path("dossier"), map_href=page_path("mobile"), static_base=static_base())
-show_map(lambda: project_map(df, provider=f.provider, unit=f.unit, mobile=True, height=460, **links),
-         (frame_key(df), "mobile", f.provider, f.unit, tuple(links.items())),
-         height=460, key="mobile_map")
-
+# the list answers 「which red key projects, what level, whose」 without scrolling past the map
+show = drill.segmented("显示", ["list", "map"], key="mm_show", param="show", default="map",
+                       format_func={"map": "地图", "list": "清单"}.get, label_visibility="collapsed")
 limit = 60
-st.markdown(f"**项目清单**（红色在前{'，显示前' + str(limit) + '个，可用筛选缩小范围' if df.height > limit else ''}）")
+if show == "map":
+    links = dict(dossier_href=page_path("dossier"), map_href=page_path("mobile"), static_base=static_base())
+    show_map(lambda: project_map(df, provider=f.provider, unit=f.unit, mobile=True, height=460, **links),
+             (frame_key(df), "mobile", f.provider, f.unit, tuple(links.items())),
+             height=460, key="mobile_map")
+    st.markdown(f"**项目清单**（红色在前{'，显示前' + str(limit) + '个，可用筛选缩小范围' if df.height > limit else ''}）")
+else:
+    st.caption(f"红色在前{'，显示前' + str(limit) + '个，可用筛选缩小范围' if df.height > limit else ''}；点一项打开项目档案。")
 st.markdown(mobile_list_html(df, page_path("dossier"), limit=limit), unsafe_allow_html=True)

@@ -1,14 +1,18 @@
 """总览: this year's investment against plan and 序时进度, counts, 红黄绿 and the policy targets."""
 
+import datetime as dt
+
 import polars as pl
 import streamlit as st
 
-from ui import figures
+from ui import answers, figures
+from ui import league as lg
 from ui.admin import freshness_badge
-from ui.data import q
+from ui.data import periods, q
 from ui.documents import forecast_block
 from ui.gaps import comparable_suffix, gaps_notice
 from ui.filters import sidebar
+from ui.links import page_path
 from ui.format import data_date_label, gap_text, growth, pct, period_label, times, yi, ytd_label
 from ui.labels import RULE_TEXT
 from ui.tiles import Tile, tiles
@@ -23,6 +27,19 @@ k = q("overview_kpis", **f.params()).row(0, named=True)
 if not k["projects"]:
     no_data()
     st.stop()
+
+# the answers a leader asks for, first, each one tap from its detail
+starts = q("start_watch", period=f.period, unit=f.unit)
+overdue = q("problem_list", period=f.period, unit=f.unit).filter(pl.col("is_open") & pl.col("is_overdue")).sort(
+    "days_overdue", descending=True)
+targets = q("policy_targets", period=f.period, unit=f.unit)
+previous = (f.period - dt.timedelta(days=1)).replace(day=1)
+cfg = lg.load_config()
+league = lg.league(q("league_units", period=f.period),
+                   q("league_units", period=previous) if previous in periods() else None, cfg, "units")
+st.markdown(answers.answers_html(answers.overview_answers(
+    f.period, f.unit, k, starts, overdue, targets, {p: page_path(p) for p in ("progress", "mobile", "problems", "league")},
+    rank=lg.rank_answer(league, cfg, f.unit_name if f.unit else None))), unsafe_allow_html=True)
 
 tiles([
     Tile(f"{f.period.year}年计划投资", yi(k["plan_wan"]), f"{k['projects']}个年度项目"),
@@ -56,8 +73,7 @@ with right:
     with st.expander("红黄绿判定规则", icon=":material/rule:"):
         st.markdown(RULE_TEXT)
 
-st.subheader("政策目标完成情况")
-targets = q("policy_targets", period=f.period, unit=f.unit)
+st.subheader("政策目标完成情况", anchor=answers.ANCHOR_TARGETS)
 fmt = {"times": times, "share": pct, "growth": growth}
 tiles([
     Tile(t["short_label"], fmt[t["unit"]](t["actual"]),
@@ -85,3 +101,20 @@ show_table(table, column_config={
 })
 downloads(table, f"分县区投资完成情况_{f.period:%Y-%m}", f"分县区投资完成情况（{period_label(f.period)}）",
           f"{f.describe()} · {data_date_label(f.period)}", key="units_table")
+
+month_starts = starts.filter(pl.col("started_this_month"))
+st.subheader(f"{f.period.month}月新开工项目（{month_starts.height}个）", anchor=answers.ANCHOR_STARTS)
+if month_starts.height:
+    st.markdown(answers.start_cards(month_starts, page_path("dossier"), late=False), unsafe_allow_html=True)
+else:
+    no_data("本月没有实际开工的新开工项目")
+late = starts.filter(pl.col("late_start"))
+st.subheader(f"计划开工未开工项目（{late.height}个）", anchor=answers.ANCHOR_LATE)
+st.caption(f"计划开工时间已到（截至{period_label(f.period)}末）、尚未开工且未完成投资的新开工项目，推迟最久的在前。")
+if late.height:
+    st.markdown(answers.start_cards(late, page_path("dossier"), late=True), unsafe_allow_html=True)
+else:
+    no_data("计划开工时间已到的新开工项目都已开工")
+if starts.height:
+    downloads(answers.starts_table(starts), f"本月开工与计划开工未开工_{f.unit_name}", f"{period_label(f.period)}新开工项目开工情况",
+              f"{f.describe()} · {data_date_label(f.period)}", key="starts", period=f.period)

@@ -1,6 +1,7 @@
 -- scope: project
 -- Key projects of one month for the map and its list, with the map filters applied.
--- Every filter is optional (null = all): $unit county/zone code, $level key level,
+-- Every filter is optional (null = all): $unit county/zone code, $level comma-separated key levels
+-- ('province_managed,province_city_managed'),
 -- $status comma-separated statuses ('red,yellow'), $six_new 六新 type, $leader 包联领导.
 -- Projects without coordinates are kept (lon/lat null): the page lists them apart.
 with key_projects as (
@@ -9,7 +10,7 @@ with key_projects as (
     where period = $period
       and is_key
       and ($unit is null or unit_code = $unit)
-      and ($level is null or key_level = $level)
+      and ($level is null or list_contains(string_split($level, ','), key_level))
       and ($status is null or list_contains(string_split($status, ','), status))
       and ($six_new is null or six_new_type = $six_new)
       and ($leader is null or leader = $leader)

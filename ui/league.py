@@ -294,6 +294,50 @@ def display_table(df: pl.DataFrame, cfg: LeagueConfig, group: str, compact: bool
     return pl.DataFrame(rows, schema={c: pl.String for c in cols}) if rows else pl.DataFrame(schema={c: pl.String for c in cols})
 
 
+RANKING_NAME = "“比亮晒”综合得分（各项指标加权）"
+
+
+def rank_answer(t: pl.DataFrame, cfg: LeagueConfig, unit_name: str | None) -> tuple[str, str]:
+    """The home page's answer on the county league: (value, note). For one unit its rank and
+    why; for the city who leads and who is last."""
+    ranked = t.filter(pl.col("ranked")).sort("rank")
+    if ranked.is_empty():
+        return "—", "本月没有可参与排名的县区、开发区"
+    if unit_name:
+        reasons = dict(rank_reasons(t, cfg, "units"))
+        if unit_name not in reasons:
+            return "不参与排名", NOT_RANKED_NO_PROJECTS
+        row = ranked.filter(pl.col("unit_name") == unit_name).row(0, named=True)
+        return f"第{rank_label(row['rank'], row['tied'])}名", reasons[unit_name].split("。", 1)[1] or "按综合得分排名"
+    first, last = ranked.row(0, named=True), ranked.row(ranked.height - 1, named=True)
+    return first["unit_name"], f"第1名（{first['composite']:.1f}分）；末位：{last['unit_name']}（{last['composite']:.1f}分）"
+
+
+def rank_reasons(df: pl.DataFrame, cfg: LeagueConfig, group: str, weakest: int = 2) -> list[tuple[str, str]]:
+    """Why each ranked unit stands where it does, in words: its weakest metrics (single-metric
+    score against the average of the ranked units) and its strongest. (unit, sentence)."""
+    metrics = list(cfg.weights[group])
+    d = df.filter(pl.col("ranked")).sort("rank")
+    means = {m: d[f"score_{m}"].mean() for m in metrics}
+    out = []
+    for r in d.iter_rows(named=True):
+        gaps = sorted(((r[f"score_{m}"] - means[m], m) for m in metrics
+                       if r[f"score_{m}"] is not None and means[m] is not None), key=lambda x: x[0])
+        low = [(g, m) for g, m in gaps if g < -0.05][:weakest]
+        high = [(g, m) for g, m in reversed(gaps) if g > 0.05][:1]
+        text = f"第{rank_label(r['rank'], r['tied'])}名（{r['composite']:.1f}分）。"
+        if low:
+            text += "弱项：" + "；".join(f"{cfg.labels[m]}{metric_text(r, m)}，单项得分低于平均{abs(g):.1f}分"
+                                      for g, m in low) + "。"
+        else:
+            text += "各项单项得分都不低于平均。"
+        if high:
+            g, m = high[0]
+            text += f"强项：{cfg.labels[m]}{metric_text(r, m)}，高于平均{g:.1f}分。"
+        out.append((r["unit_name"], text))
+    return out
+
+
 def score_table(df: pl.DataFrame, cfg: LeagueConfig, group: str) -> pl.DataFrame:
     """Each ranked unit's single-metric scores (「无数据」 where not scored)."""
     metrics = list(cfg.weights[group])
@@ -450,11 +494,12 @@ def score_bars(df: pl.DataFrame, title: str, subtitle: str):
         text=[f"{s:.1f}分  {c or ''}" for s, c in zip(d["composite"], d["change"])], textposition="outside",
         cliponaxis=False, hovertemplate="%{y}<br>综合得分 %{x:.1f}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text="综合得分（满分100）", range=[0, 125])
+    # a 满分100 score on a 0–100 axis; the values and rank changes sit in the right margin
+    fig.update_xaxes(title_text="综合得分（满分100）", range=[0, 100], dtick=20)
     fig.update_layout(showlegend=False)
     height = max(380, 34 * d.height + 150)
     fig = _layout(fig, title, subtitle, height=height)
-    return fig.update_layout(title_y=1 - 14 / height, margin_t=86)
+    return fig.update_layout(title_y=1 - 14 / height, margin_t=86, margin_r=96)
 
 
 def with_approvals(df: pl.DataFrame, approvals: pl.DataFrame) -> pl.DataFrame:

@@ -22,7 +22,7 @@ class MapFilters:
     period: dt.date
     unit: str | None
     unit_name: str
-    level: str | None
+    level: tuple[str, ...]  # empty = every level
     status: tuple[str, ...]  # empty = every status
     six_new: str | None
     leader: str | None
@@ -30,13 +30,13 @@ class MapFilters:
 
     def params(self) -> dict:
         """Parameters of queries/map_projects.sql."""
-        return {"period": self.period, "unit": self.unit, "level": self.level,
+        return {"period": self.period, "unit": self.unit, "level": ",".join(self.level) or None,
                 "status": ",".join(self.status) or None, "six_new": self.six_new, "leader": self.leader}
 
     def describe(self) -> str:
         parts = [period_label(self.period), self.unit_name]
         if self.level:
-            parts.append(KEY_LEVEL[self.level])
+            parts.append("、".join(KEY_LEVEL[k] for k in self.level))
         if self.status:
             parts.append("、".join(STATUS[s] for s in self.status))
         if self.six_new:
@@ -55,18 +55,22 @@ def _select(where, label: str, key: str, options: list, names: dict) -> str | No
     return None if choice == ALL else choice
 
 
-def _statuses(where) -> tuple[str, ...]:
-    raw = st.query_params.get("status")
+def _several(where, label: str, key: str, names: dict) -> tuple[str, ...]:
+    """Pills taking several values (省定省管 + 省定市管 in one pass), kept in the URL as a comma list."""
+    raw = st.query_params.get(key)
     if raw is not None:
-        default = [s for s in raw.split(",") if s in STATUS]
+        default = [s for s in raw.split(",") if s in names]
     else:
-        default = [s for s in st.session_state.get("_keep_status", []) if s in STATUS]
-    chosen = where.pills("红黄绿", list(STATUS), selection_mode="multi", default=default,
-                         format_func=lambda s: {"red": "🔴 红", "yellow": "🟡 黄", "green": "🟢 绿"}[s],
-                         key="map_status")
-    chosen = [s for s in STATUS if s in (chosen or [])]  # official order
-    _remember("status", chosen, ",".join(chosen) or None)
+        default = [s for s in st.session_state.get(f"_keep_{key}", []) if s in names]
+    chosen = where.pills(label, list(names), selection_mode="multi", default=default, format_func=names.get,
+                         key=f"map_{key}")
+    chosen = [s for s in names if s in (chosen or [])]  # official order
+    _remember(key, chosen, ",".join(chosen) or None)
     return tuple(chosen)
+
+
+def _statuses(where) -> tuple[str, ...]:
+    return _several(where, "红黄绿", "status", {"red": "🔴 红", "yellow": "🟡 黄", "green": "🟢 绿"})
 
 
 def map_filters(config: MapConfig, mobile: bool = False) -> MapFilters:
@@ -82,7 +86,7 @@ def map_filters(config: MapConfig, mobile: bool = False) -> MapFilters:
             names = {ALL: "全市", **dict(zip(units["code"], units["name"]))}
             unit = _select(st, "县区 / 开发区", "unit", codes, names)
             unit_name = names[unit or ALL]
-        level = _select(st, "重点工程级别", "level", list(KEY_LEVEL), {ALL: "全部级别", **KEY_LEVEL})
+        level = _several(st, "重点工程级别（可多选）", "level", dict(KEY_LEVEL))
         status = _statuses(st)
         six_new = _select(st, "六新类型", "six", SIX_NEW, {ALL: "全部六新类型"})
         options = data.q("map_options", period=base.period)

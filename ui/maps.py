@@ -29,13 +29,13 @@ from folium.plugins import FastMarkerCluster
 from folium.template import Template
 
 from etl.divisions import ZONE_HOST, ZONES
-from ui import geo
+from ui import cards, geo
 from ui.format import money, pct
 from ui.labels import KEY_LEVEL, STATUS, STATUS_COLOR
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = ROOT / "config" / "map.toml"
-NO_STATUS_COLOR = "#9aa5b1"
+NO_STATUS_COLOR = cards.NO_STATUS_COLOR
 ZONE_COLOR = "#6b4fa0"
 
 # folium's CDN links → files shipped under static/vendor/ (None: not needed, dropped)
@@ -222,35 +222,19 @@ def project_table(df: pl.DataFrame, dossier_href: str = "/dossier") -> pl.DataFr
     )
 
 
-MOBILE_LIST_CSS = """<style>
-.mm-list {display:flex; flex-direction:column; gap:6px; margin-top:4px;}
-.mm-item {display:flex; align-items:center; gap:10px; padding:10px 12px; min-height:52px; border:1px solid #e4e9f0;
-  border-radius:10px; background:#fff; text-decoration:none !important; color:#1f2933 !important;}
-.mm-item:active {background:#eef3f9;}
-.mm-dot {flex:0 0 14px; width:14px; height:14px; border-radius:50%;}
-.mm-main {flex:1 1 auto; min-width:0;}
-.mm-name {font-weight:600; font-size:0.98rem; line-height:1.3; overflow:hidden; text-overflow:ellipsis; white-space:nowrap;}
-.mm-sub {color:#52606d; font-size:0.82rem; margin-top:2px;}
-.mm-go {flex:0 0 auto; color:#1f5fa8; font-size:1.2rem;}
-</style>"""
-
-
 def mobile_list_html(df: pl.DataFrame, dossier_href: str = "/dossier", limit: int = 60) -> str:
-    """The filtered projects as a thumb-sized list (red first, then by investment); each row opens the file."""
+    """The filtered projects as thumb-sized cards (red first, then by investment): name, county,
+    level, 红黄绿, 包联领导, investment and rate; each card opens the project's file."""
     order = {"red": 0, "yellow": 1, "green": 2}
     d = (df.with_columns(pl.col("status").replace_strict(order, default=3).alias("_o"))
          .sort(["_o", "total_investment_wan"], descending=[False, True], nulls_last=True).head(limit))
-    items = []
-    for r in d.iter_rows(named=True):
-        color = STATUS_COLOR.get(r["status"], NO_STATUS_COLOR)
-        sub = " · ".join([r["unit_name"] or "—", STATUS.get(r["status"], "—"), f"总投资{money(r['total_investment_wan'])}",
-                          f"完成率{pct(r['completion_rate'])}"])
-        items.append(
-            f'<a class="mm-item" href="{_esc(dossier_link(dossier_href, r["project_code"]))}" target="_self">'
-            f'<span class="mm-dot" style="background:{color}"></span>'
-            f'<span class="mm-main"><div class="mm-name">{_esc(r["name"])}</div><div class="mm-sub">{_esc(sub)}</div></span>'
-            f'<span class="mm-go">›</span></a>')
-    return f'{MOBILE_LIST_CSS}<div class="mm-list">{"".join(items)}</div>'
+    items = [cards.Card(
+        href=dossier_link(dossier_href, r["project_code"]), title=r["name"], status=r["status"],
+        lines=(" · ".join([r["unit_name"] or "—", cards.level_text(r["key_level"]), STATUS.get(r["status"], "未判定")]),
+               cards.leader_text(r["leader"], r.get("leader_title")),
+               f"总投资{money(r['total_investment_wan'])} · 完成率{pct(r['completion_rate'])}"))
+        for r in d.iter_rows(named=True)]
+    return cards.cards_html(items)
 
 
 # ---------------------------------------------------------------- folium

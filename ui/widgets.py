@@ -48,6 +48,31 @@ def frame_css() -> None:
     st.markdown(CSS, unsafe_allow_html=True)
 
 
+PHONE_MENU_JS = """<script>
+(function () {
+  // on a phone the sidebar menu covers most of the screen and stays open after a page is
+  // chosen: close it as soon as a page (or a link inside it) is tapped
+  if (window.__cockpitMenuCloses) { return; }
+  window.__cockpitMenuCloses = true;
+  document.addEventListener("click", function (e) {
+    if (window.innerWidth > 640) { return; }
+    var link = e.target.closest && e.target.closest('[data-testid="stSidebarNav"] a');
+    if (!link) { return; }
+    setTimeout(function () {
+      var close = document.querySelector('[data-testid="stSidebarCollapseButton"] button')
+        || document.querySelector('[data-testid="stSidebarCollapseButton"]');
+      if (close) { close.click(); }
+    }, 60);
+  }, true);
+})();
+</script>"""
+
+
+def phone_menu_closes() -> None:
+    """The frame's one script: the phone's menu closes when a page is chosen."""
+    st.html(PHONE_MENU_JS, unsafe_allow_javascript=True)
+
+
 def page_header(title: str, period: dt.date | None = None) -> None:
     """Page title, then 「数据截至…」 and when the data was last loaded."""
     st.markdown(CSS, unsafe_allow_html=True)
@@ -160,29 +185,27 @@ def escape(text) -> str:
 
 UPLOADER_CSS = """
 <style>
-/* Streamlit's uploader speaks English ("Upload", "Drag and drop files here", "20MB per file • XLSX…",
-   "File must be 20.0MB or smaller"): its own texts are hidden and ours drawn instead */
-[data-testid="stFileUploaderDropzoneInstructions"] > div > span,
-[data-testid="stFileUploaderDropzoneInstructions"] > div > small,
-[data-testid="stFileUploaderDropzoneInstructions"] span, [data-testid="stFileUploaderDropzoneInstructions"] small
-  {display:none !important;}
+/* Streamlit's uploader speaks English ("Upload", "20MB per file • XLSX…", "Error: File must be
+   20.0MB or smaller"): its texts are hidden and Chinese ones drawn in their place */
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {display:none !important;}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {content:"选择文件";}
+[data-testid="stFileUploaderDropzoneInstructions"] span {display:none !important;}
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after
-  {content:"将文件拖到这里，或点右侧按钮选择文件";color:#3e4c59;font-size:0.92rem;}
-[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] {font-size:0 !important;}
-[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"]::after
-  {content:"选择文件";font-size:0.92rem;}
-[data-testid="stFileUploaderFileErrorMessage"], [data-testid="stFileUploaderFileData"] small
-  {display:none !important;}
+  {content:"把文件拖到这里，或点「选择文件」";color:#52606d;font-size:0.88rem;}
+[data-testid="stFileChip"][aria-invalid="true"] [role="alert"] {display:none !important;}
+[data-testid="stFileChip"][aria-invalid="true"]::after
+  {content:"未接收：文件超过大小限制或类型不支持";color:#d62728;font-size:0.8rem;margin-left:0.4rem;}
 </style>
 """
 
 
-def uploader(label: str, types: list[str], max_mb: int, *, key: str, multiple: bool = True, help: str | None = None):
+def uploader(label: str, types: list[str], max_mb: int, *, key: str, multiple: bool = True, help: str | None = None,
+             disabled: bool = False):
     """st.file_uploader with its English hidden and a Chinese caption: which files, how big.
     A file over the limit is not handed to the page by Streamlit; the caption says the limit."""
     st.markdown(UPLOADER_CSS, unsafe_allow_html=True)
     files = st.file_uploader(label, type=types, accept_multiple_files=multiple, key=key, max_upload_size=max_mb,
-                             help=help)
+                             help=help, disabled=disabled)
     st.caption(f"支持 {'、'.join(t.upper() if t != 'csv' else 'CSV' for t in types)} 文件，"
                f"单个文件不超过{max_mb}MB{'，可一次选多个' if multiple else ''}；超过大小的文件不会被接收。")
     return files
