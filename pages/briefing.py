@@ -8,7 +8,8 @@ from ui.data import periods, q, state, status
 from ui.documents import report_downloads
 from ui.filters import sidebar
 from ui.format import data_date_label, period_label, period_slug
-from ui.widgets import CSS, downloads, escape, no_data, show_table
+from ui.tiles import Tile, tiles
+from ui.widgets import CSS, chart, downloads, escape, no_data, show_table
 
 # the view starts at the top of the page and always fits one screen: a 1920×1080 screenshot
 # holds all of it; narrower screens show the same drawing scaled down, never squeezed
@@ -18,6 +19,13 @@ st.markdown(CSS + """<style>
 .briefing-view {width:100%;max-width:min(100%, calc((100vh - 4.5rem) * 16 / 9));aspect-ratio:16 / 9;
                 box-shadow:0 0 0 1px #e4e9f0;}
 .briefing-text {font-size:1.02rem;line-height:1.9;max-width:72rem;}
+/* a phone gets the same content stacked and readable; the 16:9 drawing stays for the download */
+.st-key-briefing_phone {display:none;}
+@media (max-width: 640px) {
+  .briefing-view {display:none;}
+  .st-key-briefing_phone {display:flex;}
+  .block-container {padding-top:1.2rem !important;padding-left:0.6rem !important;padding-right:0.6rem !important;}
+}
 </style>""", unsafe_allow_html=True)
 
 
@@ -37,6 +45,13 @@ if not b.has_data:
     st.stop()
 
 st.markdown(f"<div class='briefing-view'>{view_svg(f.period, state())}</div>", unsafe_allow_html=True)
+with st.container(key="briefing_phone"):
+    st.title(f"周报（{period_label(f.period)}）")
+    st.markdown(f"<div class='cockpit-date'><b>{data_date_label(f.period)}</b></div>", unsafe_allow_html=True)
+    tiles([Tile(label, value, note, tone="red" if color == briefing.RED else "blue")
+           for label, value, note, color in briefing.tiles(b)])
+    for name, fig in briefing.charts(b):
+        chart(fig, name, f.period, key=f"phone_{name}")
 
 info = status()
 loaded = f" · 最后加载 {info['last_load_at']:%Y-%m-%d %H:%M}" if info.get("last_load_at") else ""

@@ -8,6 +8,7 @@ from etl import config
 from ui import access, admin, auth
 from ui.data import periods, q, status, units
 from ui.format import data_date_label, period_label
+from ui.tiles import Tile, tiles
 from ui.widgets import uploader, downloads, page_header, show_table
 
 page_header("数据管理")
@@ -96,11 +97,9 @@ with tab_fresh:
     f_period = st.selectbox("报送期间", ["current"] + months_known, key="adm_fresh_period",
                             format_func=lambda p: "当前报送期" if p == "current" else period_label(p))
     fresh, summary = admin.freshness(None if f_period == "current" else f_period)
-    c = st.columns(4)
-    c[0].metric("应报单位", f"{summary.expected}个")
-    c[1].metric("已报送", f"{summary.reported}个")
-    c[2].metric("逾期未报", f"{len(summary.missing)}个")
-    c[3].metric("逾期报送", f"{len(summary.late)}个")
+    tiles([Tile("应报单位", f"{summary.expected}个"), Tile("已报送", f"{summary.reported}个"),
+           Tile("逾期未报", f"{len(summary.missing)}个", tone="red" if summary.missing else "green"),
+           Tile("逾期报送", f"{len(summary.late)}个", tone="yellow" if summary.late else "green")])
     st.caption(f"{period_label(summary.period)}数据截止报送日为{summary.deadline.year}年{summary.deadline.month}月"
                f"{summary.deadline.day}日（次月{config.report_deadline_day()}日）；是否逾期按文件中写的填报日期计，文件没有填报日期的按加载入驾驶舱的时间计。"
                f"应报单位为全部县区、开发区，以及近{config.expected_sender_months()}个月报送过的其他单位。")

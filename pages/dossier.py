@@ -35,12 +35,10 @@ with st.expander("查找项目（名称或代码）", expanded=p is None, icon="
         hits = q("dossier_search", text=text.strip())
         if hits.is_empty():
             st.caption("没有找到匹配的项目")
-        for h in hits.iter_rows(named=True):
-            if st.button(f"{h['name']} · {h['unit_name'] or '—'} · {h['project_code']}", key=f"hit_{h['project_code']}",
-                         width="stretch"):
-                st.query_params.clear()
-                st.query_params["project"] = h["project_code"]
-                st.rerun()
+        else:
+            st.caption(f"找到{hits.height}个{'（最多显示30个，可输入更多字缩小范围）' if hits.height >= 30 else ''}；"
+                       "重点工程在前，圆点为红黄绿。")
+            st.markdown(dossier.search_cards(hits, page_path("dossier")), unsafe_allow_html=True)
 
 if p is None:
     period = periods()[0]
@@ -65,6 +63,12 @@ st.markdown(dossier.identity_html(p), unsafe_allow_html=True)
 st.markdown(dossier.stage_html(project_stage(p.get("library"), p.get("actual_start"), p.get("progress_text"),
                                              p.get("invest_kind"), p.get("completed_cum_wan"))),
             unsafe_allow_html=True, help=STAGE_RULE_TEXT)
+
+pb = q("dossier_problems", code=p["project_code"])
+open_pb = pb.filter(pl.col("state") != "closed")
+if open_pb.height:  # a leader's first question on a project: what is stuck and whose it is
+    st.markdown(f"**未销号问题（{open_pb.height}个）**")
+    st.markdown(dossier.open_problem_cards(pb, "#dossier-problems"), unsafe_allow_html=True)
 
 months = q("dossier_months", code=p["project_code"])
 subtitle = f"{p['name']} · {data_date_label(p['period'])}"
@@ -108,7 +112,7 @@ else:
     timeline = dossier.approval_timeline(chain, month_end(p["period"]), "审批事项办理（计划时限与实际用时，工作日）",
                                          f"{subtitle} · 工作日按法定节假日和调休计算")
     chart(timeline, f"审批事项_{p['project_code']}", p["period"], key="approvals")
-    st.dataframe(approval_rows, hide_index=True, width="stretch")
+    show_table(approval_rows)
     st.caption(COUNT_RULE + "。")
 st.subheader("要素保障")
 fs = q("approvals_project_factors", project=p["project_code"], period=p["period"])
@@ -116,10 +120,9 @@ factor_rows = dossier.factor_status_table(fs)
 if fs.is_empty():
     st.caption("该项目尚未报送要素保障。")
 else:
-    st.dataframe(factor_rows, hide_index=True, width="stretch")
+    show_table(factor_rows)
 
-st.subheader("问题清单")
-pb = q("dossier_problems", code=p["project_code"])
+st.subheader("问题清单", anchor="dossier-problems")
 problems = dossier.problem_table(pb)
 if pb.is_empty():
     st.caption("该项目没有报送问题。")

@@ -8,11 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import html
 
+from urllib.parse import urlencode
+
 import plotly.graph_objects as go
 import polars as pl
 import segno
 
 from etl.vocab import INVEST_KIND, KEY_LEVEL, LIBRARY_LONG, PROBLEM_STATE, STATUS, STATUS_COLOR
+from ui import cards
 from ui.figures import BLUE, GREY, ORANGE, _layout
 from ui.format import date_label, money, pct, period_label, wan
 
@@ -171,24 +174,26 @@ def has_investment(months: pl.DataFrame, year: int) -> bool:
 def investment_chart(months: pl.DataFrame, year: int, title: str, subtitle: str) -> go.Figure:
     """Monthly completion (bars) and the year's cumulative completion vs the 序时 schedule (lines), 万元."""
     d = year_months(months, year)
-    x = [f"{m}月" for m in d["month"]]
+    # a number axis with 「月」 after each tick: plotly thins the ticks on a narrow phone, where
+    # twelve category labels ran together (「9月10月11月12月」)
+    x = d["month"].to_list()
     fig = go.Figure()
     fig.add_bar(x=x, y=d["completed_month_wan"].to_list(), name="本月完成", marker_color="#9fb8d6",
-                hovertemplate="%{x} 本月完成 %{y:,.0f}万元<extra></extra>")
+                hovertemplate="%{x}月 本月完成 %{y:,.0f}万元<extra></extra>")
     plan = d["annual_plan_wan"].drop_nulls()
     latest_plan = plan[-1] if plan.len() else None
-    all_months = [f"{m}月" for m in range(1, 13)]
+    all_months = list(range(1, 13))
     schedule = [latest_plan * m / 12 for m in range(1, 13)] if latest_plan else []
-    fig.add_scatter(x=all_months if schedule else x, y=schedule, name="序时计划（年度计划×月数/12）", mode="lines",
+    fig.add_scatter(x=all_months if schedule else x, y=schedule, name="序时计划", mode="lines",
                     line={"color": GREY, "dash": "dash", "width": 2},
-                    hovertemplate="%{x} 序时计划 %{y:,.0f}万元<extra></extra>")
+                    hovertemplate="%{x}月 序时计划（年度计划×月数/12） %{y:,.0f}万元<extra></extra>")
     fig.add_scatter(x=x, y=d["completed_ytd_wan"].to_list(), name="年累计完成", mode="lines+markers",
                     line={"color": BLUE, "width": 3}, marker={"size": 7},
-                    hovertemplate="%{x} 年累计完成 %{y:,.0f}万元<extra></extra>")
+                    hovertemplate="%{x}月 年累计完成 %{y:,.0f}万元<extra></extra>")
     if latest_plan:
         fig.add_hline(y=latest_plan, line_color=ORANGE, line_width=1.5,
                       annotation_text=f"年度计划 {wan(latest_plan)}", annotation_position="top left")
-    fig.update_xaxes(categoryorder="array", categoryarray=all_months, range=[-0.5, 11.5], tickangle=0)
+    fig.update_xaxes(range=[0.5, 12.5], ticksuffix="月", tickangle=0, nticks=12)
     fig.update_yaxes(title_text="万元", rangemode="tozero", tickformat=",.0f")
     return _layout(fig, title, subtitle, height=360)
 
@@ -434,3 +439,30 @@ def factor_status_table(fs: pl.DataFrame) -> pl.DataFrame:
         pl.when(pl.col("is_overdue")).then(pl.lit("逾期未落实")).when(pl.col("gap") > 0).then(pl.lit("待落实"))
         .otherwise(pl.lit("已落实")).alias("落实情况"),
     )
+
+
+def open_problem_cards(pb: pl.DataFrame, href: str) -> str:
+    """The project's problems not yet closed, as cards right under its identity: what, whose
+    (责任单位, 责任领导), by when and how late; each jumps to the full table below."""
+    from ui import cards
+
+    items = []
+    for r in pb.filter(pl.col("state") != "closed").iter_rows(named=True):
+        state = PROBLEM_STATE.get(r["state"], r["state"] or "")
+        items.append(cards.Card(
+            href=href, title=r["description"] or "（未填写问题描述）", status="red" if r["is_overdue"] else "yellow",
+            strong=f"逾期{r['days_overdue']}天" if r["is_overdue"] else state,
+            lines=(f"责任单位：{r['responsible_unit'] or '未明确'} · 责任领导：{r['resp_leader'] or '未明确'}",
+                   f"完成时限：{date_label(r['deadline'])} · {state}")))
+    return cards.cards_html(items)
+
+
+def search_cards(hits: pl.DataFrame, dossier_href: str) -> str:
+    """Search results as cards that tell near-identical names apart: county, library or key
+    level, 红黄绿, code and the last month reported."""
+    return cards.cards_html([cards.Card(
+        href=f"{dossier_href}?{urlencode({'project': h['project_code']})}", title=h["name"], status=h["status"],
+        lines=(" · ".join([h["unit_name"] or "—", KEY_LEVEL.get(h["key_level"]) or LIBRARY_LONG.get(h["library"], "—"),
+                           STATUS.get(h["status"], "未判定")]),
+               f"{h['project_code']} · 最近报送{period_label(h['last_period']) if h['last_period'] else '—'}"))
+        for h in hits.iter_rows(named=True)])

@@ -14,17 +14,37 @@ FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, Pin
 BLUE, GREY, ORANGE, INK = "#1f5fa8", "#9aa5b1", "#e07b00", "#1f2933"
 
 
+SUBTITLE_CHARS = 26  # about what a 360 px phone chart shows on one line at 12 px
+
+
+def wrap_subtitle(subtitle: str, width: int = SUBTITLE_CHARS) -> list[str]:
+    """A chart's subtitle in lines of about `width` characters, broken at 「 · 」 (plotly does
+    not wrap: a long one was cut at the right edge on a phone)."""
+    lines: list[str] = []
+    for part in subtitle.split(" · "):
+        if lines and len(lines[-1]) + 3 + len(part) <= width:
+            lines[-1] += " · " + part
+        else:
+            lines.append(part)
+    return lines or [""]
+
+
 def _layout(fig: go.Figure, title: str, subtitle: str, height: int = 420) -> go.Figure:
+    lines = wrap_subtitle(subtitle)
+    extra = 16 * (len(lines) - 1)
+    sub = "<br>".join(f"<span style='font-size:12px;color:#52606d'>{line}</span>" for line in lines)
     fig.update_layout(
-        title={"text": f"<b>{title}</b><br><span style='font-size:12px;color:#52606d'>{subtitle}</span>",
-               "x": 0.01, "xanchor": "left", "y": 1 - 16 / height, "yanchor": "top"},
+        title={"text": f"<b>{title}</b><br>{sub}",
+               "x": 0.01, "xanchor": "left", "y": 1 - 16 / (height + extra), "yanchor": "top"},
         font={"family": FONT, "size": 13, "color": INK},
-        height=height,
-        margin={"l": 60, "r": 20, "t": 78, "b": 80},
+        height=height + extra,
+        margin={"l": 60, "r": 20, "t": 78 + extra, "b": 80},
         paper_bgcolor="white",
         plot_bgcolor="white",
-        # below the plot: at the top it collides with the subtitle on a phone
-        legend={"orientation": "h", "yanchor": "top", "y": -0.14, "xanchor": "left", "x": 0},
+        # below the plot, a fixed 56 px under it (a fraction of a tall chart put it far below the
+        # bars); at the top it collides with the subtitle on a phone. Traces in the order drawn.
+        legend={"orientation": "h", "yanchor": "top", "y": -56 / max(height - 158, 100),
+                "xanchor": "left", "x": 0, "traceorder": "normal"},
         hoverlabel={"font": {"family": FONT}},
         separators=".,",
     )

@@ -274,20 +274,22 @@ TREND_MONTHS = 13  # the trend shows this many months up to the chosen one
 def trend_chart(trend: pl.DataFrame, title: str, subtitle: str) -> go.Figure:
     """Open problems at each month end, with those past deadline and those 未续报 (last TREND_MONTHS)."""
     trend = trend.tail(TREND_MONTHS)
-    months = [period_label(p) if i == 0 or p.month == 1 else f"{p.month}月" for i, p in enumerate(trend["period"])]
+    # a date axis: plotly thins the month ticks on a narrow phone (category labels were cut to two
+    # characters); the legend names are short so the legend fits a phone's width
+    months = trend["period"].to_list()
     fig = go.Figure()
-    fig.add_bar(x=months, y=trend["open"].to_list(), name="未销号问题", marker_color=BLUE,
+    fig.add_bar(x=months, y=trend["open"].to_list(), name="未销号", marker_color=BLUE,
                 text=trend["open"].to_list(), textposition="outside", cliponaxis=False,
-                hovertemplate="%{x}<br>未销号 %{y}个<extra></extra>")
-    fig.add_scatter(x=months, y=trend["overdue"].to_list(), name="其中超期（督办）", mode="lines+markers",
+                hovertemplate="%{x|%Y年%-m月}<br>未销号 %{y}个<extra></extra>")
+    fig.add_scatter(x=months, y=trend["overdue"].to_list(), name="其中超期", mode="lines+markers",
                     line={"color": ORANGE, "width": 3}, marker={"size": 8},
-                    hovertemplate="%{x}<br>超期 %{y}个<extra></extra>")
+                    hovertemplate="%{x|%Y年%-m月}<br>超期 %{y}个<extra></extra>")
     fig.add_scatter(x=months, y=trend["disappeared"].to_list(), name="其中未续报", mode="lines+markers",
                     line={"color": GREY, "width": 2, "dash": "dot"}, marker={"size": 6},
-                    hovertemplate="%{x}<br>未续报 %{y}个<extra></extra>")
+                    hovertemplate="%{x|%Y年%-m月}<br>未续报 %{y}个<extra></extra>")
     top = max(trend["open"].to_list() + [1])
     fig.update_yaxes(rangemode="tozero", range=[0, top * 1.2])
-    fig.update_xaxes(type="category")
+    fig.update_xaxes(type="date", tickformat="%-m月", hoverformat="%Y年%-m月")
     return _layout(fig, title, subtitle, height=380)
 
 

@@ -164,7 +164,9 @@ def downloads(df: pl.DataFrame, name: str, title: str, subtitle: str, key: str, 
     if period is not None:
         if "数据截至" not in subtitle:
             subtitle = f"{subtitle} · {data_date_label(period)}" if subtitle else data_date_label(period)
-    c1, c2, _ = st.columns([1, 1, 4])
+    # one row on a phone too (columns stack one per row below 640 px)
+    row = st.container(horizontal=True, gap="small")
+    c1 = c2 = row
     audited = auth.audited_download
     # the files are made when a button is clicked, not on every rerun (an xlsx of a few
     # thousand rows costs a second of the page's script time), and a click does not rerun the
@@ -172,10 +174,10 @@ def downloads(df: pl.DataFrame, name: str, title: str, subtitle: str, key: str, 
     c1.download_button("下载 Excel", audited(lambda: table_xlsx(df, title, subtitle), file_name(name, period, "xlsx")),
                        file_name=file_name(name, period, "xlsx"),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
-                       icon=":material/download:", on_click="ignore")
+                       icon=":material/download:", on_click="ignore", width="content")
     c2.download_button("下载 CSV", audited(lambda: table_csv(df), file_name(name, period, "csv")),
                        file_name=file_name(name, period, "csv"), mime="text/csv",
-                       key=f"{key}_csv", icon=":material/download:", on_click="ignore")
+                       key=f"{key}_csv", icon=":material/download:", on_click="ignore", width="content")
 
 
 def escape(text) -> str:
