@@ -57,18 +57,18 @@ if p["period"] != p["data_period"]:
 
 url = dossier_url(p["project_code"], absolute=True)
 st.markdown(dossier.head_html(p, dossier.qr_data_uri(url), url), unsafe_allow_html=True)
+pb = q("dossier_problems", code=p["project_code"])
+open_pb = pb.filter(pl.col("state") != "closed")
+if open_pb.height:  # a leader's first question on a project: what is stuck and whose it is
+    st.markdown(f"**未销号问题（{open_pb.height}个）**")
+    st.markdown(dossier.open_problem_cards(pb, "#dossier-problems"), unsafe_allow_html=True)
+
 tiles([Tile(label, value, note or "") for label, value, note in dossier.investment_summary(p)])
 st.markdown(dossier.identity_html(p), unsafe_allow_html=True)
 # the project's stage (前期 → 在建 → 竣工 → 投产 → 达产)
 st.markdown(dossier.stage_html(project_stage(p.get("library"), p.get("actual_start"), p.get("progress_text"),
                                              p.get("invest_kind"), p.get("completed_cum_wan"))),
             unsafe_allow_html=True, help=STAGE_RULE_TEXT)
-
-pb = q("dossier_problems", code=p["project_code"])
-open_pb = pb.filter(pl.col("state") != "closed")
-if open_pb.height:  # a leader's first question on a project: what is stuck and whose it is
-    st.markdown(f"**未销号问题（{open_pb.height}个）**")
-    st.markdown(dossier.open_problem_cards(pb, "#dossier-problems"), unsafe_allow_html=True)
 
 months = q("dossier_months", code=p["project_code"])
 subtitle = f"{p['name']} · {data_date_label(p['period'])}"

@@ -139,7 +139,9 @@ def wait_ready(page, text: str | None = None, timeout_ms: int = 90_000) -> None:
     """Wait until Streamlit has rendered (`text` visible, if given) and finished running the script."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
     if text:
-        page.get_by_text(text).first.wait_for(timeout=timeout_ms)
+        # the first visible match: a page may hold the same text hidden at this width (周报's 16:9
+        # drawing on a phone, its stacked phone version on a desktop)
+        page.get_by_text(text).filter(visible=True).first.wait_for(timeout=timeout_ms)
     # the status widget ("Running…") must stay away for a while: the script may start late
     page.wait_for_function(
         """() => {

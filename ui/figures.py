@@ -84,20 +84,23 @@ def unit_bars(df: pl.DataFrame, title: str, subtitle: str, time_progress: float)
     colors = [STATUS_COLOR["red"] if (time_progress * 100 - r) > 30 else STATUS_COLOR["yellow"]
               if (time_progress * 100 - r) > 10 else BLUE for r in rates]
     custom = list(zip((d["ytd_wan"] / 10000).to_list(), (d["plan_wan"] / 10000).to_list()))
-    top = max(rates + [time_progress * 100]) * 1.22
+    top = max(rates + [time_progress * 100]) * 1.05
     fig = go.Figure(go.Bar(
         y=d["unit_name"].to_list(), x=rates, orientation="h", marker_color=colors, customdata=custom,
         hovertemplate="%{y}<br>完成率 %{x:.1f}%<br>年累计 %{customdata[0]:,.2f}亿元 / 计划 %{customdata[1]:,.2f}亿元"
                       "<extra></extra>"))
-    # the values in a column at the right edge: beside each bar they sat on the dashed 序时进度 line
-    fig.add_scatter(y=d["unit_name"].to_list(), x=[top] * d.height, mode="text", text=[f"{r:.1f}%" for r in rates],
-                    textposition="middle left", cliponaxis=False, hoverinfo="skip", showlegend=False)
+    # the values in a column in the right margin: beside each bar they sat on the dashed 序时进度
+    # line, and inside the plot the longest bar ran under them on a phone
+    for name, r in zip(d["unit_name"].to_list(), rates):
+        fig.add_annotation(x=1, xref="paper", xanchor="left", xshift=6, y=name, yref="y", text=f"{r:.1f}%",
+                           showarrow=False, font={"size": 12})
     fig.add_vline(x=time_progress * 100, line_dash="dash", line_color=GREY, layer="below",
                   annotation_text=f"序时进度 {time_progress * 100:.1f}%", annotation_position="top")
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title_text="年度投资完成率（%）", range=[0, top])
     fig.update_layout(showlegend=False)
-    return _layout(fig, title, subtitle, height=max(360, 34 * d.height + 130))
+    fig = _layout(fig, title, subtitle, height=max(360, 34 * d.height + 130))
+    return fig.update_layout(margin_r=62)
 
 
 def status_donut(counts: dict[str, int], title: str, subtitle: str) -> go.Figure:

@@ -427,7 +427,7 @@ def project_map(df: pl.DataFrame, *, provider: TileProvider = NO_TILES, unit: st
     """
     crs = provider.crs
     m = folium.Map(tiles=None, location=[39.95, 113.6], zoom_start=8, min_zoom=6, max_zoom=18,
-                   control_scale=False, height=height, zoom_control=True)
+                   control_scale=False, height=height, zoom_control=False)
     # without tiles folium leaves the zoom range out; markercluster needs maxZoom. Quarter steps fit the city.
     m.options.update(min_zoom=6, max_zoom=18, zoom_snap=0.25, zoom_delta=0.5)
     if provider.url:
@@ -496,6 +496,10 @@ def project_map(df: pl.DataFrame, *, provider: TileProvider = NO_TILES, unit: st
     MapScript("L.control.scale({imperial: false, position: 'bottomleft'}).addTo(%(map)s);").add_to(m)
     # Leaflet's own prefix is a link with a national flag: not for a Chinese government map
     MapScript("%(map)s.attributionControl.setPrefix(" + script_json(ATTRIBUTION) + ");").add_to(m)
+    # Leaflet's controls say "Zoom in", "Zoom out", "Layers" on hover: in Chinese here
+    MapScript("L.control.zoom({zoomInTitle: '放大', zoomOutTitle: '缩小', position: 'topleft'}).addTo(%(map)s);"
+              "%(map)s.getContainer().querySelectorAll('.leaflet-control-layers-toggle')"
+              ".forEach(function (a) { a.title = '图层'; a.setAttribute('aria-label', '图层'); });").add_to(m)
     m.get_root().header.add_child(branca.element.Element(_CSS % {
         "red": STATUS_COLOR["red"], "zone": ZONE_COLOR, "link_pad": "10px 0" if mobile else "6px 0",
         "extra": _MOBILE_CSS if mobile else ""}), name="cockpit_map_css")

@@ -1,0 +1,132 @@
+"""A leader's everyday questions on a 390 px phone, in the real server and headless Chromium, on the
+fixture warehouse (tests/fixtures.py, 2026-10): each starts on the home page and counts the taps
+until the answer is on screen (inside the viewport, not below the fold). The goal is at most two.
+
+Taps and seconds per question: artifacts/screenshots/phone_questions.txt; a screenshot of each
+answer: artifacts/screenshots/question_<n>.png (git-ignored).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from browser import ARTIFACTS, PHONE, cockpit_server, launch, open_page, screenshot, wait_ready
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+HOME = "/overview?period=2026-10"
+MAX_TAPS = 2
+
+
+class Walk:
+    """One question: taps counted from the home page; `answer` checks that a text is on screen."""
+
+    def __init__(self, page, base: str):
+        self.page, self.base, self.taps, self.t0 = page, base, 0, time.perf_counter()
+        open_page(page, base + HOME, wait_text="数据截至")
+        self.t0 = time.perf_counter()
+
+    def tap(self, locator) -> None:
+        self.taps += 1
+        locator.first.scroll_into_view_if_needed()
+        locator.first.tap()
+        self.page.wait_for_timeout(300)
+        wait_ready(self.page, timeout_ms=60_000)
+
+    def on_screen(self, text: str) -> bool:
+        """`text` is visible inside the viewport (a phone shows no more without scrolling)."""
+        height = self.page.viewport_size["height"]
+        for el in self.page.get_by_text(text).all():
+            if not el.is_visible():
+                continue
+            box = el.bounding_box()
+            if box and box["y"] >= 0 and box["y"] + box["height"] <= height:
+                return True
+        return False
+
+    def answer(self, *texts: str) -> float:
+        deadline = time.time() + 30
+        while time.time() < deadline and not all(self.on_screen(t) for t in texts):
+            self.page.wait_for_timeout(200)
+        missing = [t for t in texts if not self.on_screen(t)]
+        assert not missing, f"not on screen after {self.taps} taps: {missing}"
+        return time.perf_counter() - self.t0
+
+
+def _late_starts(w: Walk):
+    w.tap(w.page.locator("a.ans", has_text="计划开工未开工"))
+    return w.answer("平城区文化街区项目", "已推迟", "包联领导：未明确")
+
+
+def _red_key_with_leaders(w: Walk):
+    w.tap(w.page.locator("a.ans", has_text="红色重点工程"))
+    return w.answer("平城区供热管网改造工程", "省定市管", "包联领导：李明（市长）")
+
+
+def _project_problem_and_whose(w: Walk):
+    w.tap(w.page.locator("a.ans", has_text="红色重点工程"))
+    w.tap(w.page.locator("a.mm-item", has_text="平城区供热管网改造工程"))
+    return w.answer("资金缺口3000万元", "逾期61天", "责任单位：市财政局")
+
+
+def _why_this_rank(w: Walk):
+    w.tap(w.page.locator("a.ans", has_text="比亮晒排名"))
+    w.tap(w.page.get_by_text("为什么是这个名次"))
+    return w.answer("弱项：")
+
+
+def _menu_closes_on_navigation(w: Walk):
+    w.tap(w.page.locator("[data-testid='stExpandSidebarButton']"))
+    w.tap(w.page.locator("[data-testid='stSidebarNav'] a", has_text="问题清单"))
+    sidebar = w.page.locator("[data-testid='stSidebar']").bounding_box()
+    assert sidebar is None or sidebar["x"] + sidebar["width"] <= 1, "the menu still covers the page"
+    return w.answer("全市项目问题清单")
+
+
+# (question, walk): the walk taps from the home page and checks the answer is on screen
+QUESTIONS = [
+    ("今年完成了多少投资，完成率多少", lambda w: w.answer("1-10月累计完成投资", "6.10亿元", "完成率69.3%")),
+    ("本月新开工了几个项目", lambda w: w.answer("10月新开工", "本月没有实际开工的新开工项目")),
+    ("哪些项目该开工没开工，晚了多久，谁负责", _late_starts),
+    ("红色重点工程是哪些，什么级别，谁包联", _red_key_with_leaders),
+    ("超期最久的问题是哪个，责任单位是谁", lambda w: w.answer("超期未办结问题", "最久超期61天", "市财政局")),
+    ("某个红色项目卡在什么问题上，谁负责", _project_problem_and_whose),
+    ("排名第一的是谁，为什么是这个名次", _why_this_rank),
+    ("政策目标达标了几项", lambda w: w.answer("政策目标", "项达标")),
+    ("打开问题清单后菜单不再挡住页面", _menu_closes_on_navigation),
+]
+
+
+@pytest.fixture(scope="module")
+def server(fixture_db):
+    with cockpit_server(fixture_db) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def phone(server):
+    with playwright.sync_playwright() as p:
+        b = launch(p)
+        ctx = b.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+        yield ctx.new_page()
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def report():
+    lines: list[str] = []
+    yield lines
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "phone_questions.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("n,question,walk", [(i, q, w) for i, (q, w) in enumerate(QUESTIONS, 1)],
+                         ids=[f"q{i}" for i in range(1, len(QUESTIONS) + 1)])
+def test_leader_question_within_two_taps(server, phone, report, n, question, walk):
+    w = Walk(phone, server)
+    seconds = walk(w)
+    screenshot(phone, f"question_{n}")
+    report.append(f"{n}. {question}: {w.taps} 次点击, {seconds:.1f} s")
+    assert w.taps <= MAX_TAPS, f"{question}: {w.taps} taps"
