@@ -85,12 +85,12 @@ tiles([
 st.subheader(f"分县区投资完成情况（{period_label(f.period)}）")
 table = units.filter(pl.col("projects") > 0).select(
     pl.col("unit_name").alias("县区/开发区"),
-    pl.col("projects").alias("项目数"),
-    (pl.col("plan_wan") / 10000).round(2).alias("年度计划（亿元）"),
-    (pl.col("month_wan") / 10000).round(2).alias("本月完成（亿元）"),
-    (pl.col("ytd_wan") / 10000).round(2).alias("年累计完成（亿元）"),
     (pl.col("completion_rate") * 100).round(1).alias("完成率（%）"),
     (pl.col("gap_pts")).round(1).alias("落后序时进度（个百分点）"),
+    (pl.col("ytd_wan") / 10000).round(2).alias("年累计完成（亿元）"),
+    (pl.col("plan_wan") / 10000).round(2).alias("年度计划（亿元）"),
+    (pl.col("month_wan") / 10000).round(2).alias("本月完成（亿元）"),
+    pl.col("projects").alias("项目数"),
     (pl.col("yoy_growth") * 100).round(1).alias("同比增长（%）"),
     pl.col("red").alias("红"), pl.col("yellow").alias("黄"), pl.col("green").alias("绿"),
 )

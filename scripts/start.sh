@@ -5,4 +5,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # first start: demo accounts for the sample programme (only when there is no accounts store yet)
 .venv/bin/python -m accounts demo
-exec .venv/bin/streamlit run app.py --server.port "${PORT:-8501}" "$@"
+exec .venv/bin/python scripts/serve.py --server.port "${PORT:-8501}" "$@"

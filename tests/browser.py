@@ -31,7 +31,7 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def cockpit_server(db: Path, port: int | None = None):
-    """Run `streamlit run app.py` on the warehouse `db`; yields the base URL."""
+    """Run the cockpit (scripts/serve.py, as scripts/start.sh does) on the warehouse `db`; yields the base URL."""
     port = port or free_port()
     with socket.socket() as s:  # a server already listening there would be tested instead of ours
         if s.connect_ex(("127.0.0.1", port)) == 0:
@@ -39,7 +39,7 @@ def cockpit_server(db: Path, port: int | None = None):
     env = {**os.environ, "COCKPIT_DB": str(db)}
     accounts = Path(env.get("COCKPIT_ACCOUNTS") or db.parent / "accounts.sqlite")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, str(ROOT / "scripts" / "serve.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

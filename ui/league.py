@@ -495,7 +495,7 @@ def score_bars(df: pl.DataFrame, title: str, subtitle: str):
         cliponaxis=False, hovertemplate="%{y}<br>综合得分 %{x:.1f}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
     # a 满分100 score on a 0–100 axis; the values and rank changes sit in the right margin
-    fig.update_xaxes(title_text="综合得分（满分100）", range=[0, 100], dtick=20)
+    fig.update_xaxes(title_text="综合得分（满分100）", range=[0, 100], tickvals=[0, 50, 100], tickangle=0)
     fig.update_layout(showlegend=False)
     height = max(380, 34 * d.height + 150)
     fig = _layout(fig, title, subtitle, height=height)

@@ -81,7 +81,7 @@ class MapConfig:
 NO_TILES = TileProvider(key="none", label="无底图（仅行政区划）", crs="wgs84")
 
 
-ATTRIBUTION = "大同市项目建设驾驶舱 · 行政区划边界仅供示意"
+ATTRIBUTION = "行政区划边界仅供示意"
 
 
 def load_config(path: Path | None = None, env: dict | None = None) -> MapConfig:

@@ -62,16 +62,17 @@ def totals(df: pl.DataFrame, time_progress: float) -> dict:
 
 
 def cut_table(df: pl.DataFrame, dim: str) -> pl.DataFrame:
-    """One cut with Chinese headers and units; numbers stay numbers so the table sorts."""
+    """One cut with Chinese headers and units; numbers stay numbers so the table sorts. The
+    key columns first (a phone shows three or four): rate, gap, done, plan."""
     return df.select(
         pl.col("label").alias(CUTS[dim][1]),
-        pl.col("projects").alias("项目数"),
-        (pl.col("plan_wan") / 10000).round(2).alias("年度计划（亿元）"),
-        (pl.col("month_wan") / 10000).round(2).alias("本月完成（亿元）"),
-        (pl.col("ytd_wan") / 10000).round(2).alias("年累计完成（亿元）"),
         pl.col("completion_rate").alias("完成率"),
         pl.col("gap_pts").round(1).alias("落后序时进度（个百分点）"),
+        (pl.col("ytd_wan") / 10000).round(2).alias("年累计完成（亿元）"),
+        (pl.col("plan_wan") / 10000).round(2).alias("年度计划（亿元）"),
+        (pl.col("month_wan") / 10000).round(2).alias("本月完成（亿元）"),
         pl.col("yoy_growth").alias("同比增长"),
+        pl.col("projects").alias("项目数"),
     )
 
 
