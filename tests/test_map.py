@@ -186,7 +186,7 @@ def test_deck_escapes_and_uses_local_style():
 def test_project_table_and_status_line():
     df = pl.concat([_frame(), _frame(project_code="X-2", name=HOSTILE, status="red", lon=None, lat=None)])
     t = maps.project_table(df)
-    assert t.columns[:3] == ["项目代码", "项目名称", "级别"]
+    assert t.columns[:4] == ["项目名称", "红黄绿", "级别", "包联领导"]  # what a leader asks first
     assert t["坐标"].to_list() == ["已上图", "未报送"]
     assert t["项目档案"][0] == "/dossier?project=X-1"
     line = maps.status_line(df, HOSTILE)

@@ -202,19 +202,20 @@ def status_line(df: pl.DataFrame, scope: str) -> str:
 
 def project_table(df: pl.DataFrame, dossier_href: str = "/dossier") -> pl.DataFrame:
     """The projects of the map as a table with Chinese headers (amounts in 万元) and a link to each file."""
+    # the columns a leader asks for first (a phone shows three or four): name, status, level, leader
     return df.select(
-        pl.col("project_code").alias("项目代码"),
         pl.col("name").alias("项目名称"),
-        pl.col("key_level").replace_strict(KEY_LEVEL, default=None).alias("级别"),
-        pl.col("unit_name").alias("县区/开发区"),
         pl.col("status").replace_strict(STATUS, default="—").alias("红黄绿"),
+        pl.col("key_level").replace_strict(KEY_LEVEL, default=None).alias("级别"),
+        pl.col("leader").alias("包联领导"),
+        pl.col("unit_name").alias("县区/开发区"),
         pl.col("status_reason").alias("判定依据"),
         pl.col("total_investment_wan").round(0).alias("总投资（万元）"),
         pl.col("annual_plan_wan").round(0).alias("年度计划投资（万元）"),
         pl.col("completed_ytd_wan").round(0).alias("年累计完成（万元）"),
         pl.col("completion_rate").alias("完成率"),
         pl.col("progress_text").alias("形象进度"),
-        pl.col("leader").alias("包联领导"),
+        pl.col("project_code").alias("项目代码"),
         pl.when(pl.col("lon").is_not_null() & pl.col("lat").is_not_null())
           .then(pl.lit("已上图")).otherwise(pl.lit("未报送")).alias("坐标"),
         pl.col("project_code").map_elements(lambda c: dossier_link(dossier_href, c), return_dtype=pl.String)
@@ -300,6 +301,7 @@ _CSS = """<style>
 .cp-zone {font: 11px "Noto Sans CJK SC", sans-serif; color: %(zone)s; background: rgba(255,255,255,.85);
   border: 1px dashed %(zone)s; border-radius: 4px; padding: 0 4px; white-space: nowrap; display: inline-block;}
 .leaflet-container {background: #f4f6f9; font-family: "Noto Sans CJK SC", sans-serif;}
+.cp-far .cp-zone-name {display: none;}
 %(extra)s
 </style>"""
 
@@ -476,7 +478,7 @@ def project_map(df: pl.DataFrame, *, provider: TileProvider = NO_TILES, unit: st
                  f'<tr><th>总投资</th><td>{_esc(money(z["total_wan"]))}</td></tr></table>'
                  f'<a class="cp-pop-link" href="{_esc(map_href)}?unit={quote(z["zone_code"])}" target="_top">'
                  f'只看该开发区项目 ›</a></div>')
-        label = f'<div class="cp-zone">◇ {_esc(short_zone_name(z["zone_name"]))}</div>'
+        label = f'<div class="cp-zone">◇<span class="cp-zone-name"> {_esc(short_zone_name(z["zone_name"]))}</span></div>'
         zone_rows.append([round(lat, 6), round(lon, 6), label, _esc(f"{z['zone_name']}（示意位置）"), popup])
     # on a phone the zone labels crowd the city: off at first, one tap on the layer control away
     zones = folium.FeatureGroup(name="开发区（示意位置）", control=True, show=not mobile).add_to(m)
@@ -496,6 +498,10 @@ def project_map(df: pl.DataFrame, *, provider: TileProvider = NO_TILES, unit: st
     MapScript("L.control.scale({imperial: false, position: 'bottomleft'}).addTo(%(map)s);").add_to(m)
     # Leaflet's own prefix is a link with a national flag: not for a Chinese government map
     MapScript("%(map)s.attributionControl.setPrefix(" + script_json(ATTRIBUTION) + ");").add_to(m)
+    # at the city's zoom the zones' names crowd the county names in the centre: only their ◇ (with
+    # the name on hover) until the map is zoomed in
+    MapScript("var c = %(map)s.getContainer(), z = function () { c.classList.toggle('cp-far', %(map)s.getZoom() < 9.5); };"
+              "%(map)s.on('zoomend', z); z();").add_to(m)
     # Leaflet's controls say "Zoom in", "Zoom out", "Layers" on hover: in Chinese here
     MapScript("L.control.zoom({zoomInTitle: '放大', zoomOutTitle: '缩小', position: 'topleft'}).addTo(%(map)s);"
               "%(map)s.getContainer().querySelectorAll('.leaflet-control-layers-toggle')"
