@@ -99,7 +99,8 @@ if overdue.height:
 else:
     no_data("本月没有超过完成时限的问题")
 
-st.subheader("各县区、开发区完成率排名")
+st.subheader("各县区、开发区排名（按年度投资完成率）")
+st.caption("本排名按年度投资完成率；比亮晒的名次按各项指标加权的综合得分，两者口径不同。")
 ranking = briefing.ranking_table(b)
 show_table(ranking, percent=("完成率",), column_config={
     "年度计划投资（万元）": st.column_config.NumberColumn(format="localized"),
