@@ -12,7 +12,7 @@ from ui.filters import sidebar
 from ui.format import data_date_label, pct, period_label
 from ui.labels import RULE_TEXT as STATUS_RULE_TEXT
 from ui.tiles import Tile, tiles
-from ui.widgets import chart, downloads, no_data, page_header
+from ui.widgets import chart, downloads, no_data, page_header, show_table
 
 f = sidebar(show_library=False)
 page_header(f"{f.unit_name}审批与要素保障", f.period)
@@ -84,7 +84,7 @@ else:
     chart(ap.department_bars(rank, "各审批部门审批事项办理情况（个）", subtitle), "审批部门办理情况", f.period,
           key="dept_bars")
     rt = ap.ranking_table(rank)
-    st.dataframe(rt, hide_index=True, width="stretch", height=min(38 + 35 * rt.height, 420))
+    show_table(rt)
     downloads(rt, f"审批部门排名_{f.unit_name}", f"{f.unit_name}审批部门办理情况（{period_label(f.period)}）",
               subtitle, key="rank", period=f.period)
 
@@ -93,7 +93,7 @@ else:
         st.markdown("没有因审批事项未办结而未开工的新开工项目。")
     else:
         ht = ap.held_table(held)
-        st.dataframe(ht, hide_index=True, width="stretch", height=min(38 + 35 * ht.height, 420))
+        show_table(ht)
         downloads(ht, f"开工受审批制约的项目_{f.unit_name}", f"{f.unit_name}开工受审批制约的项目",
                   subtitle, key="held", period=f.period)
 
@@ -102,7 +102,7 @@ else:
         st.markdown("没有超过办理时限仍在办理的审批事项。")
     else:
         wt = ap.items_table(waiting)
-        st.dataframe(wt, hide_index=True, width="stretch", height=min(38 + 35 * wt.height, 420))
+        show_table(wt)
         downloads(wt, f"超时限审批事项_{f.unit_name}", f"{f.unit_name}超时限仍在办理的审批事项", subtitle,
                   key="waiting", period=f.period)
 
@@ -112,7 +112,7 @@ else:
         if zones.is_empty():
             st.markdown("所选范围没有开发区项目的审批事项。")
         else:
-            st.dataframe(ap.zone_table(zones), hide_index=True, width="stretch")
+            show_table(ap.zone_table(zones))
     with right:
         st.subheader(ap.TARGET_NAME)
         if chains.is_empty():
@@ -120,20 +120,19 @@ else:
         else:
             st.markdown(f"全流程办结 **{lr['complete']}** 个，其中 **{lr['within']}** 个在"
                         f"{ap.LOW_RISK_TARGET_DAYS}个工作日以内（**{pct(lr['share'])}**）；另有 {lr['in_progress']} 个仍在办理。")
-            st.dataframe(ap.low_risk_table(chains), hide_index=True, width="stretch", height=260)
+            show_table(ap.low_risk_table(chains))
 
 st.header("要素保障")
 if factors.is_empty():
     no_data("所选范围没有报送要素保障")
 else:
     chart(ap.factor_bars(fsum, "各类要素落实情况（已落实 / 需求）", subtitle), "要素落实情况", f.period, key="factor_bars")
-    st.dataframe(ap.summary_table(fsum), hide_index=True, width="stretch")
+    show_table(ap.summary_table(fsum))
     left, right = st.columns(2)
     with left:
         st.subheader("各责任部门")
-        st.dataframe(ap.factor_by_department(factors).rename(
-            {"department": "责任部门", "rows": "要素（项）", "gap_rows": "有缺口（项）", "overdue": "逾期未落实（项）"}),
-            hide_index=True, width="stretch")
+        show_table(ap.factor_by_department(factors).rename(
+            {"department": "责任部门", "rows": "要素（项）", "gap_rows": "有缺口（项）", "overdue": "逾期未落实（项）"}))
     with right:
         st.subheader("重点工程用地保障")
         if land["share"] is None:
@@ -147,6 +146,6 @@ else:
         st.markdown("重点工程的要素均已落实。")
     else:
         kt = ap.factor_table(keyw)
-        st.dataframe(kt, hide_index=True, width="stretch", height=min(38 + 35 * kt.height, 420))
+        show_table(kt)
         downloads(kt, f"等待要素的重点工程_{f.unit_name}", f"{f.unit_name}等待要素保障的重点工程", subtitle,
                   key="key_waiting", period=f.period)

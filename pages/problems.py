@@ -122,8 +122,7 @@ tiles([Tile(CLOCK_STAGE[s], f"{n}个", "所处环节") for s, n in cc["stages"].
       + [Tile(CLOCK_MISSED[m], f"{n}个", "未办结问题中") for m, n in cc["missed"].items()])
 ct = pb.clock_table(clocked)
 if ct.height:
-    st.dataframe(ct, hide_index=True, width="stretch", height=min(38 + 35 * ct.height, 420),
-                 column_config={"发现时间": st.column_config.DateColumn(format="YYYY-MM-DD")})
+    show_table(ct, column_config={"发现时间": st.column_config.DateColumn(format="YYYY-MM-DD")})
     downloads(ct, f"13710督办时限_{f.unit_name}_{f.period:%Y-%m}", f"{f.unit_name}问题13710督办时限（{period_label(f.period)}）",
               subtitle, key="clock_table")
 

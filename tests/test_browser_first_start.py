@@ -17,7 +17,8 @@ from browser import PHONE, cockpit_server, launch, screenshot
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-MENU = {"总览", "投资进度", "比亮晒", "重点工程地图", "掌上地图", "项目档案", "领导包联", "问题清单", "周报", "数据管理"}
+MENU = {"总览", "投资进度", "比亮晒", "重点工程地图", "掌上地图", "项目档案", "领导包联", "问题清单", "审批与要素", "周报",
+        "数据管理"}
 
 WATCH_JS = """() => ({
     nav: [...document.querySelectorAll('[data-testid="stSidebarNav"] a')]

@@ -16,7 +16,7 @@ from ui.format import data_date_label, pct, period_label, yi
 from ui.report import QUARTER_NAME, render
 from ui.report.word import DOCX_MIME
 from ui.tiles import Tile, tiles
-from ui.widgets import downloads, escape
+from ui.widgets import downloads, escape, show_table
 
 
 def scope_forecasts(period: dt.date, library: str | None) -> dict:
@@ -63,7 +63,7 @@ def forecast_units_table(period: dt.date, library: str | None, key: str = "fc_un
     names = {None: "全市", **dict(zip(u["code"], u["name"]))}
     table = fc.forecast_table(scope_forecasts(period, library), names, [None, *u["code"].to_list()])
     with st.expander("各县区、开发区预计全年完成", icon=":material/table_view:"):
-        st.dataframe(table, hide_index=True, width="stretch")
+        show_table(table)
         downloads(table, "预计全年完成", f"各县区、开发区预计全年完成（{period_label(period)}）",
                   f"{period_label(period)} · {data_date_label(period)}", key=key, period=period)
 
@@ -88,7 +88,7 @@ def review_block(period: dt.date, key: str = "review") -> None:
             (pr, "建议推荐申报省级重点工程", "建议推荐申报省级重点工程的项目", "本期没有符合条件的市级重点工程。", "pr")):
         st.markdown(f"**{label}（{table.height}个）**")
         if table.height:
-            st.dataframe(table, hide_index=True, width="stretch")
+            show_table(table)
             downloads(table, label, f"{file_name}（{period_label(period)}）",
                       f"{period_label(period)} · {data_date_label(period)}", key=f"{key}_{suffix}", period=period)
         else:
