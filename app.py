@@ -4,13 +4,14 @@ import streamlit as st
 
 from ui.auth import gate
 from ui.briefing import warm_renderer
-from ui.data import ensure_data
+from ui.data import ensure_data, start_first_build
 from ui.labels import APP_TITLE
 from ui.widgets import frame_css, phone_menu_closes
 
 st.set_page_config(page_title=APP_TITLE, page_icon="static/favicon.png", layout="wide",
                    initial_sidebar_state="auto")
 warm_renderer()  # kaleido's browser starts once per server, in the background (the 周报 draws with it)
+start_first_build()  # first start: the sample warehouse is built while the first user signs in
 user = gate()  # sign-in; nothing below runs for a visitor
 
 OVERVIEW = st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", url_path="overview")

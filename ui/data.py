@@ -8,6 +8,7 @@ import datetime as dt
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import polars as pl
@@ -42,9 +43,6 @@ def has_data() -> bool:
     return queries.state_name() is not None
 
 
-_bootstrap_lock = threading.Lock()
-
-
 @st.cache_resource(show_spinner="正在升级数据仓库……")
 def _upgraded(db: str) -> bool:
     """Once per process and warehouse: add the columns this version reads to a warehouse an
@@ -67,33 +65,71 @@ def progress_text(stage: str, done: int, total: int) -> tuple[float, str]:
     return min((step + share) / 3, 1.0), f"{text}：{done}/{total}{unit}"
 
 
+class FirstBuild:
+    """The first start's build of the sample warehouse, shared by every session of the server:
+    where its bar stands, and how it ended."""
+
+    def __init__(self):
+        self.share, self.text = 0.0, "准备示例数据"
+        self.done, self.error = False, None
+        self.started = time.monotonic()
+
+
+def _build(db: str, build: FirstBuild) -> None:
+    cmd = [sys.executable, "-m", "etl", "bootstrap", "--db", db, "--progress-lines"]
+    try:
+        proc = subprocess.Popen(cmd, cwd=config.ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, encoding="utf-8")
+        for line in proc.stdout:
+            parts = line.split()
+            if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+                build.share, build.text = progress_text(parts[0], int(parts[1]), int(parts[2]))
+        err = proc.stderr.read()
+        if proc.wait() != 0 or not has_data():
+            build.error = err[-2000:] or "（没有输出）"
+    except OSError as e:
+        build.error = str(e)
+    finally:
+        build.done = True
+
+
+@st.cache_resource(show_spinner=False)
+def _first_build(db: str) -> FirstBuild:
+    """Start building the warehouse in the background, once per server and warehouse path."""
+    build = FirstBuild()
+    threading.Thread(target=_build, args=(db, build), daemon=True, name="first-build").start()
+    return build
+
+
+def start_first_build() -> None:
+    """On a server with no warehouse yet, start building it from the sample at once — at the
+    first request, the sign-in page — so it is under way while the first user signs in."""
+    if not has_data():
+        _first_build(str(config.db_path()))
+
+
 def ensure_data() -> None:
-    """On first start, build the warehouse from the bundled sample, showing progress.
+    """On first start, wait for the build of the warehouse from the bundled sample, showing progress.
 
     The build runs as its own process (`python -m etl bootstrap`), where generating and
-    checking the sample use every core; sessions arriving meanwhile wait for the same build.
-    A warehouse an earlier version built is upgraded once (etl.warehouse.upgrade)."""
+    checking the sample use every core; it starts at the first request (start_first_build)
+    and every session waits for the same build. A warehouse an earlier version built is
+    upgraded once (etl.warehouse.upgrade)."""
     if has_data():
         _upgraded(str(config.db_path()))
         return
+    build = _first_build(str(config.db_path()))
     box = st.status("首次启动：正在用示例数据建立数据仓库，约需1至2分钟……", expanded=True)
-    bar = box.progress(0.0, text="准备示例数据")
-    with _bootstrap_lock:
-        if not has_data():
-            cmd = [sys.executable, "-m", "etl", "bootstrap", "--db", str(config.db_path()), "--progress-lines"]
-            proc = subprocess.Popen(cmd, cwd=config.ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    text=True, encoding="utf-8")
-            for line in proc.stdout:
-                parts = line.split()
-                if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
-                    share, text = progress_text(parts[0], int(parts[1]), int(parts[2]))
-                    bar.progress(share, text=text)
-            err = proc.stderr.read()
-            if proc.wait() != 0 or not has_data():
-                box.update(label="数据仓库建立失败", state="error", expanded=True)
-                st.error("用示例数据建立数据仓库失败，请查看服务器日志。")
-                st.code(err[-2000:] or "（没有输出）", language=None)
-                st.stop()
+    bar = box.progress(build.share, text=build.text)
+    while not build.done:
+        time.sleep(0.25)
+        bar.progress(build.share, text=build.text)
+    if build.error or not has_data():
+        _first_build.clear()  # the next visit tries again
+        box.update(label="数据仓库建立失败", state="error", expanded=True)
+        st.error("用示例数据建立数据仓库失败，请查看服务器日志。")
+        st.code(build.error or "（没有输出）", language=None)
+        st.stop()
     box.update(label="数据仓库已建立", state="complete", expanded=False)
 
 
