@@ -26,8 +26,8 @@ from etl.boundary import in_datong, in_datong_many
 from etl.parse import (ERROR_CELLS, CellError, clean_text, is_not_reported, normalise_header, parse_date,
                        parse_money, period_from_filename, period_from_text)
 from etl.read_approvals import calendar_warnings, normalise_approval, normalise_factor, normalise_problem_clock
-from etl.schema import (KIND_LABEL, QUARANTINE_SCHEMA, SHEET_KIND, SHEET_KINDS, columns, is_known_header, lookup,
-                        staging_schema)
+from etl.schema import (KIND_LABEL, QUARANTINE_SCHEMA, SHEET_KIND, SHEET_KINDS, columns, is_known_header,
+                        is_known_header_cell, lookup, staging_schema)
 
 MAX_HEADER_SCAN = 25
 CODE_PATTERN = re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$")
@@ -229,7 +229,7 @@ def read_grids(path: Path, data: bytes | None = None) -> list[tuple[str, Grid]]:
 # ---------------------------------------------------------------- headers
 
 def _header_score(row: list[str | None]) -> int:
-    return sum(1 for c in row if c and is_known_header(normalise_header(c)[0]))
+    return sum(map(is_known_header_cell, filter(None, row)))
 
 
 def find_header(grid: Grid) -> tuple[int, int]:
@@ -321,23 +321,42 @@ def _footnote_sender(cells: list[str]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
+def _is_footnote(first: str) -> bool:
+    return _FOOTNOTE.match(first.replace(" ", "")) is not None
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_total_head(cell: str) -> bool:
+    h = normalise_header(cell)[0]
+    return h.startswith(_TOTAL_WORDS) or h.endswith(("合计", "小计"))
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_code(cell: str) -> bool:
+    return CODE_PATTERN.match(cell.replace(" ", "")) is not None
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_section(cell: str) -> bool:
+    return _SECTION.match(cell) is not None
+
+
 def _row_kind(cells: list[str | None], code_idx: int | None, name_idx: int | None) -> str:
     """data, blank, total, section or footnote."""
     present = [c for c in cells if c]
     if not present:
         return "blank"
-    first = present[0].replace(" ", "")
-    if _FOOTNOTE.match(first):
+    if _is_footnote(present[0]):
         return "footnote"
-    head = [normalise_header(c)[0] for c in cells[:4] if c]
     code = cells[code_idx] if code_idx is not None and code_idx < len(cells) else None
-    name = cells[name_idx] if name_idx is not None and name_idx < len(cells) else None
-    if any(h.startswith(_TOTAL_WORDS) or h.endswith(("合计", "小计")) for h in head) and not (
-            code and CODE_PATTERN.match(code.replace(" ", ""))):
+    if any(_is_total_head(c) for c in cells[:4] if c) and not (code and _is_code(code)):
         return "total"
-    if not code and len(present) <= 2 and (
-            _SECTION.match(first) or (name and _SECTION.match(name)) or len(present) == 1):
-        return "section"
+    if not code and len(present) <= 2:
+        first = present[0].replace(" ", "")
+        name = cells[name_idx] if name_idx is not None and name_idx < len(cells) else None
+        if _is_section(first) or (name and _is_section(name)) or len(present) == 1:
+            return "section"
     return "data"
 
 
@@ -693,16 +712,23 @@ def _apply_rules(file_name: str, grid: Grid, rows: _SheetRows, ctx: RowContext,
                       for c in ("lon", "lat"))
         points = list({(x, y) for x, y in zip(lons, lats) if x is not None and y is not None})
         ctx.inside.update(zip(points, in_datong_many([x for x, _ in points], [y for _, y in points])))
-    for k, i in enumerate(rows.data_rows):
-        rows.rows_read += 1
+    canons = [canon for canon, _, _, _ in cols]
+    raw_cols = [raw_col for _, raw_col, _, _ in cols]
+    # each column's cells converted at once: (value, rule, message) per row
+    conv_cols = [[blank if t is None else table[t] for t in raw_col] for _, raw_col, table, _ in cols]
+    value_cols = [[c[0] for c in col] for col in conv_cols]
+    failing = {k for col in conv_cols for k, c in enumerate(col) if c[1]}  # rows with a broken cell rule
+    get_row = zip(rows.data_rows, zip(*value_cols), zip(*raw_cols)) if cols else \
+        ((i, (), ()) for i in rows.data_rows)
+    for k, (i, vals, raws) in enumerate(get_row):
         row = _Row()
-        for canon, raw_col, table, label in cols:
-            text = raw_col[k]
-            value, rule, message = blank if text is None else table[text]
-            row.values[canon] = value
-            row.raw[canon] = text
-            if rule:
-                row.fail(canon, text, rule, f"「{label}」{message}")
+        row.values = dict(zip(canons, vals))
+        row.raw = dict(zip(canons, raws))
+        if k in failing:
+            for (canon, raw_col, _, label), col in zip(cols, conv_cols):
+                value, rule, message = col[k]
+                if rule:
+                    row.fail(canon, raw_col[k], rule, f"「{label}」{message}")
         normalise(row, ctx)
         if row.errors:
             raw = json.dumps({lay.header_label.get(j, str(j)): c for j, c in enumerate(grid[i]) if c},
@@ -713,9 +739,10 @@ def _apply_rules(file_name: str, grid: Grid, rows: _SheetRows, ctx: RowContext,
                                                         message))
             continue
         values = row.values
-        record = {c: values.get(c) for c in keep}
+        record = dict(zip(keep, map(values.get, keep)))
         record.update(source_file=file_name, sheet=sheet_name, source_row=i + 1)
         rows.candidates.append(record)
+    rows.rows_read += len(rows.data_rows)
 
 
 def _row_json(grid: Grid, lay: SheetLayout, row_no: int) -> str:
@@ -771,8 +798,7 @@ def _settle_duplicates(file_name: str, parts: list[tuple[_SheetRows, Grid]]) -> 
 def _sheet_report(rows: _SheetRows) -> SheetReport:
     lay, kind = rows.lay, rows.lay.kind
     schema = staging_schema(kind)
-    acc_df = (pl.DataFrame(rows.candidates, schema=schema, orient="row") if rows.candidates
-              else pl.DataFrame(schema=schema))
+    acc_df = pl.DataFrame({c: [r[c] for r in rows.candidates] for c in schema}, schema=schema)
     rows.quarantined.sort(key=lambda q: q["source_row"])  # stable: a row's reasons stay in order
     q_df = (pl.DataFrame(rows.quarantined, schema=QUARANTINE_SCHEMA) if rows.quarantined
             else pl.DataFrame(schema=QUARANTINE_SCHEMA))

@@ -170,6 +170,13 @@ def is_known_header(key: str) -> bool:
     return key in any_alias() or _any_pattern().fullmatch(key) is not None
 
 
+@lru_cache(maxsize=65536)
+def is_known_header_cell(cell: str) -> bool:
+    """is_known_header of a header cell as written (finding the header row tests every cell of
+    the first rows of each sheet, and their texts repeat from file to file)."""
+    return is_known_header(normalise_header(cell)[0])
+
+
 @lru_cache(maxsize=1)
 def any_alias() -> frozenset[str]:
     """Every normalised alias of every kind (used to find the header row)."""
@@ -191,6 +198,7 @@ def reload_aliases() -> None:
     pattern_index.cache_clear()
     any_alias.cache_clear()
     is_known_header.cache_clear()
+    is_known_header_cell.cache_clear()
     _any_pattern.cache_clear()
 
 
