@@ -350,7 +350,7 @@ def _row_kind(cells: list[str | None], code_idx: int | None, name_idx: int | Non
     if _is_footnote(present[0]):
         return "footnote"
     code = cells[code_idx] if code_idx is not None and code_idx < len(cells) else None
-    if any(_is_total_head(c) for c in cells[:4] if c) and not (code and _is_code(code)):
+    if any(map(_is_total_head, filter(None, cells[:4]))) and not (code and _is_code(code)):
         return "total"
     if not code and len(present) <= 2:
         first = present[0].replace(" ", "")
@@ -795,13 +795,25 @@ def _settle_duplicates(file_name: str, parts: list[tuple[_SheetRows, Grid]]) -> 
         rows.candidates = [r for r in rows.candidates if id(r) not in withdrawn]
 
 
+@lru_cache(maxsize=64)
+def _empty(schema: tuple[tuple[str, pl.DataType], ...]) -> pl.DataFrame:
+    return pl.DataFrame(schema=dict(schema))
+
+
+def _empty_frame(schema: tuple[tuple[str, pl.DataType], ...]) -> pl.DataFrame:
+    """An empty frame of a schema; made once (a frame's columns cost a millisecond to build), and
+    a fresh copy each time."""
+    return _empty(schema).clear()
+
+
 def _sheet_report(rows: _SheetRows) -> SheetReport:
     lay, kind = rows.lay, rows.lay.kind
     schema = staging_schema(kind)
-    acc_df = pl.DataFrame({c: [r[c] for r in rows.candidates] for c in schema}, schema=schema)
+    acc_df = (pl.DataFrame(rows.candidates, schema=schema, orient="row") if rows.candidates
+              else _empty_frame(tuple(schema.items())))
     rows.quarantined.sort(key=lambda q: q["source_row"])  # stable: a row's reasons stay in order
     q_df = (pl.DataFrame(rows.quarantined, schema=QUARANTINE_SCHEMA) if rows.quarantined
-            else pl.DataFrame(schema=QUARANTINE_SCHEMA))
+            else _empty_frame(tuple(QUARANTINE_SCHEMA.items())))
     warnings = []
     if rows.totals and kind == "progress" and acc_df.height and not q_df.height:
         row_no, declared = rows.totals[-1]
