@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import polars as pl
@@ -27,7 +28,7 @@ from etl.parse import (ERROR_CELLS, CellError, clean_text, is_not_reported, norm
                        parse_money, period_from_filename, period_from_text)
 from etl.read_approvals import calendar_warnings, normalise_approval, normalise_factor, normalise_problem_clock
 from etl.schema import (KIND_LABEL, QUARANTINE_SCHEMA, SHEET_KIND, SHEET_KINDS, columns, is_known_header,
-                        is_known_header_cell, lookup, staging_schema)
+                        is_known_header_cell, lookup, lookup_column, staging_schema)
 
 MAX_HEADER_SCAN = 25
 CODE_PATTERN = re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$")
@@ -308,7 +309,7 @@ def detect_kind(sheet_name: str, names: list[str], title: str = "") -> str | Non
 
 
 def _lookup(name: str, kind: str) -> str | None:
-    return lookup(name, kind)[0]
+    return lookup_column(name, kind)
 
 
 # ---------------------------------------------------------------- rows
@@ -389,6 +390,11 @@ class RowContext:
     inside: dict[tuple[float, float], bool] = field(default_factory=dict)  # (lon, lat) → in Datong, tested at once
 
 
+# the county and zone of a text: the names repeat on every row, so each is looked up once
+_county_of = lru_cache(maxsize=4096)(divisions.normalise_county)
+_zone_of = lru_cache(maxsize=4096)(divisions.normalise_zone)
+
+
 def _normalise_project(row: _Row, ctx: RowContext):
     """Annual and reserve projects: code, county/zone, library, vocabularies, amounts, coordinates."""
     kind, sender_unit, period = ctx.kind, ctx.sender_unit, ctx.period
@@ -405,15 +411,15 @@ def _normalise_project(row: _Row, ctx: RowContext):
         row.fail("name", None, "缺少项目名称", "缺少项目名称")
 
     zone_text = v.get("zone")
-    zone = divisions.normalise_zone(zone_text)
+    zone = _zone_of(zone_text)
     if zone_text and zone is None:
         row.fail("zone", zone_text, "未知开发区", f"开发区「{zone_text}」不在大同市开发区名单中")
     v["zone_code"] = zone
     county_text = v.get("county")
-    county = divisions.normalise_county(county_text)
+    county = _county_of(county_text)
     if county_text and county is None:
-        if divisions.normalise_zone(county_text):  # the zone written in the county column
-            zone = v["zone_code"] = v["zone_code"] or divisions.normalise_zone(county_text)
+        if _zone_of(county_text):  # the zone written in the county column
+            zone = v["zone_code"] = v["zone_code"] or _zone_of(county_text)
             county = divisions.ZONE_HOST[zone]
         else:
             row.fail("county", county_text, "未知县区", f"县区「{county_text}」不是大同市的县区")
@@ -698,6 +704,9 @@ def _convert_all(parts: list[_SheetRows]) -> dict[tuple[str, float], dict[str, c
     return convert.distinct(texts, config.max_project_amount_wan())
 
 
+_first, _second = itemgetter(0), itemgetter(1)
+
+
 def _apply_rules(file_name: str, grid: Grid, rows: _SheetRows, ctx: RowContext,
                  converted: dict[tuple[str, float], dict[str, convert.Converted]]) -> None:
     """The cell rules (from the converted texts) and the kind's row rules, row by row."""
@@ -707,17 +716,20 @@ def _apply_rules(file_name: str, grid: Grid, rows: _SheetRows, ctx: RowContext,
     blank = convert.BLANK
     cols = [(canon, rows.raw_cols[canon], converted[_convert_key(lay, canon)], columns()[canon].label)
             for canon in lay.col_of]
-    if "lon" in lay.col_of and "lat" in lay.col_of:  # every point of the sheet against the map at once
-        lons, lats = ([(blank if t is None else converted[_convert_key(lay, c)][t])[0] for t in rows.raw_cols[c]]
-                      for c in ("lon", "lat"))
-        points = list({(x, y) for x, y in zip(lons, lats) if x is not None and y is not None})
-        ctx.inside.update(zip(points, in_datong_many([x for x, _ in points], [y for _, y in points])))
     canons = [canon for canon, _, _, _ in cols]
     raw_cols = [raw_col for _, raw_col, _, _ in cols]
     # each column's cells converted at once: (value, rule, message) per row
     conv_cols = [[blank if t is None else table[t] for t in raw_col] for _, raw_col, table, _ in cols]
-    value_cols = [[c[0] for c in col] for col in conv_cols]
-    failing = {k for col in conv_cols for k, c in enumerate(col) if c[1]}  # rows with a broken cell rule
+    value_cols = [list(map(_first, col)) for col in conv_cols]
+    failing: set[int] = set()  # rows with a broken cell rule
+    for col in conv_cols:
+        rules = list(map(_second, col))
+        if any(rules):
+            failing.update(k for k, r in enumerate(rules) if r)
+    if "lon" in lay.col_of and "lat" in lay.col_of:  # every point of the sheet against the map at once
+        lons, lats = (value_cols[canons.index(c)] for c in ("lon", "lat"))
+        points = list({(x, y) for x, y in zip(lons, lats) if x is not None and y is not None})
+        ctx.inside.update(zip(points, in_datong_many([x for x, _ in points], [y for _, y in points])))
     get_row = zip(rows.data_rows, zip(*value_cols), zip(*raw_cols)) if cols else \
         ((i, (), ()) for i in rows.data_rows)
     for k, (i, vals, raws) in enumerate(get_row):
@@ -767,7 +779,7 @@ def _settle_duplicates(file_name: str, parts: list[tuple[_SheetRows, Grid]]) -> 
     for rows, grid in parts:
         kept = []
         for rec in rows.candidates:
-            key = tuple(rec.get(c) for c in key_cols)
+            key = tuple(map(rec.get, key_cols))
             if key not in first_of:
                 first_of[key] = (rows, grid, rec)
                 kept.append(rec)

@@ -146,6 +146,13 @@ def _match(name: str, kind: str) -> tuple[str | None, HeaderDate]:
     return None, {}
 
 
+@lru_cache(maxsize=65536)
+def lookup_column(name: str, kind: str) -> str | None:
+    """The canonical column of lookup(name, kind) alone (telling the kind of a sheet tries every
+    header against every kind)."""
+    return lookup(name, kind)[0]
+
+
 def lookup(name: str, kind: str) -> tuple[str | None, HeaderDate]:
     """The canonical column a normalised header means in one kind of sheet, and the year and
     month it names (「1-10月累计完成」 → completed_ytd_wan, {"month": 10}). Under a two-row
@@ -199,6 +206,7 @@ def reload_aliases() -> None:
     any_alias.cache_clear()
     is_known_header.cache_clear()
     is_known_header_cell.cache_clear()
+    lookup_column.cache_clear()
     _any_pattern.cache_clear()
 
 
