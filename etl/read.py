@@ -345,18 +345,20 @@ def _is_section(cell: str) -> bool:
 
 def _row_kind(cells: list[str | None], code_idx: int | None, name_idx: int | None) -> str:
     """data, blank, total, section or footnote."""
-    present = [c for c in cells if c]
-    if not present:
+    first = next(filter(None, cells), None)
+    if first is None:
         return "blank"
-    if _is_footnote(present[0]):
+    if _is_footnote(first):
         return "footnote"
     code = cells[code_idx] if code_idx is not None and code_idx < len(cells) else None
-    if any(map(_is_total_head, filter(None, cells[:4]))) and not (code and _is_code(code)):
+    if code and _is_code(code):  # a project code: neither a total nor a section title
+        return "data"
+    if any(map(_is_total_head, filter(None, cells[:4]))):
         return "total"
-    if not code and len(present) <= 2:
-        first = present[0].replace(" ", "")
+    if not code and len(list(filter(None, cells))) <= 2:
         name = cells[name_idx] if name_idx is not None and name_idx < len(cells) else None
-        if _is_section(first) or (name and _is_section(name)) or len(present) == 1:
+        if _is_section(first.replace(" ", "")) or (name and _is_section(name)) or \
+                len(list(filter(None, cells))) == 1:
             return "section"
     return "data"
 
