@@ -197,7 +197,10 @@ def distinct(texts: dict[tuple[str, float], set[str]],
             lf = lf.with_columns([e.alias(n) for n, e in stage.items()])
         plans.append(lf.select([pl.col("v").alias("__text"), pl.col("f").alias("__factor"),
                                 *[e.alias(n) for n, e in stages[-1].items()]]))
-    for type_, done in zip(by_type, pl.collect_all(plans) if plans else []):  # every type in one call
+    # every type in one call; the plans are already staged by hand, and planning them again per
+    # file costs more than it saves on a few hundred texts
+    done_all = pl.collect_all(plans, optimizations=pl.QueryOptFlags.none()) if plans else []
+    for type_, done in zip(by_type, done_all):
         for text, factor, value, rule, message in done.iter_rows():
             _SEEN[(type_, factor, limit_wan)][text] = (value, rule, message)
     return out
