@@ -364,9 +364,11 @@ def _row_kind(cells: list[str | None], code_idx: int | None, name_idx: int | Non
 
 
 class _Row:
-    def __init__(self):
-        self.values: dict[str, object] = {}
-        self.raw: dict[str, str | None] = {}  # the cell of each column as written
+    __slots__ = ("values", "raw", "errors")
+
+    def __init__(self, values: dict[str, object] | None = None, raw: dict[str, str | None] | None = None):
+        self.values: dict[str, object] = {} if values is None else values
+        self.raw: dict[str, str | None] = {} if raw is None else raw  # the cell of each column as written
         self.errors: list[tuple[str, str, str, str]] = []  # column label, value, rule, message
 
     def fail(self, col: str, value: object, rule: str, message: str):
@@ -735,9 +737,7 @@ def _apply_rules(file_name: str, grid: Grid, rows: _SheetRows, ctx: RowContext,
     get_row = zip(rows.data_rows, zip(*value_cols), zip(*raw_cols)) if cols else \
         ((i, (), ()) for i in rows.data_rows)
     for k, (i, vals, raws) in enumerate(get_row):
-        row = _Row()
-        row.values = dict(zip(canons, vals))
-        row.raw = dict(zip(canons, raws))
+        row = _Row(dict(zip(canons, vals)), dict(zip(canons, raws)))
         if k in failing:
             for (canon, raw_col, _, label), col in zip(cols, conv_cols):
                 value, rule, message = col[k]
