@@ -720,6 +720,9 @@ def _apply_rules(file_name: str, grid: Grid, rows: _SheetRows, ctx: RowContext,
     blank = convert.BLANK
     cols = [(canon, rows.raw_cols[canon], converted[_convert_key(lay, canon)], columns()[canon].label)
             for canon in lay.col_of]
+    keep_set = frozenset(keep)
+    template = dict.fromkeys(keep)
+    template.update(source_file=file_name, sheet=sheet_name)
     canons = [canon for canon, _, _, _ in cols]
     raw_cols = [raw_col for _, raw_col, _, _ in cols]
     # each column's cells converted at once: (value, rule, message) per row
@@ -753,8 +756,11 @@ def _apply_rules(file_name: str, grid: Grid, rows: _SheetRows, ctx: RowContext,
                                                         message))
             continue
         values = row.values
-        record = dict(zip(keep, map(values.get, keep)))
-        record.update(source_file=file_name, sheet=sheet_name, source_row=i + 1)
+        record = template.copy()  # every staged column, None unless the row has it
+        record.update(values)
+        for extra in values.keys() - keep_set:
+            del record[extra]
+        record["source_row"] = i + 1
         rows.candidates.append(record)
     rows.rows_read += len(rows.data_rows)
 
