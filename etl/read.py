@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import polars as pl
@@ -26,8 +27,8 @@ from etl.boundary import in_datong, in_datong_many
 from etl.parse import (ERROR_CELLS, CellError, clean_text, is_not_reported, normalise_header, parse_date,
                        parse_money, period_from_filename, period_from_text)
 from etl.read_approvals import calendar_warnings, normalise_approval, normalise_factor, normalise_problem_clock
-from etl.schema import (KIND_LABEL, QUARANTINE_SCHEMA, SHEET_KIND, SHEET_KINDS, columns, is_known_header, lookup,
-                        staging_schema)
+from etl.schema import (KIND_LABEL, QUARANTINE_SCHEMA, SHEET_KIND, SHEET_KINDS, columns, is_known_header,
+                        is_known_header_cell, lookup, lookup_column, staging_schema)
 
 MAX_HEADER_SCAN = 25
 CODE_PATTERN = re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$")
@@ -229,7 +230,7 @@ def read_grids(path: Path, data: bytes | None = None) -> list[tuple[str, Grid]]:
 # ---------------------------------------------------------------- headers
 
 def _header_score(row: list[str | None]) -> int:
-    return sum(1 for c in row if c and is_known_header(normalise_header(c)[0]))
+    return sum(map(is_known_header_cell, filter(None, row)))
 
 
 def find_header(grid: Grid) -> tuple[int, int]:
@@ -308,7 +309,7 @@ def detect_kind(sheet_name: str, names: list[str], title: str = "") -> str | Non
 
 
 def _lookup(name: str, kind: str) -> str | None:
-    return lookup(name, kind)[0]
+    return lookup_column(name, kind)
 
 
 # ---------------------------------------------------------------- rows
@@ -321,30 +322,53 @@ def _footnote_sender(cells: list[str]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
+def _is_footnote(first: str) -> bool:
+    return _FOOTNOTE.match(first.replace(" ", "")) is not None
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_total_head(cell: str) -> bool:
+    h = normalise_header(cell)[0]
+    return h.startswith(_TOTAL_WORDS) or h.endswith(("合计", "小计"))
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_code(cell: str) -> bool:
+    return CODE_PATTERN.match(cell.replace(" ", "")) is not None
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_section(cell: str) -> bool:
+    return _SECTION.match(cell) is not None
+
+
 def _row_kind(cells: list[str | None], code_idx: int | None, name_idx: int | None) -> str:
     """data, blank, total, section or footnote."""
-    present = [c for c in cells if c]
-    if not present:
+    first = next(filter(None, cells), None)
+    if first is None:
         return "blank"
-    first = present[0].replace(" ", "")
-    if _FOOTNOTE.match(first):
+    if _is_footnote(first):
         return "footnote"
-    head = [normalise_header(c)[0] for c in cells[:4] if c]
     code = cells[code_idx] if code_idx is not None and code_idx < len(cells) else None
-    name = cells[name_idx] if name_idx is not None and name_idx < len(cells) else None
-    if any(h.startswith(_TOTAL_WORDS) or h.endswith(("合计", "小计")) for h in head) and not (
-            code and CODE_PATTERN.match(code.replace(" ", ""))):
+    if code and _is_code(code):  # a project code: neither a total nor a section title
+        return "data"
+    if any(map(_is_total_head, filter(None, cells[:4]))):
         return "total"
-    if not code and len(present) <= 2 and (
-            _SECTION.match(first) or (name and _SECTION.match(name)) or len(present) == 1):
-        return "section"
+    if not code and len(list(filter(None, cells))) <= 2:
+        name = cells[name_idx] if name_idx is not None and name_idx < len(cells) else None
+        if _is_section(first.replace(" ", "")) or (name and _is_section(name)) or \
+                len(list(filter(None, cells))) == 1:
+            return "section"
     return "data"
 
 
 class _Row:
-    def __init__(self):
-        self.values: dict[str, object] = {}
-        self.raw: dict[str, str | None] = {}  # the cell of each column as written
+    __slots__ = ("values", "raw", "errors")
+
+    def __init__(self, values: dict[str, object] | None = None, raw: dict[str, str | None] | None = None):
+        self.values: dict[str, object] = {} if values is None else values
+        self.raw: dict[str, str | None] = {} if raw is None else raw  # the cell of each column as written
         self.errors: list[tuple[str, str, str, str]] = []  # column label, value, rule, message
 
     def fail(self, col: str, value: object, rule: str, message: str):
@@ -370,6 +394,11 @@ class RowContext:
     inside: dict[tuple[float, float], bool] = field(default_factory=dict)  # (lon, lat) → in Datong, tested at once
 
 
+# the county and zone of a text: the names repeat on every row, so each is looked up once
+_county_of = lru_cache(maxsize=4096)(divisions.normalise_county)
+_zone_of = lru_cache(maxsize=4096)(divisions.normalise_zone)
+
+
 def _normalise_project(row: _Row, ctx: RowContext):
     """Annual and reserve projects: code, county/zone, library, vocabularies, amounts, coordinates."""
     kind, sender_unit, period = ctx.kind, ctx.sender_unit, ctx.period
@@ -386,15 +415,15 @@ def _normalise_project(row: _Row, ctx: RowContext):
         row.fail("name", None, "缺少项目名称", "缺少项目名称")
 
     zone_text = v.get("zone")
-    zone = divisions.normalise_zone(zone_text)
+    zone = _zone_of(zone_text)
     if zone_text and zone is None:
         row.fail("zone", zone_text, "未知开发区", f"开发区「{zone_text}」不在大同市开发区名单中")
     v["zone_code"] = zone
     county_text = v.get("county")
-    county = divisions.normalise_county(county_text)
+    county = _county_of(county_text)
     if county_text and county is None:
-        if divisions.normalise_zone(county_text):  # the zone written in the county column
-            zone = v["zone_code"] = v["zone_code"] or divisions.normalise_zone(county_text)
+        if _zone_of(county_text):  # the zone written in the county column
+            zone = v["zone_code"] = v["zone_code"] or _zone_of(county_text)
             county = divisions.ZONE_HOST[zone]
         else:
             row.fail("county", county_text, "未知县区", f"县区「{county_text}」不是大同市的县区")
@@ -679,6 +708,9 @@ def _convert_all(parts: list[_SheetRows]) -> dict[tuple[str, float], dict[str, c
     return convert.distinct(texts, config.max_project_amount_wan())
 
 
+_first, _second = itemgetter(0), itemgetter(1)
+
+
 def _apply_rules(file_name: str, grid: Grid, rows: _SheetRows, ctx: RowContext,
                  converted: dict[tuple[str, float], dict[str, convert.Converted]]) -> None:
     """The cell rules (from the converted texts) and the kind's row rules, row by row."""
@@ -688,21 +720,32 @@ def _apply_rules(file_name: str, grid: Grid, rows: _SheetRows, ctx: RowContext,
     blank = convert.BLANK
     cols = [(canon, rows.raw_cols[canon], converted[_convert_key(lay, canon)], columns()[canon].label)
             for canon in lay.col_of]
+    keep_set = frozenset(keep)
+    template = dict.fromkeys(keep)
+    template.update(source_file=file_name, sheet=sheet_name)
+    canons = [canon for canon, _, _, _ in cols]
+    raw_cols = [raw_col for _, raw_col, _, _ in cols]
+    # each column's cells converted at once: (value, rule, message) per row
+    conv_cols = [[blank if t is None else table[t] for t in raw_col] for _, raw_col, table, _ in cols]
+    value_cols = [list(map(_first, col)) for col in conv_cols]
+    failing: set[int] = set()  # rows with a broken cell rule
+    for col in conv_cols:
+        rules = list(map(_second, col))
+        if any(rules):
+            failing.update(k for k, r in enumerate(rules) if r)
     if "lon" in lay.col_of and "lat" in lay.col_of:  # every point of the sheet against the map at once
-        lons, lats = ([(blank if t is None else converted[_convert_key(lay, c)][t])[0] for t in rows.raw_cols[c]]
-                      for c in ("lon", "lat"))
+        lons, lats = (value_cols[canons.index(c)] for c in ("lon", "lat"))
         points = list({(x, y) for x, y in zip(lons, lats) if x is not None and y is not None})
         ctx.inside.update(zip(points, in_datong_many([x for x, _ in points], [y for _, y in points])))
-    for k, i in enumerate(rows.data_rows):
-        rows.rows_read += 1
-        row = _Row()
-        for canon, raw_col, table, label in cols:
-            text = raw_col[k]
-            value, rule, message = blank if text is None else table[text]
-            row.values[canon] = value
-            row.raw[canon] = text
-            if rule:
-                row.fail(canon, text, rule, f"「{label}」{message}")
+    get_row = zip(rows.data_rows, zip(*value_cols), zip(*raw_cols)) if cols else \
+        ((i, (), ()) for i in rows.data_rows)
+    for k, (i, vals, raws) in enumerate(get_row):
+        row = _Row(dict(zip(canons, vals)), dict(zip(canons, raws)))
+        if k in failing:
+            for (canon, raw_col, _, label), col in zip(cols, conv_cols):
+                value, rule, message = col[k]
+                if rule:
+                    row.fail(canon, raw_col[k], rule, f"「{label}」{message}")
         normalise(row, ctx)
         if row.errors:
             raw = json.dumps({lay.header_label.get(j, str(j)): c for j, c in enumerate(grid[i]) if c},
@@ -713,9 +756,13 @@ def _apply_rules(file_name: str, grid: Grid, rows: _SheetRows, ctx: RowContext,
                                                         message))
             continue
         values = row.values
-        record = {c: values.get(c) for c in keep}
-        record.update(source_file=file_name, sheet=sheet_name, source_row=i + 1)
+        record = template.copy()  # every staged column, None unless the row has it
+        record.update(values)
+        for extra in values.keys() - keep_set:
+            del record[extra]
+        record["source_row"] = i + 1
         rows.candidates.append(record)
+    rows.rows_read += len(rows.data_rows)
 
 
 def _row_json(grid: Grid, lay: SheetLayout, row_no: int) -> str:
@@ -740,7 +787,7 @@ def _settle_duplicates(file_name: str, parts: list[tuple[_SheetRows, Grid]]) -> 
     for rows, grid in parts:
         kept = []
         for rec in rows.candidates:
-            key = tuple(rec.get(c) for c in key_cols)
+            key = tuple(map(rec.get, key_cols))
             if key not in first_of:
                 first_of[key] = (rows, grid, rec)
                 kept.append(rec)
@@ -768,14 +815,25 @@ def _settle_duplicates(file_name: str, parts: list[tuple[_SheetRows, Grid]]) -> 
         rows.candidates = [r for r in rows.candidates if id(r) not in withdrawn]
 
 
+@lru_cache(maxsize=64)
+def _empty(schema: tuple[tuple[str, pl.DataType], ...]) -> pl.DataFrame:
+    return pl.DataFrame(schema=dict(schema))
+
+
+def _empty_frame(schema: tuple[tuple[str, pl.DataType], ...]) -> pl.DataFrame:
+    """An empty frame of a schema; made once (a frame's columns cost a millisecond to build), and
+    a fresh copy each time."""
+    return _empty(schema).clear()
+
+
 def _sheet_report(rows: _SheetRows) -> SheetReport:
     lay, kind = rows.lay, rows.lay.kind
     schema = staging_schema(kind)
     acc_df = (pl.DataFrame(rows.candidates, schema=schema, orient="row") if rows.candidates
-              else pl.DataFrame(schema=schema))
+              else _empty_frame(tuple(schema.items())))
     rows.quarantined.sort(key=lambda q: q["source_row"])  # stable: a row's reasons stay in order
     q_df = (pl.DataFrame(rows.quarantined, schema=QUARANTINE_SCHEMA) if rows.quarantined
-            else pl.DataFrame(schema=QUARANTINE_SCHEMA))
+            else _empty_frame(tuple(QUARANTINE_SCHEMA.items())))
     warnings = []
     if rows.totals and kind == "progress" and acc_df.height and not q_df.height:
         row_no, declared = rows.totals[-1]

@@ -146,6 +146,13 @@ def _match(name: str, kind: str) -> tuple[str | None, HeaderDate]:
     return None, {}
 
 
+@lru_cache(maxsize=65536)
+def lookup_column(name: str, kind: str) -> str | None:
+    """The canonical column of lookup(name, kind) alone (telling the kind of a sheet tries every
+    header against every kind)."""
+    return lookup(name, kind)[0]
+
+
 def lookup(name: str, kind: str) -> tuple[str | None, HeaderDate]:
     """The canonical column a normalised header means in one kind of sheet, and the year and
     month it names (「1-10月累计完成」 → completed_ytd_wan, {"month": 10}). Under a two-row
@@ -170,6 +177,13 @@ def is_known_header(key: str) -> bool:
     return key in any_alias() or _any_pattern().fullmatch(key) is not None
 
 
+@lru_cache(maxsize=65536)
+def is_known_header_cell(cell: str) -> bool:
+    """is_known_header of a header cell as written (finding the header row tests every cell of
+    the first rows of each sheet, and their texts repeat from file to file)."""
+    return is_known_header(normalise_header(cell)[0])
+
+
 @lru_cache(maxsize=1)
 def any_alias() -> frozenset[str]:
     """Every normalised alias of every kind (used to find the header row)."""
@@ -191,6 +205,8 @@ def reload_aliases() -> None:
     pattern_index.cache_clear()
     any_alias.cache_clear()
     is_known_header.cache_clear()
+    is_known_header_cell.cache_clear()
+    lookup_column.cache_clear()
     _any_pattern.cache_clear()
 
 
