@@ -13,9 +13,11 @@ from ui.format import data_date_label, pct, period_label
 from ui.labels import RULE_TEXT as STATUS_RULE_TEXT
 from ui.tiles import Tile, tiles
 from ui.widgets import chart, downloads, no_data, page_header, show_table
+from ui.gaps import gaps_notice
 
 f = sidebar(show_library=False)
 page_header(f"{f.unit_name}审批与要素保障", f.period)
+gaps_notice(f.period, f.unit)  # senders missing since last month
 items = q("approvals_items", period=f.period, unit=f.unit)
 factors = q("approvals_factors", period=f.period, unit=f.unit)
 subtitle = f"{period_label(f.period)} · {f.unit_name} · {data_date_label(f.period)}"

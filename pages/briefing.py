@@ -10,6 +10,7 @@ from ui.filters import sidebar
 from ui.format import data_date_label, period_label, period_slug
 from ui.tiles import Tile, tiles
 from ui.widgets import CSS, chart, downloads, escape, no_data, show_table
+from ui.gaps import gaps_notice
 
 # the view starts at the top of the page and always fits one screen: a 1920×1080 screenshot
 # holds all of it; narrower screens show the same drawing scaled down, never squeezed
@@ -44,6 +45,7 @@ if not b.has_data:
     no_data("本月没有年度建设项目数据，无法生成周报")
     st.stop()
 
+gaps_notice(f.period, None)  # senders missing since last month
 st.markdown(f"<div class='briefing-view'>{view_svg(f.period, state())}</div>", unsafe_allow_html=True)
 with st.container(key="briefing_phone"):
     st.title(f"周报（{period_label(f.period)}）")

@@ -17,6 +17,7 @@ from ui.filters import sidebar
 from ui.format import data_date_label, gap_text, pct, period_label, yi, ytd_label
 from ui.tiles import Tile, tiles
 from ui.widgets import chart, downloads, escape, no_data, page_header, show_table
+from ui.gaps import gaps_notice
 
 SCOPE = "leaders"
 f = sidebar(show_library=False, show_unit=False)
@@ -31,6 +32,7 @@ subtitle = f"{period_label(f.period)} · {data_date_label(f.period)}"
 
 with top:
     page_header(f"{leader}包联重点工程" if leader else "领导包联重点工程", f.period)
+    gaps_notice(f.period, None)  # senders missing since last month
     if asked and asked not in names:
         st.warning(f"「{plain(asked)}」在{period_label(f.period)}没有包联的重点工程，已显示全部领导。", icon=":material/info:")
 

@@ -16,9 +16,11 @@ from ui.export import tables_xlsx
 from ui.filters import sidebar
 from ui.format import data_date_label, period_label, ytd_label
 from ui.widgets import chart, downloads, escape, no_data, page_header
+from ui.gaps import gaps_notice
 
 f = sidebar(show_library=False, show_unit=False)
 page_header("比亮晒 · 排队通报", f.period)
+gaps_notice(f.period, None)  # a missing sender's unit is ranked without its projects
 cfg = lg.load_config()
 
 previous = (f.period.replace(day=1) - dt.timedelta(days=1)).replace(day=1)

@@ -11,10 +11,12 @@ from ui.map_filters import map_filters
 from ui.map_view import frame_key, show_map
 from ui.maps import investment_deck, load_config, project_map, project_table, status_line
 from ui.widgets import downloads, no_data, page_header, show_table
+from ui.gaps import gaps_notice
 
 config = load_config()
 f = map_filters(config)
 page_header("重点工程地图", f.period)
+gaps_notice(f.period, f.unit)  # senders missing since last month
 
 df = q("map_projects", **f.params())
 if df.is_empty():

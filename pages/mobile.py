@@ -10,12 +10,14 @@ from ui.map_filters import map_filters
 from ui.map_view import frame_key, show_map
 from ui.maps import load_config, mobile_list_html, project_map, status_line
 from ui.widgets import no_data, page_header
+from ui.gaps import gaps_notice
 
 config = load_config()
 head = st.container()  # the title above the filter box, though the filters decide the period
 f = map_filters(config, mobile=True)
 with head:
     page_header("掌上地图", f.period)
+    gaps_notice(f.period, f.unit)  # senders missing since last month
 
 df = q("map_projects", **f.params())
 if df.is_empty():

@@ -13,10 +13,12 @@ from ui.filters import sidebar
 from ui.format import data_date_label, month_end, pct, period_label
 from ui.tiles import Tile, tiles
 from ui.widgets import chart, downloads, no_data, page_header, show_table
+from ui.gaps import gaps_notice
 
 SCOPE = "problems"
 f = sidebar(show_library=False)
 page_header(f"{f.unit_name}项目问题清单", f.period)
+gaps_notice(f.period, f.unit)  # senders missing since last month
 
 rows = q("problem_list", period=f.period, unit=f.unit)
 unfiled = q("problem_unfiled", period=f.period, unit=f.unit, no_problem_pattern=NO_PROBLEM_PATTERN)

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -69,16 +70,46 @@ def cockpit_server(db: Path, port: int | None = None):
 def open_page(page, url: str, *, role: str = "centre", unit: str | None = None,
               wait_text: str | None = None) -> None:
     """Go to `url` as a signed-in user of `role` (a unit user of `unit`, 平城区 by default) and
-    wait until the page has rendered. The first page of a browser context signs in through the
-    real form; later ones reuse the session cookie. Every browser test opens pages through here."""
+    wait until the page has rendered. The first page of a user on a server signs in through the
+    real form; later browser contexts of the same user get that session's cookie (while the
+    session is alive in the server's store), so a test suite signs in once per user and server.
+    Every browser test opens pages through here."""
     ctx = page.context
     who = (role, unit)
     if getattr(ctx, "_cockpit_user", None) != who:
-        sign_in(page, url, role=role, unit=unit)
+        key = (_base_of(url), role, unit)
+        cookies = _SESSIONS.get(key)
+        if cookies and _session_alive(key[0], cookies):
+            ctx.clear_cookies()
+            ctx.add_cookies(cookies)
+            page.goto(url)
+        else:
+            sign_in(page, url, role=role, unit=unit)
+            _SESSIONS[key] = [c for c in ctx.cookies() if c["name"] == "cockpit_session"]
         ctx._cockpit_user = who
     else:
         page.goto(url)
     wait_ready(page, wait_text)
+
+
+_SESSIONS: dict[tuple, list[dict]] = {}  # (server, role, unit) → the session cookie of its first sign-in
+
+
+def _base_of(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _session_alive(base: str, cookies: list[dict]) -> bool:
+    """Whether the session behind a cookie is still open in the server's accounts store (a test may
+    have signed it out, or let it expire)."""
+    from accounts.store import Store
+
+    path = SERVERS.get(base)
+    if path is None:
+        return False
+    account, _ = Store(path).resume(cookies[0]["value"])
+    return account is not None and not account.must_change
 
 
 def signed_in_state(browser, url: str, *, role: str = "centre", unit: str | None = None) -> dict:

@@ -1,5 +1,6 @@
 """Every page in the real server, in headless Chromium, at desktop and phone size, on the fixture
-warehouse: the page's title and its key figures show, no Streamlit error box, no console error
+warehouse: the page's title and its key figures show, none of the English or raw values users must
+never read (tests/visible.py), no Streamlit error box, no console error
 from our code, no request outside our own server. Then ten sessions opening the cockpit at once.
 
 Screenshots go to artifacts/screenshots/pages_<url>_<size>.png (git-ignored).
@@ -16,6 +17,7 @@ import pytest
 
 from browser import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, PageErrors, cockpit_server,
                      error_boxes, open_page, screenshot, signed_in_state, wait_ready)
+from visible import forbidden_in, visible_text
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -112,6 +114,8 @@ def test_page_in_browser(server, browser, url, size, size_name):
         open_page(page, address(server, url))
         wait_ready(page, "数据截至", timeout_ms=60_000)
         found = problems_on(page, errors, url)
+        page.wait_for_timeout(800)  # the map and chart frames draw after the script has finished
+        found += [f"{url}: {f}" for f in forbidden_in(visible_text(page))]
         screenshot(page, f"pages_{url}_{size_name}")
     finally:
         ctx.close()

@@ -100,6 +100,15 @@ def test_the_overview_of_a_county_without_missing_senders_says_nothing(use):
     assert "不可比" not in " ".join(m.value for m in at.markdown)
 
 
+@pytest.mark.parametrize("page", ["league", "leaders", "map", "mobile", "problems", "approvals", "briefing"])
+def test_every_page_with_project_figures_names_the_missing_sender(use, page):
+    """Not only the overview and progress: every view whose figures include 经开区's projects
+    says that its October report is missing."""
+    at = page_test(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "10月缺大同经济技术开发区报表：上月1个项目，年度计划3.00亿元" in _shown(at.warning)
+
+
 def test_the_progress_page_lists_projects_not_reported_this_month(use):
     at = page_test("progress").run()
     assert not at.exception, [e.value for e in at.exception]
