@@ -141,6 +141,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 ADDED_COLUMNS = {"load_log": ("filled_date",), "quarantine": ("plan_wan",)}
 
 
+# derived relations this version added, built from project_month when an older state lacks them
+ADDED_TABLES = {"period_schedule": "period_schedule.sql"}
+
+
 def needs_upgrade(db: Path | None = None) -> bool:
     """True when the current state lacks a column this version's queries read."""
     state = current_state(db or config.db_path())
@@ -151,8 +155,9 @@ def needs_upgrade(db: Path | None = None) -> bool:
         have = set(con.execute("select table_name, column_name from duckdb_columns()").fetchall())
     finally:
         con.close()
-    return any((t, c) not in have for t, cols in ADDED_COLUMNS.items() for c in cols
-               if any(table == t for table, _ in have))
+    tables = {t for t, _ in have}
+    return any((t, c) not in have for t, cols in ADDED_COLUMNS.items() for c in cols if t in tables) or (
+        "project_month" in tables and any(t not in tables for t in ADDED_TABLES))
 
 
 def upgrade(db: Path | None = None) -> Path | None:
@@ -165,8 +170,10 @@ def upgrade(db: Path | None = None) -> Path | None:
         _remove_stale_building(db)
         if not needs_upgrade(db):
             return None
-        with _building(db) as (con, target):
-            pass  # ensure_schema on the copy adds what is missing
+        with _building(db) as (con, target):  # ensure_schema on the copy adds the missing columns
+            for table, sql_file in ADDED_TABLES.items():
+                if not _has_table(con, table):
+                    _run_sql_file(con, sql_file)
         _prune(db, config.keep_states())
     return target
 
@@ -218,6 +225,7 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection, periods: list[dt.date] | Non
     # approvals and factor guarantees (small): rebuilt whole on every load, after projects
     _run_sql_file(con, "approvals.sql")
     _run_sql_file(con, "factors.sql")
+    _run_sql_file(con, "period_schedule.sql")  # each month's 序时进度 for the city and unit figures
     period = con.execute("select max(period) from stg_progress").fetchall()[0][0]
     info = {
         "schema_version": str(SCHEMA_VERSION),

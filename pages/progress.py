@@ -42,7 +42,8 @@ with top:
 
 # ---------------------------------------------------------------- headline figures
 by_library = q("progress_by_dim", period=f.period, unit=unit, library=f.library, dim="library")
-time_progress = f.period.month / 12
+# the 序时进度 the 红黄绿 rule uses (linear, or seasonal when configured)
+time_progress = by_library["time_progress"][0] if by_library.height else f.period.month / 12
 t = pg.totals(by_library, time_progress)
 if t["projects"] == 0:
     no_data(f"{period_label(f.period)}{scope_name}没有{LIBRARY_FILTER[f.library]}的进度数据")

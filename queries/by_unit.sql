@@ -1,6 +1,13 @@
 -- scope: public
 -- Plan and completion for one month by county / development zone, in the official order.
-with annual as (
+-- schedule: the 序时进度 the 红黄绿 rule used for the month (linear or seasonal, etl/status.py)
+with schedule as (
+    select coalesce(max(time_progress), month($period) / 12.0) as time_progress
+    from period_schedule
+    where period = $period
+),
+
+annual as (
     select * from mart_annual_month where cut = coalesce($library, 'all')
 ),
 
@@ -37,13 +44,14 @@ final as (
         t.month_wan,
         t.ytd_wan,
         t.ytd_wan / nullif(t.plan_wan, 0) as completion_rate,
-        (month($period) / 12.0 - t.ytd_wan / nullif(t.plan_wan, 0)) * 100 as gap_pts,
+        (s.time_progress - t.ytd_wan / nullif(t.plan_wan, 0)) * 100 as gap_pts,
         l.ytd_last_year_wan,
         t.ytd_wan / nullif(l.ytd_last_year_wan, 0) - 1 as yoy_growth,
         coalesce(t.red, 0) as red,
         coalesce(t.yellow, 0) as yellow,
         coalesce(t.green, 0) as green
     from units as u
+    cross join schedule as s
     left join this_month as t on t.unit_code = u.code
     left join last_year as l on l.unit_code = u.code
     where u.kind <> 'city' or t.projects > 0

@@ -2,7 +2,14 @@
 -- 比亮晒 metrics of the responsible departments (责任单位) for one month: the projects they
 -- lead (annual and key projects) and the problems assigned to them. Reserve and
 -- signed-and-started ratios belong to counties, not departments.
-with annual as (
+-- schedule: the 序时进度 the 红黄绿 rule used for the month (linear or seasonal, etl/status.py)
+with schedule as (
+    select coalesce(max(time_progress), month($period) / 12.0) as time_progress
+    from period_schedule
+    where period = $period
+),
+
+annual as (
     select *, trim(responsible_unit) as department
     from project_month
     where period = $period and library <> 'reserve'
@@ -64,7 +71,7 @@ final as (
         i.plan_wan,
         i.ytd_wan,
         i.ytd_wan / nullif(i.plan_wan, 0) as completion_rate,
-        month($period) / 12.0 as time_progress,
+        s.time_progress as time_progress,
         l.ytd_last_year_wan,
         i.ytd_wan / nullif(l.ytd_last_year_wan, 0) - 1 as yoy_growth,
         coalesce(i.due_to_start, 0) as due_to_start,
@@ -78,6 +85,7 @@ final as (
         p.cleared / nullif(p.problems, 0) as closure_rate,
         coalesce(p.overdue, 0) as overdue_problems
     from departments as d
+    cross join schedule as s
     left join invest as i using (department)
     left join last_year as l using (department)
     left join problem_stats as p using (department)

@@ -3,7 +3,14 @@
 -- the composite score in ui/league.py; weights in config/league.toml), from the roll-ups
 -- built at load time (etl/sql/mart_unit_month.sql). Units without annual projects in the
 -- month come back with projects = 0 and are not ranked.
-with m as (
+-- schedule: the 序时进度 the 红黄绿 rule used for the month (linear or seasonal, etl/status.py)
+with schedule as (
+    select coalesce(max(time_progress), month($period) / 12.0) as time_progress
+    from period_schedule
+    where period = $period
+),
+
+m as (
     select * from mart_unit_month where period = $period
 ),
 
@@ -17,7 +24,7 @@ final as (
         m.plan_wan,
         m.ytd_wan,
         m.ytd_wan / nullif(m.plan_wan, 0) as completion_rate,
-        month($period) / 12.0 as time_progress,
+        s.time_progress as time_progress,
         m.ytd_last_year_wan,
         m.ytd_wan / nullif(m.ytd_last_year_wan, 0) - 1 as yoy_growth,
         coalesce(m.due_to_start, 0) as due_to_start,
@@ -37,6 +44,7 @@ final as (
         coalesce(m.signed_started, 0) as signed_started,
         m.signed_started / nullif(m.signed, 0) as signed_started_ratio
     from units as u
+    cross join schedule as s
     left join m on m.unit_code = u.code
     where u.kind in ('county', 'zone')
 )

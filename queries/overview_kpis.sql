@@ -2,7 +2,14 @@
 -- Headline figures for one month: plan vs done, 序时进度, year-on-year, counts, 红黄绿.
 -- $unit: a county/zone code or null for the whole city; $library: new_start, continuing,
 -- key or null for all annual projects.
-with annual as (
+-- schedule: the 序时进度 the 红黄绿 rule used for the month (linear or seasonal, etl/status.py)
+with schedule as (
+    select coalesce(max(time_progress), month($period) / 12.0) as time_progress
+    from period_schedule
+    where period = $period
+),
+
+annual as (
     select *
     from mart_annual_month
     where cut = coalesce($library, 'all')
@@ -46,12 +53,12 @@ reserve as (
 
 select
     t.*,
-    month($period) / 12.0 as time_progress,
+    s.time_progress as time_progress,
     t.ytd_wan / nullif(t.plan_wan, 0) as completion_rate,
-    (month($period) / 12.0 - t.ytd_wan / nullif(t.plan_wan, 0)) * 100 as gap_pts,
+    (s.time_progress - t.ytd_wan / nullif(t.plan_wan, 0)) * 100 as gap_pts,
     l.ytd_last_year_wan,
     t.ytd_wan / nullif(l.ytd_last_year_wan, 0) - 1 as yoy_growth,
     t.started / nullif(t.due_to_start, 0) as start_rate,
     r.reserve_projects,
     r.reserve_total_wan
-from this_month as t, last_year as l, reserve as r
+from this_month as t, last_year as l, reserve as r, schedule as s

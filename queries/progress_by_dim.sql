@@ -2,7 +2,14 @@
 -- Plan and completion for one month cut by one dimension, with last year's same month.
 -- $dim: unit (county / development zone), sector, library, key_level, six_new, invest_kind.
 -- $unit: a county/zone code or null for the whole city; $library: new_start, continuing, key or null.
-with annual as (
+-- schedule: the 序时进度 the 红黄绿 rule used for the month (linear or seasonal, etl/status.py)
+with schedule as (
+    select coalesce(max(time_progress), month($period) / 12.0) as time_progress
+    from period_schedule
+    where period = $period
+),
+
+annual as (
     select
         *,
         case $dim
@@ -50,14 +57,15 @@ final as (
         t.month_wan,
         t.ytd_wan,
         t.ytd_wan / nullif(t.plan_wan, 0) as completion_rate,
-        month($period) / 12.0 as time_progress,
-        (month($period) / 12.0 - t.ytd_wan / nullif(t.plan_wan, 0)) * 100 as gap_pts,
+        s.time_progress as time_progress,
+        (s.time_progress - t.ytd_wan / nullif(t.plan_wan, 0)) * 100 as gap_pts,
         l.ytd_last_year_wan,
         t.ytd_wan / nullif(l.ytd_last_year_wan, 0) - 1 as yoy_growth,
         t.red,
         t.yellow,
         t.green
     from this_month as t
+    cross join schedule as s
     left join last_year as l on l.group_key is not distinct from t.group_key
     left join units as u on $dim = 'unit' and u.code = t.group_key
 )

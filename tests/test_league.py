@@ -331,6 +331,7 @@ def test_county_governments_are_not_departments(tmp_path):
                 "is_overdue boolean)")
     con.execute("insert into problem_month values ('2026-10-01', '平城区人民政府', true, false), "
                 "('2026-10-01', '大同经济技术开发区管委会', false, true), ('2026-10-01', ' 市财政局 ', false, false)")
+    con.execute("create table period_schedule as select date '2026-10-01' as period, 10 / 12 as time_progress")
     con.close()
     wh = queries.Warehouse(path)
     try:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import polars as pl
 import pytest
 
 import fixtures
@@ -70,7 +71,8 @@ def _load(tmp_path_factory, mode: str, batches) -> dict:
         meta = dict(con.execute("select key, value from meta").fetchall())
     finally:
         con.close()
-    return {"rows": {(p, code): (tp, gap, st, why) for p, code, tp, gap, st, why in rows}, "meta": meta}
+    return {"rows": {(p, code): (tp, gap, st, why) for p, code, tp, gap, st, why in rows}, "meta": meta,
+            "db": db}
 
 
 @pytest.fixture(scope="module")
@@ -212,3 +214,33 @@ def test_quarterly_says_which_schedule(monkeypatch, mode, tail):
     s = quarterly.schedule_sentence(fc.forecast(h, 2026, 10), {"completion_rate": 0.6})
     assert s.text == "以往年份到10月底平均完成全年投资的50.0%（季节序时进度），本年完成率60.0%，高于10.0个百分点" + tail
     assert all(f.shown in s.text for f in s.facts)
+
+
+@pytest.mark.parametrize("query,params", [
+    ("overview_kpis", {"unit": None, "library": None}),
+    ("progress_by_dim", {"unit": None, "library": None, "dim": "library"}),
+    ("league_units", {}),
+    ("league_departments", {}),
+])
+@pytest.mark.parametrize("mode,tp", [("linear", 10 / 12), ("seasonal", 0.5)])
+def test_city_and_unit_figures_use_the_rules_schedule(request, query, params, mode, tp):
+    """The 序时进度 and gaps of the city, the units and the departments are those the project
+    colours were computed with (period_schedule), not always month ÷ 12."""
+    import queries
+
+    wh = request.getfixturevalue(mode)
+    df = queries.run(query, db=wh["db"], period=OCT, **params)
+    assert df.height and df["time_progress"].drop_nulls().to_list() == pytest.approx([tp] * df.height)
+    if "gap_pts" in df.columns and "completion_rate" in df.columns:
+        for rate, gap in zip(df["completion_rate"], df["gap_pts"]):
+            if rate is not None:
+                assert gap == pytest.approx((tp - rate) * 100)
+
+
+def test_by_unit_gap_uses_the_rules_schedule(seasonal):
+    import queries
+
+    df = queries.run("by_unit", db=seasonal["db"], period=OCT, library=None).filter(pl.col("projects") > 0)
+    assert df.height
+    for rate, gap in zip(df["completion_rate"], df["gap_pts"]):
+        assert gap == pytest.approx((0.5 - rate) * 100)
