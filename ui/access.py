@@ -14,6 +14,7 @@ from etl.divisions import UNIT_NAME
 from queries.scope import for_unit
 from ui import auth
 from ui.export import table_csv, table_xlsx
+from ui.widgets import show_table
 
 
 def may_load(user: Account) -> bool:
@@ -80,7 +81,7 @@ def accounts_tab(user: Account) -> None:
     """新增、停用、重置密码 — the same as `python -m accounts`, for the centre."""
     s = auth.store()
     addr = auth.client_address()
-    st.dataframe(accounts_frame(s.list()), hide_index=True, width="stretch")
+    show_table(accounts_frame(s.list()))
     flash = st.session_state.pop("acc_flash", None)
     if flash:
         st.success(flash)
@@ -125,7 +126,7 @@ def audit_tab(today: dt.date) -> None:
     table = audit_frame(rows)
     st.caption(f"最近 {table.height} 条记录，最新的在前：登录、登录失败、锁定、退出、加载、拒收、回退、账号变更和表格下载。"
                "审计日志与账号一起保存，不随数据回退。")
-    st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * max(table.height, 1), 460))
+    show_table(table, height=min(38 + 35 * max(table.height, 1), 460))
     c1, c2, _ = st.columns([1, 1, 4])
     name = f"审计日志_{today:%Y-%m-%d}"
     c1.download_button("下载 Excel", lambda: table_xlsx(table, "驾驶舱审计日志", f"导出于{today:%Y-%m-%d}"),

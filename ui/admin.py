@@ -24,6 +24,7 @@ from etl import config, divisions, taught
 from etl.read import FileError, FileReport, read_file
 from etl.schema import KIND_LABEL, columns, kind_columns
 from ui.format import period_label, wan
+from ui.widgets import show_table
 
 ALLOWED_SUFFIXES = (".xlsx", ".xls", ".csv", ".parquet")
 AUTO_SENDER = ""  # the 填报单位 choice that lets the file say who sent it
@@ -513,28 +514,28 @@ def show_check(c: Checked, previous: pl.DataFrame | None, existing: pl.DataFrame
         st.info(plain(note), icon=":material/sync:")
     for w in r.warnings:
         st.warning(plain(w), icon=":material/warning:")
-    st.dataframe(sheets_frame(r), hide_index=True, width="stretch")
+    show_table(sheets_frame(r))
     if previous is not None:
         summary, changes = compare(r, previous)
         st.markdown(f"**与上期比较**：{plain(previous_label(r, previous))}")
         right = st.column_config.TextColumn(alignment="right")
-        st.dataframe(summary, hide_index=True, width="stretch",
+        show_table(summary,
                      column_config={"本次文件": right, "上期": right, "增减": right})
         if changes.height:
             with st.expander(f"新增和减少的项目（{changes.height}个）"):
-                st.dataframe(changes, hide_index=True, width="stretch")
+                show_table(changes)
     with st.expander("表头识别情况" + (f"（{sum(len(s.unrecognised) for s in r.sheets)}列未识别）"
                                   if any(s.unrecognised for s in r.sheets) else "")):
-        st.dataframe(mapping_frame(r), hide_index=True, width="stretch")
+        show_table(mapping_frame(r))
     if r.rows_quarantined:
         st.warning(f"有 {r.rows_quarantined} 行未通过检查，加载时不会导入；可下载问题清单发回填报单位修改",
                    icon=":material/report:")
         if r.rows_quarantined > SUMMARY_FROM:
             st.markdown("**按原因汇总**")
-            st.dataframe(reasons_frame(r), hide_index=True, width="stretch")
+            show_table(reasons_frame(r))
             st.caption(f"共 {r.rows_quarantined:,} 行，逐行明细见下载的清单")
         else:
-            st.dataframe(quarantine_frame(r).drop("原行内容"), hide_index=True, width="stretch")
+            show_table(quarantine_frame(r).drop("原行内容"))
         st.download_button("下载未导入行清单（Excel）", quarantine_xlsx(r),
                            file_name=safe_file_name(r.file_name, "_未导入行.xlsx"), mime=XLSX_MIME,
                            key=f"{key}_quarantine", icon=":material/download:")
