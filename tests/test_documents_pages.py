@@ -50,3 +50,13 @@ def test_briefing_offers_the_documents(fixture_db):
     assert "下载季度分析（Word）" in labels and "下载项目专报（Word）" in labels
     quarters = at.selectbox(key="br_docs_quarter")
     assert quarters.options == ["2026年第三季度"]  # the fixture's quarter ends: 2026-09 only
+
+
+def test_a_unit_account_is_not_offered_the_city_documents(fixture_db):
+    """The quarterly analysis and 项目专报 speak for the whole city: a county account, whose
+    queries see only its own projects, is not offered them (it says where its notice is)."""
+    at = page_test("briefing", role="unit", unit="平城区").run()
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "下载季度分析（Word）" not in labels and "下载项目专报（Word）" not in labels
+    assert any("不提供下载" in c.value for c in at.caption)

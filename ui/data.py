@@ -39,6 +39,21 @@ def q(name: str, **params) -> pl.DataFrame:
     return _run_cached(name, state, user.scope, tuple(sorted(params.items())))
 
 
+def runner():
+    """A query runner for work done after this script run — a document made when its download
+    button is clicked runs outside the session: the signed-in user's scope is bound now, and it
+    needs neither the session nor the cache."""
+    from functools import partial
+
+    from ui import auth
+
+    user = auth.current_user()
+    if user is None:
+        st.info("请先登录")
+        st.stop()
+    return partial(queries.run, scope=user.scope)
+
+
 def has_data() -> bool:
     return queries.state_name() is not None
 

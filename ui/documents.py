@@ -11,7 +11,7 @@ import streamlit as st
 
 from etl import review
 from ui import forecast as fc
-from ui.data import q
+from ui.data import q, runner
 from ui.format import data_date_label, pct, period_label, yi
 from ui.report import QUARTER_NAME, render
 from ui.report.word import DOCX_MIME
@@ -82,7 +82,7 @@ def review_block(period: dt.date, key: str = "review") -> None:
     st.subheader("重点工程动态调整")
     for line in review.rules_text(cfg):
         st.caption(escape(line))
-    st.caption("阈值在配置文件 config/review.toml 中。")
+    st.caption("各项阈值由推进中心确定；需要调整时请联系系统管理员。")
     for table, label, file_name, empty, suffix in (
             (rm, "建议取消重点工程资格", "建议取消重点工程资格的项目", "本期没有符合条件的项目。", "rm"),
             (pr, "建议推荐申报省级重点工程", "建议推荐申报省级重点工程的项目", "本期没有符合条件的市级重点工程。", "pr")):
@@ -126,6 +126,13 @@ def report_downloads(period: dt.date, periods: list[dt.date], key: str = "docs")
     from ui.report import quarterly, special
 
     st.subheader("季度分析与项目专报（Word，可编辑）")
+    from ui import auth
+
+    if auth.current_user().role == "unit":  # city-wide documents the centre writes for the city's leaders
+        st.caption("季度分析和项目专报由市项目推进中心编写并报市领导，县区、开发区和部门账号不提供下载；"
+                   "本单位的排队通报可在「比亮晒」下载。")
+        return
+    run = runner()  # the documents are drawn when clicked, outside this script run
     c1, c2 = st.columns(2)
     qs = quarters(periods)
     with c1:
@@ -133,7 +140,7 @@ def report_downloads(period: dt.date, periods: list[dt.date], key: str = "docs")
             year, quarter = st.selectbox("季度", qs, format_func=lambda t: f"{t[0]}年{QUARTER_NAME[t[1]]}",
                                          key=f"{key}_quarter")
             st.download_button("下载季度分析（Word）",
-                               data=lambda: render(quarterly.build(quarterly.load(year, quarter, run=q))),
+                               data=lambda: render(quarterly.build(quarterly.load(year, quarter, run=run))),
                                file_name=f"季度分析_{year}Q{quarter}.docx", mime=DOCX_MIME, on_click="ignore",
                                type="primary", icon=":material/description:", key=f"{key}_q", width="stretch")
             st.caption("按“一、总体情况 … 五、下步工作建议”成文，含图表和预计全年完成；生成约需十余秒。")
@@ -144,7 +151,7 @@ def report_downloads(period: dt.date, periods: list[dt.date], key: str = "docs")
                           if n.strip()})
         who = st.selectbox("项目专报", [None, *leaders], key=f"{key}_leader",
                            format_func=lambda n: "本月红色重点工程" if n is None else f"{n}包联的重点工程")
-        st.download_button("下载项目专报（Word）", data=lambda: render(special.build(special.load(period, leader=who, run=q))),
+        st.download_button("下载项目专报（Word）", data=lambda: render(special.build(special.load(period, leader=who, run=run))),
                            file_name=f"项目专报_{period:%Y-%m}{'_' + who if who else ''}.docx", mime=DOCX_MIME,
                            on_click="ignore", icon=":material/description:", key=f"{key}_s", width="stretch")
         st.caption("每个项目一页：基本情况、投资完成、形象进度、节点计划、存在问题。")
