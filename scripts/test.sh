@@ -3,4 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev
-exec .venv/bin/python -m pytest -q "$@"
+# test files run side by side in ${TEST_WORKERS:-3} processes (most of a browser test's time is waiting
+# for the server and the browser); each file's tests stay together in one process
+exec .venv/bin/python -m pytest -q -n "${TEST_WORKERS:-3}" --dist loadfile "$@"
