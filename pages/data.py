@@ -22,7 +22,6 @@ if flash:
 
 today = config.today()
 me = auth.current_user()
-user = me.display_name  # recorded in the load history; the audit log records the account
 centre_tabs = ["账号管理", "审计日志"] if me.role == "centre" else []
 tab_load, tab_fresh, tab_hist, tab_tpl, *tab_centre = st.tabs(["上传与加载", "报送情况", "加载历史与回退", "填报模板",
                                                               *centre_tabs])
@@ -51,10 +50,9 @@ with tab_load:
     st.caption("xls 为 Excel 97-2003 格式；csv 可为 UTF-8 或 GBK 编码。文件先检查、后加载，确认前不会改动驾驶舱数据。")
     if taught_n := st.session_state.pop("adm_taught", None):
         st.success(f"已保存 {taught_n} 个表头的识别，文件已按新的识别重新检查。", icon=":material/school:")
-        auth.audit("header_taught", detail=f"{taught_n}个表头")
 
     version = admin.taught.version()
-    checked = [access.refuse_others(me, admin.cached_check(f.name, f.getvalue(), period, unit or None, today, version))
+    checked = [access.check_upload(me, f.name, f.getvalue(), period, unit, today, version)
                for f in files or []] if access.may_load(me) else []
     access.audit_refusals(checked)
     if note := admin.sender_notice(checked):
@@ -66,8 +64,7 @@ with tab_load:
                 prev = q("admin_previous", period=c.report.period, sender=c.report.sender)
                 existing = q("admin_partitions", period=c.report.period, sender=c.report.sender)
             admin.show_check(c, prev, existing, key=f"adm_chk_{n}_{i}")
-            if me.role == "centre":  # teaching headers changes how every unit's files are read
-                admin.teach_headers(c, user, key=f"adm_chk_{n}_{i}")
+            access.teach_headers(me, c, key=f"adm_chk_{n}_{i}")
 
     good = [c for c in checked if c.ok]
     if checked:
@@ -80,9 +77,7 @@ with tab_load:
         sure = st.checkbox("我已核对上面的检查结果，确认加载", key=f"adm_confirm_{n}")
         if st.button(f"加载 {len(good)} 个文件到驾驶舱", type="primary", disabled=not sure, key="adm_load",
                      icon=":material/upload:"):
-            result = admin.load(checked, user)
-            auth.audit("load", target="、".join(c.name for c in good),
-                       detail={"files": [{"file": o.file_name, "status": o.status} for o in result.outcomes]})
+            result = access.load(me, checked)
             loaded = sum(o.status == "loaded" for o in result.outcomes)
             st.session_state["adm_flash"] = {
                 "headline": f"加载完成：{loaded} 个文件已加载" + ("" if loaded == len(result.outcomes) else
@@ -126,8 +121,7 @@ with tab_hist:
         target = st.selectbox("恢复到", list(choices), format_func=choices.get, key="adm_state")
         sure = st.checkbox("确认回退：驾驶舱将显示所选时刻的数据", key="adm_rb_confirm")
         if st.button("回退", disabled=not sure, key="adm_rollback", icon=":material/history:"):
-            admin.roll_back(target, user)
-            auth.audit("rollback", target=target, detail=choices[target])
+            access.roll_back(me, target, choices[target])
             st.session_state["adm_flash"] = {"headline": f"已回退到 {choices[target]}。"}
             st.session_state.pop("adm_rb_confirm", None)
             st.rerun()

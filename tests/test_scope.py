@@ -58,6 +58,7 @@ def param_values(projects: dict) -> dict[str, list]:
         "unit": units,
         "library": [None, "key", "new_start", "continuing"],
         "code": codes + ["no-such-project"],
+        "codes": [codes + ["no-such-project"]],
         "project": codes,
         "text": ["项目", "平城", "2026"],
         "leader": [None, "王建国", "李明"],

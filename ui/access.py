@@ -1,5 +1,7 @@
 """What a signed-in user may change on the 数据管理 page, and the centre's accounts and audit
-tabs. Who reads what is decided in queries/scope.py; this is about changes."""
+tabs. Who reads what is decided in queries/scope.py; this is about changes. Every change the
+page offers goes through a function here that checks the role itself (a hidden button is not
+a check) and records the change, or the refusal as 无权, in the audit log."""
 
 from __future__ import annotations
 
@@ -9,10 +11,12 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
+import queries
 from accounts import ACTION_LABEL, ROLE_LABEL, ROLES, Account, AccountError, generate_password
-from etl.divisions import UNIT_NAME
-from queries.scope import for_unit
-from ui import auth
+from etl import jurisdiction
+from etl.read import sender_name
+from queries.scope import EVERYTHING, Scope, for_unit
+from ui import admin, auth
 from ui.export import table_csv, table_xlsx
 from ui.widgets import show_table
 
@@ -26,29 +30,120 @@ def may_roll_back(user: Account) -> bool:
     return user.role == "centre"
 
 
-def upload_refusal(user: Account, report) -> str | None:
-    """Why a unit's account may not load this file (None: it may). The file's sender must be
-    the unit, and a county's or zone's file may hold only its own projects."""
+class Denied(PermissionError):
+    """A change the signed-in account may not make (the message is Chinese)."""
+
+
+def _deny(user: Account, what: str, target: str | None = None) -> None:
+    """Record a refused change as 无权 and raise Denied."""
+    message = f"{ROLE_LABEL.get(user.role, user.role)}账号无权{what}"
+    auth.audit("denied", target=target, detail=message, user=user)
+    raise Denied(message)
+
+
+def check_upload(user: Account, name: str, data: bytes, period: dt.date | None, unit: str | None,
+                 today: dt.date, version: float):
+    """One uploaded file checked for `user`: the ETL's checks (ui.admin.check_upload), then for a
+    unit's account its own rows only (own_rows). Leaders may not load: refused and audited."""
+    if not may_load(user):
+        _deny(user, "加载数据", name)
     if user.role != "unit":
-        return None
+        return admin.cached_check(name, data, period, unit or None, today, version)
     mine = user.scope
-    if for_unit(report.sender) != mine:
-        return f"该文件的填报单位是「{report.sender}」，您的账号属于「{user.unit}」，只能上传本单位的报表"
-    if mine.unit_code is None:  # a department reports projects anywhere in the city
+    return _unit_check(name, data, period, user.unit, today, version, mine.kind, mine.value, _state())
+
+
+def _state() -> str | None:
+    from queries import state_name
+
+    try:
+        return state_name()
+    except Exception:  # noqa: BLE001 - no warehouse yet
         return None
-    for sheet in report.sheets:
-        df = sheet.accepted
-        if "county_code" not in df.columns:
-            continue
-        unit_col = pl.coalesce(pl.col("zone_code"), pl.col("county_code")) if "zone_code" in df.columns \
-            else pl.col("county_code")
-        other = df.filter(unit_col.is_not_null() & (unit_col != mine.unit_code))
-        if other.height:
-            r = other.row(0, named=True)
-            code = r.get("zone_code") or r["county_code"]
-            return (f"第{r['source_row']}行项目「{r['name']}」属于{UNIT_NAME.get(code, code)}，不属于{user.unit}"
-                    f"（共{other.height}行属于其他单位）：只能上传本单位的项目，请删去这些行或由推进中心加载")
-    return None
+
+
+@st.cache_data(max_entries=64, show_spinner="正在检查文件……")
+def _unit_check(name: str, data: bytes, period, unit: str, today: dt.date, version: float,
+                scope_kind: str, scope_value: str, state: str | None):
+    """check_upload and own_rows, remembered per file, choices, unit and warehouse state."""
+    checked = admin.check_upload(name, data, period=period, unit=unit, today=today)
+    return own_rows(Scope(scope_kind, scope_value), unit, checked, data)
+
+
+def own_rows(mine: Scope, unit: str, checked, data: bytes):
+    """A unit's checked upload: refused when the file names another sender; otherwise the rows
+    of other units' projects quarantined with a reason naming both units (etl.jurisdiction),
+    and refused when no row of the unit's own is left. A department reports projects anywhere."""
+    report = checked.report
+    if report is None:
+        return checked
+    declared = jurisdiction.declared_sender(report, data)
+    if declared and declared != sender_name(unit):
+        return dataclasses.replace(checked, report=None, error=(
+            f"文件「{report.file_name}」的填报单位是「{declared}」，您的账号属于「{unit}」："
+            f"只能上传本单位的报表，其他单位的报表请由该单位或推进中心加载"))
+    if mine.unit_code is None:
+        return checked
+    codes = sorted({c for s in report.sheets if "project_code" in s.accepted.columns
+                    for c in s.accepted["project_code"].drop_nulls().to_list()})
+    try:  # the whole city's projects, to tell whose each row is (never shown)
+        known = queries.run("project_units", scope=EVERYTHING, codes=codes) if codes else None
+    except FileNotFoundError:
+        known = None
+    kept = jurisdiction.keep_own(report, mine.unit_code, known)
+    moved = jurisdiction.moved_rows(kept)
+    if not moved:
+        return checked
+    if not kept.rows_accepted:
+        return dataclasses.replace(checked, report=None, error=(
+            f"文件「{report.file_name}」中的{moved}行都是其他单位的项目，不属于{unit}："
+            f"只能上传本单位的项目，请由项目所属单位或推进中心加载"))
+    kept.warnings.insert(0, f"有{moved}行是其他单位的项目，不属于{unit}，不会导入（见下方未通过检查的行）")
+    return dataclasses.replace(checked, report=kept)
+
+
+def load(user: Account, checked: list):
+    """Load the checked files (ui.admin.load) for `user`, recorded in the audit log; a leader's
+    account is refused, a unit's only with files checked for it (check_upload)."""
+    if not may_load(user):
+        _deny(user, "加载数据", "、".join(c.name for c in checked))
+    if user.role == "unit":
+        for c in checked:
+            if c.ok and c.report.sender != sender_name(user.unit or ""):
+                _deny(user, f"加载「{c.report.sender}」的报表", c.name)
+    good = [c for c in checked if c.ok]
+    result = admin.load(checked, user.display_name)
+    auth.audit("load", target="、".join(c.name for c in good), user=user,
+               detail={"files": [{"file": o.file_name, "status": o.status} for o in result.outcomes]})
+    return result
+
+
+def roll_back(user: Account, state: str, label: str) -> str:
+    """Make an earlier state current again: the centre only, recorded in the audit log."""
+    if not may_roll_back(user):
+        _deny(user, "回退数据", state)
+    name = admin.roll_back(state, user.display_name)
+    auth.audit("rollback", target=state, detail=label, user=user)
+    return name
+
+
+def may_teach(user: Account) -> bool:
+    """Teaching a header changes how every unit's files are read: the centre only."""
+    return user.role == "centre"
+
+
+def teach(user: Account, lessons: list, file_name: str | None = None) -> None:
+    """Save taught headers (etl.taught.teach): the centre only, recorded in the audit log."""
+    if not may_teach(user):
+        _deny(user, "登记表头", file_name)
+    admin.taught.teach(lessons, user.display_name, file_name=file_name)
+    auth.audit("header_taught", target=file_name, detail=f"{len(lessons)}个表头", user=user)
+
+
+def teach_headers(user: Account, c, key: str) -> None:
+    """The 教会表头 panel of one checked file, for the centre (nobody else sees it)."""
+    if may_teach(user):
+        admin.teach_headers(c, key=key, save=lambda lessons: teach(user, lessons, c.name))
 
 
 # ---------------------------------------------------------------- the centre's tabs
@@ -134,14 +229,6 @@ def audit_tab(today: dt.date) -> None:
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     c2.download_button("下载 CSV", lambda: table_csv(table), file_name=f"{name}.csv", mime="text/csv",
                        key="audit_csv", icon=":material/download:", on_click="ignore")
-
-
-def refuse_others(user: Account, checked):
-    """A checked upload, refused when a unit's account may not load it (see upload_refusal)."""
-    if checked.report is None:
-        return checked
-    why = upload_refusal(user, checked.report)
-    return checked if why is None else dataclasses.replace(checked, report=None, error=why)
 
 
 def audit_refusals(checked: list) -> None:

@@ -541,9 +541,10 @@ def show_check(c: Checked, previous: pl.DataFrame | None, existing: pl.DataFrame
                            key=f"{key}_quarantine", icon=":material/download:")
 
 
-def teach_headers(c: Checked, user: str | None, key: str) -> None:
-    """「这一列是：…」 for each header of the file that no column knows; saving writes them to
-    the taught aliases (who, when, which file) and reruns, so the file is checked again at once."""
+def teach_headers(c: Checked, key: str, save) -> None:
+    """「这一列是：…」 for each header of the file that no column knows; `save(lessons)` writes
+    them to the taught aliases (ui.access.teach: who, when, which file) and the page reruns, so
+    the file is checked again at once."""
     if not c.untaught:
         return
     with st.expander(f"教会表头：本文件有 {len(c.untaught)} 列表头未识别", expanded=not c.ok,
@@ -560,7 +561,7 @@ def teach_headers(c: Checked, user: str | None, key: str) -> None:
         if st.button("保存表头识别并重新检查", key=f"{key}_teach_save", disabled=not lessons,
                      icon=":material/save:"):
             try:
-                taught.teach(lessons, user or "", file_name=c.name)
+                save(lessons)
             except ValueError as e:
                 st.error(plain(str(e)), icon=":material/error:")
                 return

@@ -84,9 +84,9 @@ def own_leader(names: list[str]) -> str | None:
     return user.name if user is not None and user.role == "leader" and user.name in names else None
 
 
-def audit(action: str, target: str | None = None, detail=None) -> None:
-    """Record an action of the signed-in user in the audit log."""
-    user = current_user()
+def audit(action: str, target: str | None = None, detail=None, user: Account | None = None) -> None:
+    """Record an action of `user` (by default the signed-in user) in the audit log."""
+    user = user or current_user()
     store().audit(action, login=user.login if user else None, address=client_address(), target=target, detail=detail)
 
 
