@@ -87,6 +87,12 @@ def session_idle_hours() -> float:
     return float(os.environ.get("COCKPIT_SESSION_IDLE_HOURS", "8"))
 
 
+def trusted_proxies() -> frozenset[str]:
+    """Addresses of the reverse proxies whose X-Forwarded-For names the client
+    (COCKPIT_TRUSTED_PROXIES, comma list; none by default; scripts/deploy.sh sets 127.0.0.1)."""
+    return frozenset(a.strip() for a in os.environ.get("COCKPIT_TRUSTED_PROXIES", "").split(",") if a.strip())
+
+
 def demo_mode() -> bool | None:
     """COCKPIT_DEMO=1 shows the demo accounts on the sign-in page, 0 never; unset: shown while
     the accounts store holds the demo accounts start.sh made for the sample programme."""

@@ -92,7 +92,7 @@ $servers    }
             proxy_set_header Upgrade \$http_upgrade;
             proxy_set_header Connection \$connection_upgrade;
             proxy_set_header Host \$host;
-            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-For \$remote_addr;  # the client as nginx sees it, never what it wrote
             proxy_set_header X-Forwarded-Proto \$scheme;
             proxy_read_timeout 1d;
             proxy_send_timeout 1d;
@@ -117,6 +117,7 @@ start() {
   for ((i = 1; i <= n; i++)); do
     local p=$((BASE + i))
     STREAMLIT_SERVER_COOKIE_SECRET="$(cat "$RUN/cookie_secret")" \
+      COCKPIT_TRUSTED_PROXIES="${COCKPIT_TRUSTED_PROXIES:-127.0.0.1}" \
       "$PY" -m streamlit run app.py --server.port "$p" --server.address 127.0.0.1 --server.headless true \
       >"$RUN/streamlit-$p.log" 2>&1 &
     echo $! >"$RUN/streamlit-$p.pid"

@@ -272,3 +272,54 @@ def test_text_from_the_url_is_never_markup(fixture_db, page, param):
     assert not at.exception
     shown = " ".join(w.value for w in at.warning)
     assert "点此重新登录" in shown and "](http" not in shown and "\\[点此重新登录\\]\\(http" in shown
+
+
+@pytest.mark.parametrize("peer, header, trusted, expected", [
+    ("198.51.100.9", None, frozenset(), "198.51.100.9"),  # no proxy
+    ("198.51.100.9", "203.0.113.7", frozenset(), "198.51.100.9"),  # a client writing the header itself
+    ("198.51.100.9", "203.0.113.7", frozenset({"127.0.0.1"}), "198.51.100.9"),  # untrusted peer: ignored
+    ("127.0.0.1", "203.0.113.7", frozenset({"127.0.0.1"}), "203.0.113.7"),  # behind deploy.sh's nginx
+    ("127.0.0.1", "6.6.6.6, 203.0.113.7", frozenset({"127.0.0.1"}), "203.0.113.7"),  # a forged first hop
+    ("127.0.0.1", "203.0.113.7, 10.0.0.2", frozenset({"127.0.0.1", "10.0.0.2"}), "203.0.113.7"),  # two proxies
+    ("127.0.0.1", None, frozenset({"127.0.0.1"}), "127.0.0.1"),  # the proxy itself
+    (None, "203.0.113.7", frozenset({"127.0.0.1"}), None),  # no request (AppTest)
+])
+def test_the_client_address_behind_a_trusted_proxy(peer, header, trusted, expected):
+    from ui.auth import forwarded_client
+
+    assert forwarded_client(peer, header, trusted) == expected
+
+
+@pytest.mark.parametrize("peer, trusted, recorded", [
+    ("127.0.0.1", "127.0.0.1", "203.0.113.7"),  # nginx forwards for the client
+    ("198.51.100.9", "127.0.0.1", "198.51.100.9"),  # a spoofed header from an untrusted peer
+])
+def test_audit_log_and_throttle_take_the_forwarded_address(fixture_db, store, monkeypatch, peer, trusted, recorded):
+    """Sign-ins through the form record and throttle the address forwarded_client gives: one
+    client's failures behind the proxy do not lock out another client behind the same proxy."""
+    from ui import auth
+
+    monkeypatch.setenv("COCKPIT_TRUSTED_PROXIES", trusted)
+    header = {"value": "203.0.113.7"}
+    monkeypatch.setattr(auth, "_request_addresses", lambda: (peer, header["value"]))
+    account = account_for("centre")
+    for _ in range(store_mod.ADDRESS_MAX_FAILURES):
+        store.audit("login_failed", login="someone", address=recorded)
+
+    def sign_in():
+        at = page_test("app", role=None).run()
+        at.text_input[0].input(account.login)
+        at.text_input[1].input(PASSWORD)
+        at.button[0].click().run()
+        assert not at.exception
+        return at
+
+    assert "该地址登录失败次数过多" in _texts(sign_in())
+    assert store.audit_log(1)[0]["action"] == "login_throttled" and store.audit_log(1)[0]["address"] == recorded
+    header["value"] = "203.0.113.8"  # another client behind the same proxy (or the same untrusted peer)
+    at = sign_in()
+    if recorded == "203.0.113.7":
+        assert at.title[0].value.endswith("项目建设总览")
+        assert store.audit_log(1, login=account.login)[0]["address"] == "203.0.113.8"
+    else:  # the header counts for nothing: still the same address, still throttled
+        assert "该地址登录失败次数过多" in _texts(at)

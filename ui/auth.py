@@ -36,12 +36,40 @@ def store() -> Store:
     return Store(config.accounts_path())
 
 
-def client_address() -> str | None:
+LOCAL_PEER = "127.0.0.1"  # Streamlit reports a peer on this machine (nginx, a local browser) as no address
+
+
+def forwarded_client(peer: str | None, forwarded: str | None, trusted: frozenset[str]) -> str | None:
+    """The client's address: the direct peer, or, when the peer is a trusted proxy, the
+    rightmost address in its X-Forwarded-For that is not itself a trusted proxy (what a client
+    writes in the header before the proxy's own entry is never taken)."""
+    if peer not in trusted or not forwarded:
+        return peer
+    hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop
+    return hops[0] if hops else peer
+
+
+def _request_addresses() -> tuple[str | None, str | None]:
+    """(direct peer, X-Forwarded-For) of this session's request; (None, None) without one."""
     try:
+        headers = st.context.headers
         address = st.context.ip_address
     except Exception:  # noqa: BLE001 - no request behind AppTest
-        return None
-    return address if isinstance(address, str) else None
+        return None, None
+    if not headers:  # AppTest: no request at all
+        return None, None
+    peer = address if isinstance(address, str) else LOCAL_PEER
+    return peer, headers.get("X-Forwarded-For")
+
+
+def client_address() -> str | None:
+    """The address recorded in the audit log and throttled on failed sign-ins: behind a trusted
+    proxy (COCKPIT_TRUSTED_PROXIES) the client it forwards for."""
+    peer, forwarded = _request_addresses()
+    return forwarded_client(peer, forwarded, config.trusted_proxies())
 
 
 def _cookie_token() -> str | None:
