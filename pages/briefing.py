@@ -9,7 +9,7 @@ from ui.documents import report_downloads
 from ui.filters import sidebar
 from ui.format import data_date_label, period_label, period_slug
 from ui.tiles import Tile, tiles
-from ui.widgets import CSS, chart, downloads, escape, no_data, show_table
+from ui.widgets import CSS, chart, download_button, downloads, escape, no_data, show_table
 from ui.gaps import gaps_notice
 
 # the view starts at the top of the page and always fits one screen: a 1920×1080 screenshot
@@ -61,11 +61,10 @@ st.caption(f"{data_date_label(f.period)}{loaded} · 周报版式固定为16:9，
            "窗口较小时整体等比缩小。可直接截图，或下载2倍清晰度的单页PNG。")
 
 c1, c2, c3 = st.columns([1, 1, 3], vertical_alignment="center")
-c2.download_button("下载单页PNG", data=lambda: briefing.view_png(b), file_name=f"周报_{slug}.png", mime="image/png",
-                   on_click="ignore", icon=":material/image:", key="page_png", width="stretch")
-c1.download_button("下载周报包", data=lambda: briefing.pack_zip(b), file_name=f"周报_{slug}.zip",
-                   mime="application/zip", on_click="ignore", type="primary", icon=":material/folder_zip:",
-                   key="pack", width="stretch")
+download_button("下载单页PNG", lambda: briefing.view_png(b), file_name=f"周报_{slug}.png", mime="image/png",
+                icon=":material/image:", key="page_png", width="stretch", where=c2)
+download_button("下载周报包", lambda: briefing.pack_zip(b), file_name=f"周报_{slug}.zip", mime="application/zip",
+                type="primary", icon=":material/folder_zip:", key="pack", width="stretch", where=c1)
 c3.caption("周报包含：周报单页（PNG 2倍清晰度、PDF）、各图表PNG、各表格Excel（每表一个工作表）、数据分析文本。"
            "生成约需数秒。如需每周自动生成周报包，请联系系统管理员设置。")
 

@@ -9,7 +9,7 @@ from ui import access, admin, auth
 from ui.data import periods, q, status, units
 from ui.format import data_date_label, period_label
 from ui.tiles import Tile, tiles
-from ui.widgets import uploader, downloads, page_header, show_table
+from ui.widgets import download_button, downloads, page_header, show_table, uploader
 
 page_header("数据管理")
 
@@ -135,9 +135,9 @@ with tab_tpl:
                             key="adm_tpl_period")
     t_sender = c2.selectbox("填报单位", [""] + u["name"].to_list(), key="adm_tpl_sender",
                             format_func=lambda s: s or "不指定（由填报单位填写）")
-    st.download_button("下载填报模板（Excel）", admin.template(t_period, t_sender), type="primary",
-                       file_name=f"{t_period:%Y-%m}_{t_sender or '项目建设'}_月报模板.xlsx", mime=admin.XLSX_MIME,
-                       key="adm_tpl", icon=":material/download:")
+    download_button("下载填报模板（Excel）", admin.template(t_period, t_sender), type="primary",
+                    file_name=f"{t_period:%Y-%m}_{t_sender or '项目建设'}_月报模板.xlsx", mime=admin.XLSX_MIME,
+                    key="adm_tpl", icon=":material/download:", on_click="rerun")
     st.markdown("**各列填写要求**（深蓝色表头为必填列）")
     guide = admin.template_guide()
     show_table(guide, height=admin.table_height(guide.height, cap=14))

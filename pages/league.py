@@ -15,7 +15,7 @@ from ui.documents import notice_downloads, review_block
 from ui.export import tables_xlsx
 from ui.filters import sidebar
 from ui.format import data_date_label, period_label, ytd_label
-from ui.widgets import chart, downloads, escape, no_data, page_header
+from ui.widgets import chart, download_button, downloads, escape, no_data, page_header
 from ui.gaps import gaps_notice
 
 f = sidebar(show_library=False, show_unit=False)
@@ -48,9 +48,9 @@ if view == "notice":
                                previous_note), unsafe_allow_html=True)
     sheets = [(lg.GROUPS[g], lg.display_table(t, cfg, g), f"{title}（{lg.GROUPS[g]}）", subtitle)
               for g, t in tables.items()]
-    st.download_button("下载排队通报（Excel）", tables_xlsx(sheets), file_name=f"比亮晒排队通报_{f.period:%Y-%m}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="lg_notice_xlsx",
-                       icon=":material/download:")
+    download_button("下载排队通报（Excel）", tables_xlsx(sheets), file_name=f"比亮晒排队通报_{f.period:%Y-%m}.xlsx",
+                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="lg_notice_xlsx",
+                    icon=":material/download:", on_click="rerun")
     notice_downloads(f.period, key="lg_notice_docx")  # the notice as Word, and one county's own version
 else:
     group = drill.segmented("排名对象", list(lg.GROUPS), key="lg_group", param="group", default="units",

@@ -18,7 +18,7 @@ from etl.read import sender_name
 from queries.scope import EVERYTHING, Scope, for_unit
 from ui import admin, auth
 from ui.export import table_csv, table_xlsx
-from ui.widgets import show_table
+from ui.widgets import download_button, show_table
 
 
 def may_load(user: Account) -> bool:
@@ -219,16 +219,16 @@ def accounts_tab(user: Account) -> None:
 def audit_tab(today: dt.date) -> None:
     rows = auth.store().audit_log(5000)
     table = audit_frame(rows)
-    st.caption(f"最近 {table.height} 条记录，最新的在前：登录、登录失败、锁定、退出、加载、拒收、回退、账号变更和表格下载。"
+    st.caption(f"最近 {table.height} 条记录，最新的在前：登录、登录失败、锁定、退出、加载、拒收、回退、登记表头、无权操作、账号变更和每一次下载（表格、文档、图片、周报包）。"
                "审计日志与账号一起保存，不随数据回退。")
     show_table(table, height=min(38 + 35 * max(table.height, 1), 460))
     c1, c2, _ = st.columns([1, 1, 4])
     name = f"审计日志_{today:%Y-%m-%d}"
-    c1.download_button("下载 Excel", lambda: table_xlsx(table, "驾驶舱审计日志", f"导出于{today:%Y-%m-%d}"),
-                       file_name=f"{name}.xlsx", key="audit_xlsx", icon=":material/download:", on_click="ignore",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    c2.download_button("下载 CSV", lambda: table_csv(table), file_name=f"{name}.csv", mime="text/csv",
-                       key="audit_csv", icon=":material/download:", on_click="ignore")
+    download_button("下载 Excel", lambda: table_xlsx(table, "驾驶舱审计日志", f"导出于{today:%Y-%m-%d}"),
+                    file_name=f"{name}.xlsx", key="audit_xlsx", icon=":material/download:", where=c1,
+                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    download_button("下载 CSV", lambda: table_csv(table), file_name=f"{name}.csv", mime="text/csv",
+                    key="audit_csv", icon=":material/download:", where=c2)
 
 
 def audit_refusals(checked: list) -> None:

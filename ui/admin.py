@@ -24,7 +24,7 @@ from etl import config, divisions, taught
 from etl.read import FileError, FileReport, read_file
 from etl.schema import KIND_LABEL, columns, kind_columns
 from ui.format import period_label, wan
-from ui.widgets import show_table
+from ui.widgets import download_button, show_table
 
 ALLOWED_SUFFIXES = (".xlsx", ".xls", ".csv", ".parquet")
 AUTO_SENDER = ""  # the 填报单位 choice that lets the file say who sent it
@@ -536,9 +536,9 @@ def show_check(c: Checked, previous: pl.DataFrame | None, existing: pl.DataFrame
             st.caption(f"共 {r.rows_quarantined:,} 行，逐行明细见下载的清单")
         else:
             show_table(quarantine_frame(r).drop("原行内容"))
-        st.download_button("下载未导入行清单（Excel）", quarantine_xlsx(r),
-                           file_name=safe_file_name(r.file_name, "_未导入行.xlsx"), mime=XLSX_MIME,
-                           key=f"{key}_quarantine", icon=":material/download:")
+        download_button("下载未导入行清单（Excel）", quarantine_xlsx(r), on_click="rerun",
+                        file_name=safe_file_name(r.file_name, "_未导入行.xlsx"), mime=XLSX_MIME,
+                        key=f"{key}_quarantine", icon=":material/download:")
 
 
 def teach_headers(c: Checked, key: str, save) -> None:

@@ -16,7 +16,7 @@ from ui.format import data_date_label, pct, period_label, yi
 from ui.report import QUARTER_NAME, render
 from ui.report.word import DOCX_MIME
 from ui.tiles import Tile, tiles
-from ui.widgets import downloads, escape, show_table
+from ui.widgets import download_button, downloads, escape, show_table
 
 
 def scope_forecasts(period: dt.date, library: str | None) -> dict:
@@ -104,16 +104,15 @@ def notice_downloads(period: dt.date, key: str = "notice_docx") -> None:
     data = notice.load(period, run=q)
     slug = f"{period:%Y-%m}"
     c1, c2, c3 = st.columns([1, 1, 1], vertical_alignment="bottom")
-    c1.download_button("下载排队通报（Word）", data=lambda: render(notice.build(data)),
-                       file_name=f"排队通报_{slug}.docx", mime=DOCX_MIME, on_click="ignore",
-                       icon=":material/description:", key=key, width="stretch")
+    download_button("下载排队通报（Word）", lambda: render(notice.build(data)), file_name=f"排队通报_{slug}.docx",
+                    mime=DOCX_MIME, icon=":material/description:", key=key, width="stretch", where=c1)
     codes = notice.ranked_units(data)
     if codes:
         names = dict(zip(data.units["unit_code"], data.units["unit_name"]))
         code = c2.selectbox("县区、开发区", codes, format_func=names.get, key=f"{key}_unit")
-        c3.download_button(f"下载{names[code]}通报（Word）", data=lambda: render(notice.build_unit(data, code)),
-                           file_name=f"排队通报_{slug}_{names[code]}.docx", mime=DOCX_MIME, on_click="ignore",
-                           icon=":material/description:", key=f"{key}_one", width="stretch")
+        download_button(f"下载{names[code]}通报（Word）", lambda: render(notice.build_unit(data, code)),
+                        file_name=f"排队通报_{slug}_{names[code]}.docx", mime=DOCX_MIME,
+                        icon=":material/description:", key=f"{key}_one", width="stretch", where=c3)
 
 
 def quarters(periods: list[dt.date]) -> list[tuple[int, int]]:
@@ -139,10 +138,9 @@ def report_downloads(period: dt.date, periods: list[dt.date], key: str = "docs")
         if qs:
             year, quarter = st.selectbox("季度", qs, format_func=lambda t: f"{t[0]}年{QUARTER_NAME[t[1]]}",
                                          key=f"{key}_quarter")
-            st.download_button("下载季度分析（Word）",
-                               data=lambda: render(quarterly.build(quarterly.load(year, quarter, run=run))),
-                               file_name=f"季度分析_{year}Q{quarter}.docx", mime=DOCX_MIME, on_click="ignore",
-                               type="primary", icon=":material/description:", key=f"{key}_q", width="stretch")
+            download_button("下载季度分析（Word）", lambda: render(quarterly.build(quarterly.load(year, quarter, run=run))),
+                            file_name=f"季度分析_{year}Q{quarter}.docx", mime=DOCX_MIME,
+                            type="primary", icon=":material/description:", key=f"{key}_q", width="stretch")
             st.caption("按“一、总体情况 … 五、下步工作建议”成文，含图表和预计全年完成；生成约需十余秒。")
         else:
             st.caption("尚无完整季度的数据。")
@@ -151,7 +149,7 @@ def report_downloads(period: dt.date, periods: list[dt.date], key: str = "docs")
                           if n.strip()})
         who = st.selectbox("项目专报", [None, *leaders], key=f"{key}_leader",
                            format_func=lambda n: "本月红色重点工程" if n is None else f"{n}包联的重点工程")
-        st.download_button("下载项目专报（Word）", data=lambda: render(special.build(special.load(period, leader=who, run=run))),
-                           file_name=f"项目专报_{period:%Y-%m}{'_' + who if who else ''}.docx", mime=DOCX_MIME,
-                           on_click="ignore", icon=":material/description:", key=f"{key}_s", width="stretch")
+        download_button("下载项目专报（Word）", lambda: render(special.build(special.load(period, leader=who, run=run))),
+                        file_name=f"项目专报_{period:%Y-%m}{'_' + who if who else ''}.docx", mime=DOCX_MIME,
+                        icon=":material/description:", key=f"{key}_s", width="stretch")
         st.caption("每个项目一页：基本情况、投资完成、形象进度、节点计划、存在问题。")

@@ -118,8 +118,8 @@ def chart(fig: go.Figure, name: str, period: dt.date | None = None, key: str | N
     out = st.plotly_chart(fig, width=width, key=key, config=PLOT_CONFIG, **kwargs)
     if download:
         png = file_name(name, period, "png")
-        st.download_button("下载图片", lambda: chart_png(fig, png, w, h), file_name=png, mime="image/png",
-                           key=f"{key or name}_png", icon=":material/image:", on_click="ignore", type="tertiary")
+        download_button("下载图片", lambda: chart_png(fig, png, w, h), file_name=png, mime="image/png",
+                        key=f"{key or name}_png", icon=":material/image:", type="tertiary")
     return out
 
 
@@ -167,17 +167,26 @@ def downloads(df: pl.DataFrame, name: str, title: str, subtitle: str, key: str, 
     # one row on a phone too (columns stack one per row below 640 px)
     row = st.container(horizontal=True, gap="small")
     c1 = c2 = row
-    audited = auth.audited_download
     # the files are made when a button is clicked, not on every rerun (an xlsx of a few
     # thousand rows costs a second of the page's script time), and a click does not rerun the
     # page (the other button stays ready at once)
-    c1.download_button("下载 Excel", audited(lambda: table_xlsx(df, title, subtitle), file_name(name, period, "xlsx")),
-                       file_name=file_name(name, period, "xlsx"),
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
-                       icon=":material/download:", on_click="ignore", width="content")
-    c2.download_button("下载 CSV", audited(lambda: table_csv(df), file_name(name, period, "csv")),
-                       file_name=file_name(name, period, "csv"), mime="text/csv",
-                       key=f"{key}_csv", icon=":material/download:", on_click="ignore", width="content")
+    xlsx, csv = file_name(name, period, "xlsx"), file_name(name, period, "csv")
+    download_button("下载 Excel", lambda: table_xlsx(df, title, subtitle), file_name=xlsx, where=c1,
+                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
+                    icon=":material/download:", width="content")
+    download_button("下载 CSV", lambda: table_csv(df), file_name=csv, mime="text/csv", where=c2,
+                    key=f"{key}_csv", icon=":material/download:", width="content")
+
+
+def download_button(label: str, data, *, file_name: str, mime: str, key: str, where=None,
+                    on_click="ignore", **kwargs):
+    """Every download button of the product goes through here: the click is recorded in the
+    audit log (who, when, from which address, which file) before the file is handed over.
+    `data` is the bytes, or a function making them when clicked (outside the script run: it
+    must not need the session). `where` is the container (st by default)."""
+    make = data if callable(data) else (lambda: data)
+    return (where or st).download_button(label, auth.audited_download(make, file_name), file_name=file_name,
+                                         mime=mime, key=key, on_click=on_click, **kwargs)
 
 
 def escape(text) -> str:
