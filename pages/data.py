@@ -7,7 +7,7 @@ import streamlit as st
 from etl import config
 from ui import access, admin, auth
 from ui.data import periods, q, status, units
-from ui.format import data_date_label, period_label
+from ui.format import data_date_label, escape, period_label
 from ui.tiles import Tile, tiles
 from ui.widgets import download_button, downloads, page_header, show_table, uploader
 
@@ -56,7 +56,7 @@ with tab_load:
                for f in files or []] if access.may_load(me) else []
     access.audit_refusals(checked)
     if note := admin.sender_notice(checked):
-        sender_note.warning(admin.plain(note), icon=":material/arrow_upward:")
+        sender_note.warning(escape(note), icon=":material/arrow_upward:")
     for i, c in enumerate(checked):
         with st.container(border=True):
             prev = existing = None

@@ -7,10 +7,9 @@ import streamlit as st
 from etl.status import STAGE_RULE_TEXT, project_stage
 from etl.workdays import COUNT_RULE
 from ui import dossier
-from ui.admin import plain
 from ui.auth import audit
 from ui.data import periods, q
-from ui.format import data_date_label, month_end, period_label
+from ui.format import data_date_label, escape, month_end, period_label
 from ui.links import dossier_url, page_path
 from ui.maps import project_table
 from ui.tiles import Tile, tiles
@@ -27,7 +26,7 @@ if code and p is None:
         st.warning("无权查看该项目", icon=":material/lock:")
         audit("denied", target=code, detail="项目档案")
     else:
-        st.warning(f"没有找到项目代码为「{plain(code)}」的项目，请检查代码或按名称查找。", icon=":material/search_off:")
+        st.warning(f"没有找到项目代码为「{escape(code)}」的项目，请检查代码或按名称查找。", icon=":material/search_off:")
 
 with st.expander("查找项目（名称或代码）", expanded=p is None, icon=":material/search:"):
     text = st.text_input("项目名称或代码", placeholder="如：供热管网、2024-140213", key="dossier_search")

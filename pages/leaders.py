@@ -10,7 +10,6 @@ from streamlit.errors import StreamlitPageNotFoundError
 from etl.problem_rules import NO_PROBLEM_PATTERN
 from ui import leaders as ld
 from ui import viewstate
-from ui.admin import plain
 from ui.auth import own_leader
 from ui.data import q
 from ui.filters import sidebar
@@ -34,7 +33,7 @@ with top:
     page_header(f"{leader}包联重点工程" if leader else "领导包联重点工程", f.period)
     gaps_notice(f.period, None)  # senders missing since last month
     if asked and asked not in names:
-        st.warning(f"「{plain(asked)}」在{period_label(f.period)}没有包联的重点工程，已显示全部领导。", icon=":material/info:")
+        st.warning(f"「{escape(asked)}」在{period_label(f.period)}没有包联的重点工程，已显示全部领导。", icon=":material/info:")
 
 if projects.is_empty():
     no_data(f"{period_label(f.period)}没有重点工程数据")

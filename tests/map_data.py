@@ -42,17 +42,22 @@ def write_city_level(folder: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def hostile_db(tmp_path_factory) -> Path:
-    """The shared fixture files plus 市本级's hostile rows, in a warehouse of their own."""
+def warehouse_with(tmp_path_factory, name: str, *writers) -> Path:
+    """A warehouse of its own from the shared fixture files plus the files `writers` write."""
     from etl.warehouse import load_files
 
-    folder = tmp_path_factory.mktemp("map_files")
-    files = fixtures.write_all(folder) + [write_city_level(folder)]
-    db = tmp_path_factory.mktemp("map_warehouse") / "cockpit.duckdb"
+    folder = tmp_path_factory.mktemp(f"{name}_files")
+    files = fixtures.write_all(folder) + [w(folder) for w in writers]
+    db = tmp_path_factory.mktemp(f"{name}_warehouse") / "cockpit.duckdb"
     result = load_files(files, db=db)
     assert result.ok, result.as_dict()
     return db
+
+
+@pytest.fixture(scope="session")
+def hostile_db(tmp_path_factory) -> Path:
+    """The shared fixture files plus 市本级's hostile rows, in a warehouse of their own."""
+    return warehouse_with(tmp_path_factory, "map", write_city_level)
 
 
 @pytest.fixture()

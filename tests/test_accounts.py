@@ -271,7 +271,7 @@ def test_text_from_the_url_is_never_markup(fixture_db, page, param):
     at.run()
     assert not at.exception
     shown = " ".join(w.value for w in at.warning)
-    assert "点此重新登录" in shown and "](http" not in shown and "\\[点此重新登录\\]\\(http" in shown
+    assert "点此重新登录" in shown and "](http" not in shown and "&#91;点此重新登录&#93;(http&#58;" in shown
 
 
 @pytest.mark.parametrize("peer, header, trusted, expected", [

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from pathlib import Path
 from urllib.parse import unquote
@@ -162,7 +163,7 @@ def test_page_shows_project_b(fixture_db):
     assert frames[("问题编号", "问题类型")]["办理状态"].tolist() == ["督办（逾期61天）"]
     assert frames[("月份", "年累计完成（万元）")]["红黄绿"].tolist() == ["红", "黄", "红"]
     # the open problem, whose it is and how late, right under the project's identity
-    assert "逾期61天" in text and "责任单位：" in text and 'href="#dossier-problems"' in text
+    assert "逾期61天" in text and "责任单位：" in text and 'href="#dossier-problems"' in html.unescape(text)
     charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     assert len(charts) == 3  # investment, milestones, approval chain
 

@@ -3,7 +3,7 @@ who has reported (报送情况).
 
 The logic is plain functions (frames and text in, frames and text out); the widgets that draw
 a check report, run a load and show the freshness line are at the bottom. Nothing a user
-uploads is rendered as markdown or HTML: names and messages go through `plain()` / `escape`,
+uploads is rendered as markdown or HTML: names and messages go through `ui.format.escape`,
 tables through st.dataframe.
 """
 
@@ -23,25 +23,17 @@ import streamlit as st
 from etl import config, divisions, taught
 from etl.read import FileError, FileReport, read_file
 from etl.schema import KIND_LABEL, columns, kind_columns
-from ui.format import period_label, wan
+from ui.format import escape, period_label, wan
 from ui.widgets import download_button, show_table
 
 ALLOWED_SUFFIXES = (".xlsx", ".xls", ".csv", ".parquet")
 AUTO_SENDER = ""  # the 填报单位 choice that lets the file say who sent it
 _NEEDS_SENDER = "无法确定填报单位"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])")
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
 
 
 # ---------------------------------------------------------------- text
-
-def plain(text: object) -> str:
-    """Text from a file (names, messages) made inert for st.markdown/st.error: every markdown
-    character escaped, so 「[x](http://…)」 or 「<img …>」 shows as written."""
-    s = "" if text is None else str(text)
-    return _MD_SPECIAL.sub(r"\\\1", s).replace("\n", " ")
-
 
 def safe_file_name(name: str, suffix: str) -> str:
     """A download name built from an uploaded file's name: 「云州区_2026年10月_问题行.xlsx」."""
@@ -493,7 +485,6 @@ def freshness(period: dt.date | None = None) -> tuple[pl.DataFrame, Freshness]:
 
 def freshness_badge() -> None:
     """The freshness line under a page title (the overview): who has not reported, by name."""
-    from ui.widgets import escape
 
     _, f = freshness()
     colour = "#8a5a00" if f.missing else "#52606d"
@@ -504,20 +495,20 @@ def show_check(c: Checked, previous: pl.DataFrame | None, existing: pl.DataFrame
     """The check report of one file: period, sender, sheets, header mapping, quarantined rows
     (downloadable), and the comparison with last month."""
     if not c.ok:
-        st.error(plain(c.error), icon=":material/error:")
+        st.error(escape(c.error), icon=":material/error:")
         return
     r = c.report
-    st.markdown(f"**{plain(r.file_name)}** · 数据期间 **{period_label(r.period)}** · 填报单位 **{plain(r.sender)}** · "
+    st.markdown(f"**{escape(r.file_name)}** · 数据期间 **{period_label(r.period)}** · 填报单位 **{escape(r.sender)}** · "
                 f"读取 {r.rows_read} 行，采用 {r.rows_accepted} 行，隔离 {r.rows_quarantined} 行")
     st.caption(f"SHA-256：{c.sha256}")
     if existing is not None and (note := replaces_text(r, existing)):
-        st.info(plain(note), icon=":material/sync:")
+        st.info(escape(note), icon=":material/sync:")
     for w in r.warnings:
-        st.warning(plain(w), icon=":material/warning:")
+        st.warning(escape(w), icon=":material/warning:")
     show_table(sheets_frame(r))
     if previous is not None:
         summary, changes = compare(r, previous)
-        st.markdown(f"**与上期比较**：{plain(previous_label(r, previous))}")
+        st.markdown(f"**与上期比较**：{escape(previous_label(r, previous))}")
         right = st.column_config.TextColumn(alignment="right")
         show_table(summary,
                      column_config={"本次文件": right, "上期": right, "增减": right})
@@ -554,7 +545,7 @@ def teach_headers(c: Checked, key: str, save) -> None:
         choices: dict[str, str] = {}
         for j, u in enumerate(c.untaught):
             left, right = st.columns([2, 3])
-            left.markdown(f"**{plain(u.written)}**  \n工作表「{plain(u.sheet)}」")
+            left.markdown(f"**{escape(u.written)}**  \n工作表「{escape(u.sheet)}」")
             choices[u.header] = right.selectbox("这一列是：", teach_options(u.kind), format_func=column_label,
                                                 key=f"{key}_teach_{j}")
         lessons = lessons_from(choices)
@@ -563,7 +554,7 @@ def teach_headers(c: Checked, key: str, save) -> None:
             try:
                 save(lessons)
             except ValueError as e:
-                st.error(plain(str(e)), icon=":material/error:")
+                st.error(escape(str(e)), icon=":material/error:")
                 return
             st.session_state["adm_taught"] = len(lessons)
             st.rerun()

@@ -6,14 +6,13 @@ Pure builders: query frames and dicts in, `Answer`s and escaped HTML out."""
 from __future__ import annotations
 
 import datetime as dt
-import html
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import polars as pl
 
 from ui import cards
-from ui.format import gap_text, pct, ytd_label, yi
+from ui.format import escape, gap_text, pct, ytd_label, yi
 from ui.labels import STATUS
 
 CSS = """<style>
@@ -100,7 +99,7 @@ def overview_answers(period: dt.date, unit: str | None, k: dict, starts: pl.Data
 
 
 def answers_html(answers: list[Answer]) -> str:
-    e = lambda x: html.escape(str(x), quote=True)  # noqa: E731
+    e = escape
     items = "".join(
         f'<a class="ans {e(a.tone)}" href="{e(a.href)}" target="_self"><div class="q">{e(a.question)}'
         f'<span class="go">详情 ›</span></div><div class="a">{e(a.value)}</div><div class="n">{e(a.note)}</div></a>'

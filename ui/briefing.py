@@ -23,8 +23,8 @@ and with --zip also 周报_2026-10.zip holding all of them. Without --period: th
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import html
+import datetime as dt
 import re
 import sys
 import threading
@@ -40,7 +40,7 @@ from etl.status import RED_GAP_PTS, RED_LATE_START_MONTHS
 from ui import figures, summary
 from ui.export import Image, render_images, tables_xlsx, zip_bytes
 from ui.figures import BLUE, FONT, GREY, INK, ORANGE
-from ui.format import (data_date_label, gap_text, growth, pct, period_label, period_slug,
+from ui.format import (data_date_label, escape, gap_text, growth, pct, period_label, period_slug,
                        rank_change, ytd_label, yi)
 from ui.labels import APP_TITLE, KEY_LEVEL, STATUS_COLOR
 
@@ -143,14 +143,14 @@ def _cut(text, em: float) -> str:
         return "—"
     s, used = str(text), 0.0
     if sum(_em(c) for c in s) <= em:
-        return html.escape(s)
+        return escape(s)
     out = []
     for c in s:
         if used + _em(c) > em - 1:
             break
         out.append(c)
         used += _em(c)
-    return html.escape("".join(out) + "…")
+    return escape("".join(out) + "…")
 
 
 _ZONE = re.compile(r"经济技术开发区$")
@@ -310,7 +310,7 @@ def view_figure(b: Briefing) -> go.Figure:
     r = b.ranking
     tp = (k.get("time_progress") or 0) * 100
     rates = (r["completion_rate"] * 100).to_list()
-    labels = [f"{rk}. {html.escape(name)}" for rk, name in zip(r["rank"], r["unit_name"])]
+    labels = [f"{rk}. {escape(name)}" for rk, name in zip(r["rank"], r["unit_name"])]
     bar_colors = [RED if tp - v > RED_GAP_PTS else STATUS_COLOR["yellow"] if tp - v > 10 else BLUE for v in rates]
     fig.add_bar(y=labels, x=rates, orientation="h", xaxis="x2", yaxis="y2", marker_color=bar_colors, showlegend=False,
                 text=[f"{v:.1f}%（{rank_change(c)}）" for v, c in zip(rates, r["rank_change"])],
@@ -380,7 +380,13 @@ def view_svg(b: Briefing) -> str:
         head += f' viewBox="0 0 {VIEW_W} {VIEW_H}"'
     head += (f' width="100%" preserveAspectRatio="xMidYMid meet" role="img" aria-label="周报（{period_label(b.period)}）"'
              ' style="display:block;height:auto;"')
-    return head + svg[head_end:]
+    # shown through st.markdown: the text plotly drew (names from the data, decoded) is made
+    # inert again, and no blank line may end the HTML block
+    body = _SVG_TEXT.sub(lambda m: m.group(1) + escape(html.unescape(m.group(2))), svg[head_end:])
+    return head + re.sub(r"\n\s*\n", "\n", body)
+
+
+_SVG_TEXT = re.compile(r"(<(?:text|tspan)\b[^>]*>)([^<]+)")
 
 
 _warm_lock = threading.Lock()

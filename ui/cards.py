@@ -4,9 +4,9 @@ Pure builders: rows in, escaped HTML out; pages place it with st.markdown(..., u
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
+from ui.format import escape
 from ui.labels import KEY_LEVEL, STATUS, STATUS_COLOR
 
 NO_STATUS_COLOR = "#9aa5b1"
@@ -35,24 +35,22 @@ class Card:
     strong: str = ""  # one short emphasised value at the start of the first line (「超期61天」)
 
 
-def _esc(x) -> str:
-    return html.escape("" if x is None else str(x), quote=True)
 
 
 def cards_html(cards: list[Card], more: int = 0, more_text: str = "") -> str:
     items = []
     for c in cards:
         color = STATUS_COLOR.get(c.status, NO_STATUS_COLOR)
-        lines = [_esc(line) for line in c.lines]
+        lines = [escape(line) for line in c.lines]
         if c.strong:
-            lines[0:1] = [f"<b>{_esc(c.strong)}</b>" + (f" · {lines[0]}" if lines else "")]
+            lines[0:1] = [f"<b>{escape(c.strong)}</b>" + (f" · {lines[0]}" if lines else "")]
         sub = "".join(f'<div class="mm-sub">{line}</div>' for line in lines)
         items.append(
-            f'<a class="mm-item" href="{_esc(c.href)}" target="_self">'
-            f'<span class="mm-dot" style="background:{color}" title="{_esc(STATUS.get(c.status, "未判定"))}"></span>'
-            f'<span class="mm-main"><div class="mm-name">{_esc(c.title)}</div>{sub}</span>'
+            f'<a class="mm-item" href="{escape(c.href)}" target="_self">'
+            f'<span class="mm-dot" style="background:{color}" title="{escape(STATUS.get(c.status, "未判定"))}"></span>'
+            f'<span class="mm-main"><div class="mm-name">{escape(c.title)}</div>{sub}</span>'
             f'<span class="mm-go">›</span></a>')
-    tail = f'<div class="mm-more">{_esc(more_text)}</div>' if more and more_text else ""
+    tail = f'<div class="mm-more">{escape(more_text)}</div>' if more and more_text else ""
     return f'{CSS}<div class="mm-list">{"".join(items)}</div>{tail}'
 
 

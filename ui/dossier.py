@@ -6,7 +6,6 @@ Every text from data that goes into HTML is escaped here. Amounts arrive in 万�
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 from urllib.parse import urlencode
 
@@ -17,7 +16,7 @@ import segno
 from etl.vocab import INVEST_KIND, KEY_LEVEL, LIBRARY_LONG, PROBLEM_STATE, STATUS, STATUS_COLOR
 from ui import cards
 from ui.figures import BLUE, GREY, ORANGE, _layout
-from ui.format import date_label, money, pct, period_label, wan
+from ui.format import date_label, escape, money, pct, period_label, wan
 
 NODE_STATE = {
     "done": "按期完成",
@@ -68,7 +67,7 @@ CSS = """
 
 
 def _esc(x) -> str:
-    return html.escape("—" if x is None or x == "" else str(x), quote=True)
+    return escape("—" if x is None or x == "" else x)
 
 
 def qr_data_uri(url: str, scale: int = 4) -> str:
@@ -92,7 +91,7 @@ def head_html(p: dict, qr_uri: str, url: str) -> str:
         f'<div style="margin-top:6px">{status_badge(p.get("status"))}'
         f'<span class="dossier-reason">{_esc(p.get("status_reason") or "储备项目不判定红黄绿")}</span></div>'
         '</div>'
-        f'<div class="dossier-qr"><img src="{html.escape(qr_uri, quote=True)}" alt="项目档案二维码"/>'
+        f'<div class="dossier-qr"><img src="{escape(qr_uri)}" alt="项目档案二维码"/>'
         f'手机扫码查看<br/><span class="dossier-url" style="font-size:0.7rem">{_esc(url)}</span></div>'
         '</div>'
     )
@@ -220,7 +219,7 @@ def milestone_gantt(ms: pl.DataFrame, data_date: dt.date, title: str, subtitle: 
     prev_plan = prev_actual = None
     bars = {"plan": ([], [], [], []), "actual": ([], [], [], [], []), "late": ([], [], [], [])}
     for r in ms.sort("node_seq").iter_rows(named=True):
-        name = f"{r['node_seq']}. {r['node_name']}"
+        name = escape(f"{r['node_seq']}. {r['node_name']}")  # plotly reads tags in tick labels and hover
         names.append(name)
         planned, actual = r["planned_date"], r["actual_date"]
         start = prev_plan or (planned - dt.timedelta(days=30))
@@ -360,7 +359,7 @@ def approval_timeline(chain: pl.DataFrame, as_of: dt.date, title: str, subtitle:
     fig = go.Figure()
     day = 86_400_000
     rows = [r for r in chain.iter_rows(named=True) if r["accepted_date"] is not None]
-    names = [f"{i}. {r['item_name']}" for i, r in enumerate(rows, start=1)]
+    names = [escape(f"{i}. {r['item_name']}") for i, r in enumerate(rows, start=1)]  # tick labels, hover
     bars = {"ok": ([], [], [], []), "late": ([], [], [], []), "wait": ([], [], [], [])}
     lim_x, lim_y, lim_text = [], [], []
     for name, r in zip(names, rows):
@@ -375,7 +374,7 @@ def approval_timeline(chain: pl.DataFrame, as_of: dt.date, title: str, subtitle:
         b[0].append(name)
         b[1].append(r["accepted_date"].isoformat())
         b[2].append(max((end - r["accepted_date"]).days, 1) * day)
-        b[3].append(f"{r['department'] or '—'}：{date_label(r['accepted_date'])} 受理，"
+        b[3].append(f"{escape(r['department'] or '—')}：{date_label(r['accepted_date'])} 受理，"
                     + (f"{date_label(r['completed_date'])} 办结；" if r["completed_date"] else "尚未办结；") + label)
         if r["limit_days"] is not None:
             try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from ui.format import escape
 from ui.labels import STATUS, STATUS_COLOR
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -32,9 +33,10 @@ def wrap_subtitle(subtitle: str, width: int = SUBTITLE_CHARS) -> list[str]:
 def _layout(fig: go.Figure, title: str, subtitle: str, height: int = 420) -> go.Figure:
     lines = wrap_subtitle(subtitle)
     extra = 16 * (len(lines) - 1)
-    sub = "<br>".join(f"<span style='font-size:12px;color:#52606d'>{line}</span>" for line in lines)
+    # titles carry names from the data: plotly reads <a>, <b>, <br> in any text
+    sub = "<br>".join(f"<span style='font-size:12px;color:#52606d'>{escape(line)}</span>" for line in lines)
     fig.update_layout(
-        title={"text": f"<b>{title}</b><br>{sub}",
+        title={"text": f"<b>{escape(title)}</b><br>{sub}",
                "x": 0.01, "xanchor": "left", "y": 1 - 16 / (height + extra), "yanchor": "top"},
         font={"family": FONT, "size": 13, "color": INK},
         height=height + extra,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 
 def _missing(x) -> bool:
@@ -108,3 +109,27 @@ def date_label(d) -> str:
 def period_slug(p: dt.date) -> str:
     """For file names: 「2026-10」."""
     return f"{p.year}-{p.month:02d}"
+
+
+# ---------------------------------------------------------------- text from the data or the URL
+
+# Every character that markdown (Streamlit's, with GFM, emoji/icon shortcodes and $math$), HTML or
+# plotly's text markup could read as syntax becomes a character reference: the reader sees the
+# text as written, and no link, image, element, emphasis or formula can come from it.
+_INERT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;",
+                        **{c: f"&#{ord(c)};" for c in "[]*_`$~|\\#:"},
+                        "\r": " ", "\n": " "})
+# GFM links a bare http://…, https://… or www.… even in text written with character references
+# (it looks at the decoded text): an invisible word joiner after the scheme or www breaks that
+_BARE_LINK = re.compile(r"(?i)(https?:|www(?=\.))")
+_JOINER = "\u2060"
+
+
+def escape(text) -> str:
+    """Text from the data or the URL, made inert wherever it is shown: st.markdown (with or
+    without unsafe_allow_html), captions, alerts, titles, labels and help, HTML blocks and their
+    attributes, folium popups, pydeck tooltips, plotly text, hover and annotations. The one
+    escaping helper of the product; None is empty. (Word documents and tables take text as it
+    is: they are not markup.)"""
+    s = "" if text is None else str(text)
+    return _BARE_LINK.sub(lambda m: m.group(1) + _JOINER, s).translate(_INERT)

@@ -10,7 +10,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from ui.admin import plain
+from ui.format import escape
 from ui.data import q
 from ui.format import yi
 
@@ -51,11 +51,11 @@ def gaps_notice(period: dt.date, unit: str | None, held: bool = False) -> pl.Dat
     mark its comparisons with `comparable_suffix`."""
     missing = q("missing_senders", period=period, unit=unit)
     if text := missing_text(missing, period):
-        st.warning(plain(text), icon=":material/report:")
+        st.warning(escape(text), icon=":material/report:")
     if held:
         summary = q("quarantine_summary", period=period, unit=unit)
         if text := held_text(summary.row(0, named=True) if summary.height else {}, period):
-            st.info(plain(text), icon=":material/pending_actions:")
+            st.info(escape(text), icon=":material/pending_actions:")
     return missing
 
 

@@ -11,7 +11,7 @@ import polars as pl
 from etl.problem_rules import STATE_LABEL
 from etl.vocab import KEY_LEVEL, STATUS, STATUS_COLOR
 from ui.figures import _layout
-from ui.format import date_label, gap_text, period_label
+from ui.format import date_label, escape, gap_text, period_label
 from ui.labels import STATUS_DOT
 
 # a title naming one of these posts is a city leader (市领导); others are county/department leaders
@@ -244,7 +244,7 @@ def headline(ov_row: dict) -> str:
 def status_bars(ov: pl.DataFrame, title: str, subtitle: str) -> go.Figure:
     """Each leader's key projects as red/yellow/green stacked bars (status colours), in ov's order."""
     d = ov.head(25)
-    names = d["leader"].to_list()
+    names = [escape(n) for n in d["leader"].to_list()]  # plotly reads tags in tick labels and hover
     fig = go.Figure()
     for key in ("red", "yellow", "green"):
         fig.add_bar(y=names, x=d[key].to_list(), orientation="h", name=STATUS[key],

@@ -6,7 +6,6 @@ config/league.toml and explained there in Chinese; the page shows them as they a
 
 from __future__ import annotations
 
-import html
 import math
 import os
 import tomllib
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ui.format import growth, pct, rank_change, times
+from ui.format import escape, growth, pct, rank_change, times
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = ROOT / "config" / "league.toml"
@@ -36,8 +35,7 @@ DEDUCT = "overdue_problems"  # the one metric scored by deduction
 GROUPS = {"units": "县区、开发区", "departments": "市直部门"}
 
 
-def escape(text) -> str:
-    return html.escape("" if text is None else str(text))
+
 
 
 NOT_RANKED_NO_PROJECTS = "无项目，不参与排名"

@@ -10,7 +10,6 @@ reaches the browser.
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import os
@@ -30,7 +29,7 @@ from folium.template import Template
 
 from etl.divisions import ZONE_HOST, ZONES
 from ui import cards, geo
-from ui.format import money, pct
+from ui.format import escape, money, pct
 from ui.labels import KEY_LEVEL, STATUS, STATUS_COLOR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,8 +122,6 @@ def marker_radius(total_wan, largest_wan, small: float = 6.0, large: float = 20.
     return round(small + (large - small) * math.sqrt(min(total_wan / largest_wan, 1.0)), 1)
 
 
-def _esc(x) -> str:
-    return html.escape("" if x is None else str(x), quote=True)
 
 
 def dossier_link(base: str, code: str) -> str:
@@ -151,17 +148,17 @@ def marker_rows(df: pl.DataFrame, crs: str = "wgs84", dossier_href: str = "/doss
             round(lat, 6), round(lon, 6),
             marker_radius(r["total_investment_wan"], largest, small, large),
             r["status"] or "",
-            _esc(r["name"]),
-            _esc(KEY_LEVEL.get(r["key_level"], r["key_level"] or "—")),
-            _esc(r["unit_name"] or "—"),
-            _esc(money(r["total_investment_wan"])),
-            _esc(money(r["annual_plan_wan"])),
-            _esc(money(r["completed_ytd_wan"])),
-            _esc(pct(r["completion_rate"])),
-            _esc(r["progress_text"] or "—"),
-            _esc(r["status_reason"] or ""),
-            _esc(_leader(r["leader"], r.get("leader_title"))),
-            _esc(dossier_link(dossier_href, r["project_code"])),
+            escape(r["name"]),
+            escape(KEY_LEVEL.get(r["key_level"], r["key_level"] or "—")),
+            escape(r["unit_name"] or "—"),
+            escape(money(r["total_investment_wan"])),
+            escape(money(r["annual_plan_wan"])),
+            escape(money(r["completed_ytd_wan"])),
+            escape(pct(r["completion_rate"])),
+            escape(r["progress_text"] or "—"),
+            escape(r["status_reason"] or ""),
+            escape(_leader(r["leader"], r.get("leader_title"))),
+            escape(dossier_link(dossier_href, r["project_code"])),
         ])
     return rows
 
@@ -196,8 +193,8 @@ def status_line(df: pl.DataFrame, scope: str) -> str:
                     for s, c in counts.items())
     return (f'<style>.cp-dot{{display:inline-block;width:11px;height:11px;border-radius:50%;'
             f'margin:0 3px 0 8px;vertical-align:-1px;}}</style>'
-            f'<div class="cockpit-note">{_esc(scope)}<br/><b>{n}</b>个重点工程 · 总投资 '
-            f'<b>{_esc(money(df["total_investment_wan"].sum()))}</b> · {dots} · 已上图 {mapped}个</div>')
+            f'<div class="cockpit-note">{escape(scope)}<br/><b>{n}</b>个重点工程 · 总投资 '
+            f'<b>{escape(money(df["total_investment_wan"].sum()))}</b> · {dots} · 已上图 {mapped}个</div>')
 
 
 def project_table(df: pl.DataFrame, dossier_href: str = "/dossier") -> pl.DataFrame:
@@ -461,7 +458,7 @@ def project_map(df: pl.DataFrame, *, provider: TileProvider = NO_TILES, unit: st
                                              "className": "cp-city-outline"}).add_to(boundaries)
     for code, (name, lon, lat) in geo.county_label_points(crs).items():
         folium.Marker([lat, lon], interactive=False, pane="county-labels", icon=folium.DivIcon(
-            html=f'<div class="cp-county">{_esc(name)}</div>', icon_size=(90, 18), icon_anchor=(45, 9),
+            html=f'<div class="cp-county">{escape(name)}</div>', icon_size=(90, 18), icon_anchor=(45, 9),
             class_name="cp-county-label")).add_to(boundaries)
 
     zone_rows = []
@@ -471,15 +468,15 @@ def project_map(df: pl.DataFrame, *, provider: TileProvider = NO_TILES, unit: st
         lon, lat = seats[z["host_code"]]
         note = (f"开发区无官方边界数据，图标标在所在县区（{counties[z['host_code']]}）政府驻地附近，"
                 f"仅示意位置；开发区项目按报送坐标上图。")
-        popup = (f'<div class="cp-pop"><div class="cp-pop-title">{_esc(z["zone_name"])}</div>'
-                 f'<div class="cp-pop-status">{_esc(note)}</div><table>'
+        popup = (f'<div class="cp-pop"><div class="cp-pop-title">{escape(z["zone_name"])}</div>'
+                 f'<div class="cp-pop-status">{escape(note)}</div><table>'
                  f'<tr><th>重点工程</th><td>{z["projects"]}个</td></tr>'
                  f'<tr><th>红黄绿</th><td>红 {z["red"]} · 黄 {z["yellow"]} · 绿 {z["green"]}</td></tr>'
-                 f'<tr><th>总投资</th><td>{_esc(money(z["total_wan"]))}</td></tr></table>'
-                 f'<a class="cp-pop-link" href="{_esc(map_href)}?unit={quote(z["zone_code"])}" target="_top">'
+                 f'<tr><th>总投资</th><td>{escape(money(z["total_wan"]))}</td></tr></table>'
+                 f'<a class="cp-pop-link" href="{escape(map_href)}?unit={quote(z["zone_code"])}" target="_top">'
                  f'只看该开发区项目 ›</a></div>')
-        label = f'<div class="cp-zone">◇<span class="cp-zone-name"> {_esc(short_zone_name(z["zone_name"]))}</span></div>'
-        zone_rows.append([round(lat, 6), round(lon, 6), label, _esc(f"{z['zone_name']}（示意位置）"), popup])
+        label = f'<div class="cp-zone">◇<span class="cp-zone-name"> {escape(short_zone_name(z["zone_name"]))}</span></div>'
+        zone_rows.append([round(lat, 6), round(lon, 6), label, escape(f"{z['zone_name']}（示意位置）"), popup])
     # on a phone the zone labels crowd the city: off at first, one tap on the layer control away
     zones = folium.FeatureGroup(name="开发区（示意位置）", control=True, show=not mobile).add_to(m)
     ZoneLabels(zone_rows).add_to(zones)
@@ -533,14 +530,14 @@ def investment_deck(df: pl.DataFrame, *, style: str = "/app/static/blank-style.j
         "lon": r["lon"], "lat": r["lat"],
         "height": float(r["total_investment_wan"] or 0.0),
         "color": _rgb(STATUS_COLOR.get(r["status"], NO_STATUS_COLOR)),
-        "name": _esc(r["name"]),
-        "unit": _esc(r["unit_name"] or "—"),
-        "level": _esc(KEY_LEVEL.get(r["key_level"], r["key_level"] or "—")),
-        "total": _esc(money(r["total_investment_wan"])),
-        "ytd": _esc(money(r["completed_ytd_wan"])),
-        "rate": _esc(pct(r["completion_rate"])),
-        "status": _esc(STATUS.get(r["status"], "—")),
-        "leader": _esc(_leader(r["leader"], r.get("leader_title"))),
+        "name": escape(r["name"]),
+        "unit": escape(r["unit_name"] or "—"),
+        "level": escape(KEY_LEVEL.get(r["key_level"], r["key_level"] or "—")),
+        "total": escape(money(r["total_investment_wan"])),
+        "ytd": escape(money(r["completed_ytd_wan"])),
+        "rate": escape(pct(r["completion_rate"])),
+        "status": escape(STATUS.get(r["status"], "—")),
+        "leader": escape(_leader(r["leader"], r.get("leader_title"))),
     } for r in d.iter_rows(named=True)]
     # labels float 3 km up: at ground level they z-fight with the county polygons and lose strokes
     labels = [{"name": n, "lon": x, "lat": y, "z": 3000} for n, x, y in geo.county_label_points("wgs84").values()]

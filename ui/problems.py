@@ -7,7 +7,7 @@ warehouse (etl/sql/problems.sql) and described in etl/problem_rules.py.
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
+from ui.format import escape
 
 import plotly.graph_objects as go
 import polars as pl

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import streamlit as st
+
+from ui.format import escape
 
 CSS = """
 <style>
@@ -38,10 +39,10 @@ def tiles_html(tiles: list[Tile]) -> str:
     """The grid as HTML; every text is escaped."""
     parts = []
     for t in tiles:
-        title = f' title="{html.escape(t.help)}"' if t.help else ""
-        parts.append(f'<div class="kpi {html.escape(t.tone)}"{title}><div class="label">{html.escape(t.label)}</div>'
-                     f'<div class="value">{html.escape(t.value)}</div>'
-                     f'<div class="note">{html.escape(t.note)}</div></div>')
+        title = f' title="{escape(t.help)}"' if t.help else ""
+        parts.append(f'<div class="kpi {escape(t.tone)}"{title}><div class="label">{escape(t.label)}</div>'
+                     f'<div class="value">{escape(t.value)}</div>'
+                     f'<div class="note">{escape(t.note)}</div></div>')
     return CSS + '<div class="kpi-grid">' + "".join(parts) + "</div>"
 
 

@@ -5,7 +5,6 @@ export, tables, table downloads, the file uploader. Streamlit's and plotly's own
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 # Imported whole here, before any page builds a figure: plotly looks pandas up in sys.modules
 # without importing it, and on a fresh server a second session could find it half-initialised
@@ -17,7 +16,7 @@ import streamlit as st
 
 from ui import auth, data
 from ui.export import CHART_EXPORT, Image, file_name, render_images, stamp_figure, table_csv, table_xlsx
-from ui.format import data_date_label, period_label
+from ui.format import data_date_label, escape, period_label  # noqa: F401 - pages take escape from here
 
 CSS = """
 <style>
@@ -74,9 +73,10 @@ def phone_menu_closes() -> None:
 
 
 def page_header(title: str, period: dt.date | None = None) -> None:
-    """Page title, then 「数据截至…」 and when the data was last loaded."""
+    """Page title (which may name a leader or project: shown as text), then 「数据截至…」 and
+    when the data was last loaded."""
     st.markdown(CSS, unsafe_allow_html=True)
-    st.title(title)
+    st.title(escape(title))
     info = data.status()
     shown = period or info.get("data_period")
     parts = []
@@ -187,11 +187,6 @@ def download_button(label: str, data, *, file_name: str, mime: str, key: str, wh
     make = data if callable(data) else (lambda: data)
     return (where or st).download_button(label, auth.audited_download(make, file_name), file_name=file_name,
                                          mime=mime, key=key, on_click=on_click, **kwargs)
-
-
-def escape(text) -> str:
-    """Text from data, made safe for st.markdown(..., unsafe_allow_html=True)."""
-    return html.escape("" if text is None else str(text))
 
 
 UPLOADER_CSS = """
