@@ -91,7 +91,9 @@ def head_html(p: dict, qr_uri: str, url: str) -> str:
         f'<div style="margin-top:6px">{status_badge(p.get("status"))}'
         f'<span class="dossier-reason">{_esc(p.get("status_reason") or "储备项目不判定红黄绿")}</span></div>'
         '</div>'
-        f'<div class="dossier-qr"><img src="{escape(qr_uri)}" alt="项目档案二维码"/>'
+        # the QR code's data: URI is made here (base64, no text from the data); Streamlit's markdown
+        # takes an image address only as written, so it is not escaped like the rest
+        f'<div class="dossier-qr"><img src="{qr_uri}" alt="项目档案二维码"/>'
         f'手机扫码查看<br/><span class="dossier-url" style="font-size:0.7rem">{_esc(url)}</span></div>'
         '</div>'
     )
