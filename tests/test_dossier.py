@@ -129,6 +129,7 @@ def test_head_escapes_and_qr():
                              uri, url)
     assert "<script>" not in head and "&lt;script&gt;" in head and "&lt;b&gt;r&lt;/b&gt;" in head
     assert "X&amp;1" in head
+    assert f'src="{uri}"' in head  # the QR code's address as written: a character reference in it breaks the image
     ident = dossier.identity_html({"owner": HOSTILE, "county_name": "平城区", "zone_name": None})
     assert "<script>" not in ident and "&lt;script&gt;" in ident
 
