@@ -8,7 +8,7 @@ ACTION_LABEL = {
     "logout": "退出登录", "session_expired": "会话过期", "password_changed": "修改密码",
     "password_reset": "重置密码", "account_added": "新增账号", "account_disabled": "停用账号",
     "account_enabled": "启用账号", "load": "导入数据", "refused": "拒收文件", "rollback": "回退数据",
-    "header_taught": "登记表头", "download": "下载", "denied": "无权查看",
+    "header_taught": "登记表头", "download": "下载", "denied": "无权",
 }
 
 # demo accounts for the sample programme (scripts/start.sh makes them when no accounts exist)
