@@ -136,6 +136,18 @@ def test_rows_of_another_units_projects_are_quarantined_and_the_own_rows_load(db
     assert {p for p in before if p[1] == "云州区"} == {p for p in after if p[1] == "云州区"}
     assert yunzhou_figures(db) == figures and figures and figures[0][0] == "云州区"
     assert {(p[1], p[3]) for p in after - before} == {("平城区", "平城区_2026年10月.csv")}
+    from etl.warehouse import current_state
+
+    con = duckdb.connect(str(current_state(db)), read_only=True)
+    try:  # kept with its reason, and counted, like every other quarantined row
+        held = con.sql("select sender, project_code, rule, message from quarantine "
+                       "where source_file = '平城区_2026年10月.csv'").fetchall()
+        counts = con.sql("select rows_read, rows_accepted, rows_quarantined from load_log "
+                         "where file_name = '平城区_2026年10月.csv' and action = 'load'").fetchall()
+    finally:
+        con.close()
+    assert [(h[0], h[1], h[2]) for h in held] == [("平城区", C["E"], jurisdiction.RULE)] and "不属于平城区" in held[0][3]
+    assert counts == [(2, 1, 1)]
 
 
 def test_a_department_reports_projects_anywhere_under_its_own_name(db):
