@@ -189,6 +189,7 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 # relations built from the raw tables, in build order (each from etl/sql/<name>.sql)
 DERIVED = ("project_month", "projects", "problem_month", "problems", "milestones", "mart_annual_month",
            "mart_unit_month")
+PROJECT_MONTH_INDEX = "project_month_code"
 # the columns of `projects` that problem_month and milestones take over
 _PROJECT_COLUMNS_USED = ("name", "county_code", "county_name", "unit_code", "unit_name", "key_level", "leader")
 
@@ -213,6 +214,8 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection, periods: list[dt.date] | Non
     changed = sorted({p for p in periods or [] if p is not None})
     old_period = None
     mode = schedule_mode()
+    # kept up to date row by row, the index would cost more than the rebuild itself
+    con.execute(f"drop index if exists {PROJECT_MONTH_INDEX}")
     if changed and all(_has_table(con, t) for t in DERIVED) and meta(con).get("status_schedule", LINEAR) == mode:
         if mode == SEASONAL:  # an earlier year's months move the seasonal 序时进度 of every later year
             later = con.execute("select distinct year(period) from stg_progress where year(period) > ?",
@@ -226,6 +229,9 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection, periods: list[dt.date] | Non
     _run_sql_file(con, "approvals.sql")
     _run_sql_file(con, "factors.sql")
     _run_sql_file(con, "period_schedule.sql")  # each month's 序时进度 for the city and unit figures
+    # one project's months (its history, its file) are read by code: without an index every
+    # such read scans every month of every project
+    con.execute(f"create index {PROJECT_MONTH_INDEX} on project_month (project_code)")
     period = con.execute("select max(period) from stg_progress").fetchall()[0][0]
     info = {
         "schema_version": str(SCHEMA_VERSION),

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -89,7 +90,7 @@ class Warehouse:
         scoped = scope_kind(name) == "project" and not scope.sees_everything
         cur = self._cursor(scope) if scoped else self._plain()
         try:
-            result = cur.sql(sql_text(name), params=bound or None).pl()
+            result = _frame(cur, sql_text(name), bound)
         except BaseException:
             cur.close()
             raise
@@ -139,6 +140,19 @@ class Warehouse:
                     cur.close()
             self._idle.clear()
         self._con.close()
+
+
+def _frame(cur, sql: str, bound: dict) -> pl.DataFrame:
+    """Run one statement and take its rows as a polars frame.
+
+    `execute` hands the text to the engine as it is; `cur.sql(...).pl()` first tokenises the
+    whole text in Python and binds it twice (once for the relation's schema), which costs more
+    than most of these queries take to run (≈ 7 ms of CPU for a 60-line query)."""
+    cur.execute(sql, bound or None)
+    with warnings.catch_warnings():  # the copy it warns about is of a few hundred rows at most
+        warnings.filterwarnings("ignore", "Arrow output on a DB-API result", UserWarning)
+        table = cur.to_arrow_table()
+    return pl.from_arrow(table)
 
 
 def _bindable(v):

@@ -1,14 +1,14 @@
 -- scope: project
 -- What $sender reported for its latest month before $period (progress and reserve sheets),
 -- to compare a new file with.
-with progress as (
+with progress as not materialized (
     select period, project_code, name, annual_plan_wan, completed_month_wan, completed_ytd_wan,
         total_investment_wan
     from stg_progress
     where sender = $sender and period < $period
 ),
 
-reserve as (
+reserve as not materialized (
     select period, project_code, name, total_investment_wan
     from stg_reserve
     where sender = $sender and period < $period

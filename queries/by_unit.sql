@@ -7,7 +7,7 @@ with schedule as (
     where period = $period
 ),
 
-annual as (
+annual as not materialized (
     select * from mart_annual_month where cut = coalesce($library, 'all')
 ),
 

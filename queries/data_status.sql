@@ -7,7 +7,7 @@ with loads as (
 ),
 
 latest as (
-    select max(period) as data_period from project_month where library <> 'reserve'
+    select max(period) as data_period from mart_annual_month
 ),
 
 senders as (

@@ -8,7 +8,7 @@ with project as (
 ),
 
 data as (
-    select max(period) as data_period from project_month where library <> 'reserve'
+    select max(period) as data_period from mart_annual_month
 ),
 
 final as (

@@ -1,6 +1,5 @@
 -- scope: public
 -- Months with progress data, newest first.
 select distinct period
-from project_month
-where library <> 'reserve'
+from mart_annual_month
 order by period desc

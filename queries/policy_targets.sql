@@ -1,6 +1,6 @@
 -- scope: public
 -- The policy's measurable targets for one month, as target / actual / met.
-with pm as (
+with pm as not materialized (
     select * from project_month where ($unit is null or unit_code = $unit)
 ),
 

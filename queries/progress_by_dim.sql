@@ -9,7 +9,7 @@ with schedule as (
     where period = $period
 ),
 
-annual as (
+annual as not materialized (
     select
         *,
         case $dim

@@ -129,6 +129,63 @@ def generate(out: Path, scale: float, start: str, end: str, seed: int) -> dict:
             "bytes": sum(f.stat().st_size for f in files)}
 
 
+def approval_files(out: Path, scale: float, start: str, end: str, seed: int) -> dict:
+    """Only the 审批事项 and 要素保障 sheets of the same programme, one workbook per month and sender.
+
+    A sample generated before those sheets existed gets them without generating (and paying for)
+    the whole history again: the programme is built once with the generator's own functions and
+    the same rows the generator writes go into files of their own; a load adds them as the
+    approvals/factors partitions of the same months and senders."""
+    import datetime as dt_
+
+    from etl.sample.approval_sheet import (
+        APPROVAL_SHEET, FACTOR_SHEET, _approval_columns, _approval_rows, _factor_columns, _factor_rows)
+    from etl.sample.programme import build_programme
+    from etl.sample.util import _period, _ym
+    from etl.sample.writers import _data_sheet, _write_xlsx
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    prog = build_programme(seed, scale, start, end)
+    by_year_sender: dict = {}
+    for y, ps in prog.year_entries.items():
+        for p in ps:
+            by_year_sender.setdefault((y, p.sender), []).append(p)
+    n_files = rows = 0
+    for mi in range(prog.start, prog.end + 1):
+        y, m = _ym(mi)
+        report_day = dt_.date(*_ym(mi + 1), 5)
+        folder = out / _period(mi)
+        folder.mkdir(parents=True, exist_ok=True)
+        for sender in prog.senders:
+            a_rows, f_rows = [], []
+            for p in sorted(by_year_sender.get((y, sender.sid), []), key=lambda p: p.code):
+                if p.entries[y].listed_from > mi:
+                    continue
+                first = mi == min(x.listed_from for x in p.entries.values())
+                if p.pid in prog.approvals:
+                    a_rows += _approval_rows(p, prog.approvals[p.pid], mi, first)
+                if p.pid in prog.factors:
+                    f_rows += _factor_rows(p, prog.factors[p.pid], mi, first, sender.style)
+            sheets = []
+            if a_rows:
+                sheets.append(_data_sheet(APPROVAL_SHEET, _approval_columns(sender.style), sender,
+                                          f"{y}年{m}月{sender.place}项目审批事项办理情况表", None,
+                                          report_day.isoformat(), [(None, a_rows)], False, True))
+            if f_rows:
+                sheets.append(_data_sheet(FACTOR_SHEET, _factor_columns(sender.style), sender,
+                                          f"{y}年{m}月{sender.place}项目要素保障情况表", None,
+                                          report_day.isoformat(), [(None, f_rows)], False, True))
+            if not sheets:
+                continue
+            title = f"{y}年{m}月{sender.place}项目审批事项办理情况表"
+            _write_xlsx(folder / f"{y}年{m}月_{sender.sid}_审批要素.xlsx", sheets, sender.style,
+                        dt_.datetime(report_day.year, report_day.month, report_day.day, 9, 30), "", "", title)
+            n_files += 1
+            rows += len(a_rows) + len(f_rows)
+    return {"seconds": time.perf_counter() - t0, "cpu_seconds": time.process_time() - c0, "files": n_files,
+            "rows": rows}
+
+
 def spreadsheet_files(folder: Path) -> list[Path]:
     from etl.bootstrap import sample_files
 
@@ -499,9 +556,13 @@ def param_space(state: Path) -> dict[str, list]:
     return space
 
 
-def bench_queries(state: Path, reps: int, seed: int = 8) -> list[dict]:
+def bench_queries(state: Path, reps: int, seed: int = 8, unit: str | None = None) -> list[dict]:
+    """Every query `reps` times with varied parameters; with `unit`, as that unit's account sees
+    them (project queries through the runner's per-unit views)."""
     import queries
+    from queries.scope import EVERYTHING, Scope
 
+    scope = Scope("unit", unit) if unit else EVERYTHING
     space = param_space(state)
     wh = queries.Warehouse(state)
     rng = random.Random(seed)
@@ -518,23 +579,23 @@ def bench_queries(state: Path, reps: int, seed: int = 8) -> list[dict]:
             bound = {p: rng.choice(space[p]) for p in params}
             t0, c0 = time.perf_counter(), time.process_time()
             try:
-                df = wh.run(name, **bound)
+                df = wh.run(name, scope, **bound)
             except Exception as e:  # report, keep going
                 errors.append(f"{type(e).__name__}: {str(e).splitlines()[0][:160]} with {bound}")
                 continue
-            ms = (time.perf_counter() - t0) * 1000
-            cpu.append((time.process_time() - c0) * 1000)
+            ms, cpu_ms = (time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000
             rows = max(rows, df.height)
             if i == 0:
                 first = ms
             else:
                 times.append(ms)
+                cpu.append(cpu_ms)
         if not times:
             out.append({"query": name, "params": params, "skipped": "every run failed: " + "; ".join(errors[:2])})
             continue
         out.append({"query": name, "params": params, "runs": len(times), "first_ms": first,
                     "median_ms": median(times), "p95_ms": pct(times, 95), "max_ms": max(times),
-                    "cpu_median_ms": median(cpu), "min_ms": min(times),
+                    "cpu_median_ms": median(cpu), "cpu_p95_ms": pct(cpu, 95), "min_ms": min(times),
                     "rows": rows, "errors": errors[:3]})
     wh.close()
     return out
@@ -820,9 +881,29 @@ WS_PAGES = [("", ""), ("progress", ""), ("league", ""), ("map", ""), ("mobile", 
             ("leaders", ""), ("problems", ""), ("briefing", ""), ("data", "")]
 
 
-async def ws_view(base: str, page_name: str, query: str = "", timeout: float = 300) -> dict:
-    """One page view as a browser's websocket makes it, without a browser: open a session, ask
-    for the page, read every message until the script has finished. No rendering on this side."""
+BENCH_USERS = {"centre": ("bench-centre", "centre", None), "unit": ("bench-unit", "unit", "140213")}
+_COOKIES: dict[str, str] = {}  # role → "cockpit_session=…" of the signed-in bench user
+
+
+def bench_accounts(folder: Path) -> dict:
+    """An accounts store with a centre and a unit account, each with an open session: the
+    environment for a server whose views the clients make signed in (as a browser with the
+    session cookie does, without the sign-in form)."""
+    from accounts import Store
+
+    path = folder / "bench-accounts.sqlite"
+    path.unlink(missing_ok=True)
+    store = Store(path)
+    for role, (login, kind, unit) in BENCH_USERS.items():
+        store.add(login, kind, password=None, unit=unit, must_change=False)
+        _COOKIES[role] = f"cockpit_session={store.open_session(login)}"
+    return {"COCKPIT_ACCOUNTS": str(path)}
+
+
+async def ws_view(base: str, page_name: str, query: str = "", timeout: float = 300, role: str = "centre") -> dict:
+    """One page view as a browser's websocket makes it, without a browser: open a session (with
+    the bench user's session cookie), ask for the page, read every message until the script has
+    finished. No rendering on this side."""
     import asyncio
 
     import websockets
@@ -831,7 +912,8 @@ async def ws_view(base: str, page_name: str, query: str = "", timeout: float = 3
 
     t0 = time.perf_counter()
     async with websockets.connect(base.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
-                                  max_size=None, open_timeout=timeout) as ws:
+                                  max_size=None, open_timeout=timeout,
+                                  additional_headers={"Cookie": _COOKIES[role]} if role in _COOKIES else None) as ws:
         msg = BackMsg()
         msg.rerun_script.query_string = query
         msg.rerun_script.page_name = page_name
@@ -874,7 +956,7 @@ def proc_cpu(pids: list[int]) -> float:
 @contextlib.contextmanager
 def pinned_server(state_db: Path, port: int, cpus: str | None):
     """`streamlit run app.py`, pinned to `cpus` with taskset when given; yields (url, pid)."""
-    env = {**os.environ, "COCKPIT_DB": str(state_db)}
+    env = {**os.environ, "COCKPIT_DB": str(state_db), **bench_accounts(state_db.parent)}
     log_path = state_db.parent / f"server-{port}.log"
     fh = open(log_path, "w")
     cmd = [PY, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
@@ -978,7 +1060,7 @@ def bench_processes(state_db: Path, counts=(1, 2), sessions: int = T_SESSIONS) -
         run = state_db.parent / f"deploy-{n}"
         port, base_port = 28700 + 10 * n, 28600 + 10 * n
         env = {**os.environ, "COCKPIT_DB": str(state_db), "COCKPIT_RUN": str(run), "COCKPIT_BASE_PORT": str(base_port),
-               "COCKPIT_BIND": "127.0.0.1"}
+               "COCKPIT_BIND": "127.0.0.1", **bench_accounts(state_db.parent)}
         r = subprocess.run(["bash", "scripts/deploy.sh", "start", str(n), str(port)], cwd=ROOT, env=env,
                            capture_output=True, text=True, timeout=600)
         if r.returncode != 0:
@@ -1207,9 +1289,17 @@ def write_report(path: Path, R: dict) -> None:
                      f"{ok(ratio >= T_PEER_RATIO)} |")
     if worst_q:
         over = [q["query"] for q in qrows if q["p95_ms"] >= T_QUERY_P95_MS]
-        lines.append(f"| every page query p95 < {T_QUERY_P95_MS:g} ms | worst `{worst_q['query']}` "
+        lines.append(f"| every page query p95 < {T_QUERY_P95_MS:g} ms (wall, load average "
+                     f"{R['machine']['load_start'][0]:.0f}) | worst `{worst_q['query']}` "
                      f"{worst_q['p95_ms']:.1f} ms{'; over: ' + ', '.join(over) if over else ''} | "
                      f"{ok(not over)} |")
+        cpu_rows = qrows + [q for q in R.get("queries_unit", []) if "cpu_p95_ms" in q]
+        if all("cpu_p95_ms" in q for q in cpu_rows):
+            worst_c = max(cpu_rows, key=lambda q: q["cpu_p95_ms"])
+            over = sorted({q["query"] for q in cpu_rows if q["cpu_p95_ms"] >= T_QUERY_P95_MS})
+            lines.append(f"| every page query CPU p95 < {T_QUERY_P95_MS:g} ms (centre and unit account) | worst "
+                         f"`{worst_c['query']}` {worst_c['cpu_p95_ms']:.1f} ms"
+                         f"{'; over: ' + ', '.join(over) if over else ''} | {ok(not over)} |")
     if worst_warm:
         over = ["/" + p["url"] for p in pages if median(p["warm_s"]) * 1000 >= T_WARM_MS]
         lines.append(f"| every page warm < {T_WARM_MS:g} ms | worst `/{worst_warm['url']}` "
@@ -1270,17 +1360,28 @@ def write_report(path: Path, R: dict) -> None:
               "warehouse (periods, counties/zones and 全市, libraries, leaders, project codes…). `first` is the "
               "first run on a fresh connection; CPU is all threads of this process (DuckDB uses both cores), "
               "a figure that other work on the machine does not inflate.", "",
-              "| query | parameters | first ms | min ms | median ms | p95 ms | max ms | CPU median ms | rows | "
-              f"p95 < {T_QUERY_P95_MS:g} ms |",
+              "**CPU p95** is the 95th percentile of each run's CPU time: on a shared machine the wall "
+              "time is the CPU time plus the wait for a core, so CPU p95 below the target is what a "
+              "quiet machine's wall p95 reaches (a query runs on one or both cores, so its wall time is at "
+              "most its CPU time once it has a core). **unit account**: the same query as a county's "
+              "account runs it, through the runner's per-unit views (`queries/scope.py`; public queries "
+              "are not scoped).", "",
+              "| query | parameters | first ms | median ms | p95 ms | CPU median ms | CPU p95 ms | "
+              "unit account CPU p95 ms | rows | "
+              f"CPU p95 < {T_QUERY_P95_MS:g} ms |",
               "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    by_unit_q = {q["query"]: q for q in R.get("queries_unit", []) if "cpu_p95_ms" in q}
     for q in R["queries"]:
         ps = ", ".join("$" + p for p in q["params"]) or "—"
         if "skipped" in q:
             lines.append(f"| `{q['query']}` | {ps} | | | | | | | | skipped: {q['skipped']} |")
         else:
-            lines.append(f"| `{q['query']}` | {ps} | {q['first_ms']:.1f} | {q['min_ms']:.1f} | {q['median_ms']:.1f} | "
-                         f"{q['p95_ms']:.1f} | {q['max_ms']:.1f} | {q['cpu_median_ms']:.1f} | {q['rows']:,} | "
-                         f"{ok(q['p95_ms'] < T_QUERY_P95_MS)} |")
+            uq = by_unit_q.get(q["query"])
+            worst = max(q.get("cpu_p95_ms", float("nan")), uq["cpu_p95_ms"] if uq else 0)
+            lines.append(f"| `{q['query']}` | {ps} | {q['first_ms']:.1f} | {q['median_ms']:.1f} | "
+                         f"{q['p95_ms']:.1f} | {q['cpu_median_ms']:.1f} | {q.get('cpu_p95_ms', float('nan')):.1f} | "
+                         f"{uq['cpu_p95_ms'] if uq else float('nan'):.1f} | {q['rows']:,} | "
+                         f"{ok(worst < T_QUERY_P95_MS)} |")
     errs = [(q["query"], e) for q in qrows for e in q.get("errors", [])]
     if errs:
         lines += ["", "Errors during query runs:", ""] + [f"- `{n}`: {e}" for n, e in errs]
@@ -1371,6 +1472,8 @@ def main(argv=None) -> int:
     ap.add_argument("--floor-files", help="folder of the sample whose raw parse is the load's floor")
     ap.add_argument("--growth", help="scale=folder,… of samples for the growth table (same months each)")
     ap.add_argument("--growth-months", default="2026-07..2026-10", help="first..last month of the growth table")
+    ap.add_argument("--approval-files", metavar="DIR",
+                    help="write only the approvals/factors sheets of the programme into DIR and stop")
     ap.add_argument("--page-worker", help=argparse.SUPPRESS)
     ap.add_argument("--reps", type=int, default=5, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
@@ -1378,6 +1481,10 @@ def main(argv=None) -> int:
         page_worker(a.page_worker, a.reps)
         return 0
 
+    if a.approval_files:
+        info = approval_files(Path(a.approval_files), a.scale, a.start, a.end, a.seed)
+        print(json.dumps(info))
+        return 0
     work = Path(a.work or f"/tmp/cockpit-bench-s{a.scale:g}")
     work.mkdir(parents=True, exist_ok=True)
     out = Path(a.out) if a.out else (work / "benchmarks.md" if a.quick else ROOT / "docs" / "benchmarks.md")
@@ -1421,8 +1528,12 @@ def main(argv=None) -> int:
         R["load"] = load_benchmarks(files, work, reps=1 if a.quick else 3)
         log(f"one month: {R['load']['month_s']:.2f} s; history {R['load']['history_s']:.1f} s")
         results.write_text(json.dumps(R, ensure_ascii=False, indent=1, default=str))
-    state = Path(R["load"]["state"])
     full_db = work / "full" / "cockpit.duckdb"
+    state = Path(R["load"]["state"])
+    if only:  # the warehouse as it is now (a later load, e.g. of sheets added since, moved its state)
+        from etl.warehouse import current_state
+
+        state = current_state(full_db) or state
     month_files = [Path(f) for f in R["load"]["month_file_list"]]
     if wanted("peer"):
         log("peer: the same month with pandas + openpyxl")
@@ -1432,6 +1543,7 @@ def main(argv=None) -> int:
     if wanted("queries"):
         log("queries")
         R["queries"] = bench_queries(state, reps_q)
+        R["queries_unit"] = bench_queries(state, max(15, reps_q // 2), unit=BENCH_USERS["unit"][2])
         R["peer_queries"] = peer_queries(state, 10 if a.quick else 30)
     R.setdefault("queries", [])
     if wanted("pages"):
