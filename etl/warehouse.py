@@ -123,10 +123,13 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     rows += [(c, n, "zone", 100 + i, h) for i, (c, n, h) in enumerate(divisions.ZONES)]
     rows += [(divisions.CITY_LEVEL[0], divisions.CITY_LEVEL[1], "city", 200, None)]
     con.executemany("insert into units values (?, ?, ?, ?, ?)", rows)
-    # project_month of a warehouse built before the approvals/factors inputs of the status rule
-    for name in ("has_overdue_approval", "has_overdue_factor"):
-        if "project_month" in existing and name not in existing["project_month"]:
-            con.execute(f"alter table project_month add column {name} boolean default false")
+    # project_month (and projects, its latest rows) of a warehouse built before the
+    # approvals/factors inputs of the status rule
+    for table in ("project_month", "projects"):
+        for name in ("has_overdue_approval", "has_overdue_factor"):
+            if table in existing and name not in existing[table]:
+                con.execute(f"drop index if exists {PROJECT_MONTH_INDEX}")  # an index blocks alter table
+                con.execute(f"alter table {table} add column {name} boolean default false")
     # the official calendar (法定节假日与调休) for working days in SQL: seq(b) − seq(a)
     # (rebuilt when the installed calendar knows other years than the stored one)
     last_day = dt.date(workdays.known_years()[1], 12, 31)

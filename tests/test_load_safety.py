@@ -187,3 +187,28 @@ def test_a_warehouse_of_an_earlier_version_is_upgraded_once(tmp_path, fixture_fi
 
     assert queries.run("quarantine_summary", db=db, period="2026-09-01", unit=None).height == 1
     assert queries.run("overview_kpis", db=db, period="2026-09-01", unit=None, library=None)["time_progress"][0] == 0.75
+
+
+def test_a_warehouse_built_before_the_approval_inputs_takes_the_next_load(tmp_path, fixture_files):
+    """A state whose project_month and projects have no has_overdue_approval/_factor (built before
+    the approvals sheets) loads the next month: the incremental rebuild inserts whole rows of
+    project_month into projects, so both tables get the columns."""
+    import duckdb
+
+    from etl import warehouse
+
+    db = tmp_path / "wh" / "cockpit.duckdb"
+    assert load_files(fixture_files[:-1], db=db).ok
+    con = duckdb.connect(str(current_state(db)))
+    con.execute(f"drop index {warehouse.PROJECT_MONTH_INDEX}")  # that version had none
+    for table in ("project_month", "projects"):
+        for column in ("has_overdue_approval", "has_overdue_factor"):
+            con.execute(f"alter table {table} drop column {column}")
+    con.close()
+    result = load_files(fixture_files[-1:], db=db)
+    assert result.ok, [o.message for o in result.outcomes]
+    con = duckdb.connect(str(current_state(db)), read_only=True)
+    cols = {t: {c for (c,) in con.execute("select column_name from duckdb_columns() where table_name = ?",
+                                           [t]).fetchall()} for t in ("project_month", "projects")}
+    con.close()
+    assert all({"has_overdue_approval", "has_overdue_factor"} <= c for c in cols.values())
