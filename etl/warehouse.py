@@ -145,7 +145,7 @@ ADDED_COLUMNS = {"load_log": ("filled_date",), "quarantine": ("plan_wan",)}
 
 
 # derived relations this version added, built from project_month when an older state lacks them
-ADDED_TABLES = {"period_schedule": "period_schedule.sql"}
+ADDED_TABLES = {"period_schedule": "period_schedule.sql", "mart_league_month": "mart_league_month.sql"}
 
 
 def needs_upgrade(db: Path | None = None) -> bool:
@@ -175,7 +175,13 @@ def upgrade(db: Path | None = None) -> Path | None:
             return None
         with _building(db) as (con, target):  # ensure_schema on the copy adds the missing columns
             for table, sql_file in ADDED_TABLES.items():
-                if not _has_table(con, table):
+                if _has_table(con, table):
+                    continue
+                if table.startswith("mart_"):  # a mart's file builds the months of mart_periods
+                    _temp(con, "mart_periods", "select period from project_month union select period from problem_month")
+                    _run_sql_file(con, sql_file)
+                    con.execute(f"create table {table} as select * from {table}_build")
+                else:
                     _run_sql_file(con, sql_file)
         _prune(db, config.keep_states())
     return target
@@ -191,7 +197,7 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 # relations built from the raw tables, in build order (each from etl/sql/<name>.sql)
 DERIVED = ("project_month", "projects", "problem_month", "problems", "milestones", "mart_annual_month",
-           "mart_unit_month")
+           "mart_league_month")
 PROJECT_MONTH_INDEX = "project_month_code"
 # the columns of `projects` that problem_month and milestones take over
 _PROJECT_COLUMNS_USED = ("name", "county_code", "county_name", "unit_code", "unit_name", "key_level", "leader")
@@ -281,13 +287,14 @@ def _rebuild_marts(con: duckdb.DuckDBPyConnection, first: dt.date | None) -> Non
               "union select period from problem_month where period >= $first "
               "union select period from problem_month where problem_id in (select problem_id from rebuilt_problems)",
               {"first": first})
-    _run_sql_file(con, "mart_unit_month.sql")
+    con.execute("drop table if exists mart_unit_month")  # an earlier version's unit roll-ups, now in the league's
+    _run_sql_file(con, "mart_league_month.sql")
     if first is None:
-        con.execute("create or replace table mart_unit_month as "
-                    "select * from mart_unit_month_build order by period, unit_code")
+        con.execute("create or replace table mart_league_month as "
+                    "select * from mart_league_month_build order by period, unit_kind, unit_code, unit_name")
     else:
-        con.execute("delete from mart_unit_month where period in (select period from mart_periods)").fetchall()
-        con.execute("insert into mart_unit_month by name select * from mart_unit_month_build").fetchall()
+        con.execute("delete from mart_league_month where period in (select period from mart_periods)").fetchall()
+        con.execute("insert into mart_league_month by name select * from mart_league_month_build").fetchall()
 
 
 def _rebuild_changed(con: duckdb.DuckDBPyConnection, changed: list[dt.date], old_period: str | None) -> None:

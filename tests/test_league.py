@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from apptest import page_test
 
 import queries
+from etl import warehouse
 from ui import league as lg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -322,16 +323,22 @@ def test_county_governments_are_not_departments(tmp_path):
     con = duckdb.connect(str(path))
     con.execute("create table units (code varchar, name varchar, kind varchar, sort_order integer)")
     con.execute("insert into units values ('140213', '平城区', 'county', 0), ('140271', '大同经济技术开发区', 'zone', 100)")
-    con.execute("create table project_month (period date, library varchar, responsible_unit varchar, "
-                "annual_plan_wan double, completed_ytd_wan double, planned_start date, actual_start date, "
-                "is_key boolean, status varchar)")
-    con.execute("insert into project_month values ('2026-10-01', 'continuing', '市水务局', 100, 50, null, null, "
-                "false, 'green')")
-    con.execute("create table problem_month (period date, responsible_unit varchar, is_cleared boolean, "
-                "is_overdue boolean)")
-    con.execute("insert into problem_month values ('2026-10-01', '平城区人民政府', true, false), "
-                "('2026-10-01', '大同经济技术开发区管委会', false, true), ('2026-10-01', ' 市财政局 ', false, false)")
+    con.execute("create table project_month (period date, project_code varchar, unit_code varchar, "
+                "library varchar, responsible_unit varchar, annual_plan_wan double, completed_ytd_wan double, "
+                "total_investment_wan double, planned_start date, actual_start date, is_key boolean, "
+                "status varchar, is_promotion boolean, signed_date date)")
+    con.execute("insert into project_month values ('2026-10-01', 'P1', '140213', 'continuing', '市水务局', 100, 50, "
+                "500, null, null, false, 'green', false, null)")
+    con.execute("create table problem_month (period date, unit_code varchar, responsible_unit varchar, "
+                "is_cleared boolean, is_overdue boolean)")
+    con.execute("insert into problem_month values ('2026-10-01', '140213', '平城区人民政府', true, false), "
+                "('2026-10-01', '140271', '大同经济技术开发区管委会', false, true), "
+                "('2026-10-01', '140213', ' 市财政局 ', false, false)")
     con.execute("create table period_schedule as select date '2026-10-01' as period, 10 / 12 as time_progress")
+    # the league's rows as a load builds them (etl/sql/mart_league_month.sql)
+    con.execute("create temp table mart_periods as select date '2026-10-01' as period")
+    con.execute((Path(warehouse.__file__).with_name("sql") / "mart_league_month.sql").read_text(encoding="utf-8"))
+    con.execute("create table mart_league_month as select * from mart_league_month_build")
     con.close()
     wh = queries.Warehouse(path)
     try:
