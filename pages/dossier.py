@@ -69,7 +69,7 @@ st.markdown(dossier.stage_html(project_stage(p.get("library"), p.get("actual_sta
                                              p.get("invest_kind"), p.get("completed_cum_wan"))),
             unsafe_allow_html=True, help=STAGE_RULE_TEXT)
 
-months = q("dossier_months", code=p["project_code"])
+months = q("progress_project_history", project=p["project_code"])
 subtitle = f"{p['name']} · {data_date_label(p['period'])}"
 left, right = st.columns([3, 2])
 with left:

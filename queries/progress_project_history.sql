@@ -1,5 +1,6 @@
 -- scope: project
--- One project month by month, as reported (the drill-down's monthly history).
+-- One project month by month, as reported: the progress drill-down's monthly history and the
+-- project file's (一项一档) investment, 形象进度 and red/yellow/green, oldest first.
 with history as (
     select *
     from project_month

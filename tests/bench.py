@@ -877,8 +877,9 @@ def bench_server(state_db: Path, port: int, sessions: int) -> dict:
 # ---------------------------------------------------------------- server cost, protocol-level clients
 
 # Pages opened by the protocol client: (page name as the browser sends it, query string)
-WS_PAGES = [("", ""), ("progress", ""), ("league", ""), ("map", ""), ("mobile", ""), ("dossier", ""),
-            ("leaders", ""), ("problems", ""), ("briefing", ""), ("data", "")]
+# every page by its own address («/» only switches to the user's home page, so it is not a view)
+WS_PAGES = [("overview", ""), ("progress", ""), ("league", ""), ("map", ""), ("mobile", ""), ("dossier", ""),
+            ("leaders", ""), ("problems", ""), ("approvals", ""), ("briefing", ""), ("data", "")]
 
 
 BENCH_USERS = {"centre": ("bench-centre", "centre", None), "unit": ("bench-unit", "unit", "140213")}
@@ -913,6 +914,9 @@ async def ws_view(base: str, page_name: str, query: str = "", timeout: float = 3
     t0 = time.perf_counter()
     async with websockets.connect(base.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
                                   max_size=None, open_timeout=timeout,
+                                  # a browser sends no pings: a server busy with 50 scripts must not
+                                  # have its views cut off for a late pong
+                                  ping_interval=None, ping_timeout=None,
                                   additional_headers={"Cookie": _COOKIES[role]} if role in _COOKIES else None) as ws:
         msg = BackMsg()
         msg.rerun_script.query_string = query

@@ -29,7 +29,7 @@ D = dt.date
 def b_file(fixture_db) -> dict:
     return {
         "project": queries.run("dossier_project", code=B).row(0, named=True),
-        "months": queries.run("dossier_months", code=B),
+        "months": queries.run("progress_project_history", project=B),
         "milestones": queries.run("dossier_milestones", code=B),
         "problems": queries.run("dossier_problems", code=B),
     }

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from etl.vocab import FACTOR_KIND
+from ui.memo import memo
 from ui.figures import BLUE, GREY, ORANGE, _layout
 from ui.labels import APPROVAL_COLUMNS, FACTOR_COLUMNS
 
@@ -159,6 +160,7 @@ def low_risk_table(chains: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.lit("超过20个工作日")).alias("是否达标"))
 
 
+@memo
 def department_bars(rank: pl.DataFrame, title: str, subtitle: str, top: int = 15) -> go.Figure:
     """Items per department: on time, past the limit (done late / still waiting); the slowest first."""
     d = rank.head(top)
@@ -260,6 +262,7 @@ def summary_table(s: pl.DataFrame) -> pl.DataFrame:
         pl.col("gap_projects").alias("有缺口的项目（个）"), pl.col("overdue").alias("逾期未落实（项）"))
 
 
+@memo
 def factor_bars(s: pl.DataFrame, title: str, subtitle: str) -> go.Figure:
     """Secured share of each factor kind (kinds have different units), the amounts written beside."""
     kinds = [FACTOR_KIND.get(k, k) for k in s["kind"].to_list()]

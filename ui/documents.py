@@ -13,6 +13,7 @@ from etl import review
 from ui import forecast as fc
 from ui.data import q, runner
 from ui.format import data_date_label, pct, period_label, yi
+from ui.memo import memo
 from ui.report import QUARTER_NAME, render
 from ui.report.word import DOCX_MIME
 from ui.tiles import Tile, tiles
@@ -70,15 +71,19 @@ def forecast_units_table(period: dt.date, library: str | None, key: str = "fc_un
 
 # ---------------------------------------------------------------- 重点工程动态调整
 
+@memo
+def _review_lists(rows, period: dt.date, cfg: review.ReviewConfig):
+    """The two review tables (project by project in Python: kept per month and settings)."""
+    from ui.report.quarterly import review_tables
+
+    return review_tables(review.removals(rows, period, cfg), review.promotions(rows, period, cfg))
+
+
 def review_block(period: dt.date, key: str = "review") -> None:
     """The review list: rules and thresholds shown, candidates to lose key status, and municipal
     key projects to propose for the provincial list."""
-    from ui.report.quarterly import review_tables
-
     cfg = review.load_config()
-    rows = q("review_key_months", period=period, months=cfg.months_needed)
-    removals, promotions = review.removals(rows, period, cfg), review.promotions(rows, period, cfg)
-    rm, pr = review_tables(removals, promotions)
+    rm, pr = _review_lists(q("review_key_months", period=period, months=cfg.months_needed), period, cfg)
     st.subheader("重点工程动态调整")
     for line in review.rules_text(cfg):
         st.caption(escape(line))

@@ -15,6 +15,7 @@ import segno
 
 from etl.vocab import INVEST_KIND, KEY_LEVEL, LIBRARY_LONG, PROBLEM_STATE, STATUS, STATUS_COLOR
 from ui import cards
+from ui.memo import memo
 from ui.figures import BLUE, GREY, ORANGE, _layout
 from ui.format import date_label, escape, money, pct, period_label, wan
 
@@ -172,6 +173,7 @@ def has_investment(months: pl.DataFrame, year: int) -> bool:
     return d["annual_plan_wan"].drop_nulls().len() > 0 or d["completed_ytd_wan"].drop_nulls().len() > 0
 
 
+@memo
 def investment_chart(months: pl.DataFrame, year: int, title: str, subtitle: str) -> go.Figure:
     """Monthly completion (bars) and the year's cumulative completion vs the 序时 schedule (lines), 万元."""
     d = year_months(months, year)
@@ -213,6 +215,7 @@ def progress_table(months: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+@memo
 def milestone_gantt(ms: pl.DataFrame, data_date: dt.date, title: str, subtitle: str) -> go.Figure:
     """Milestones as a Gantt: each node's planned span (from the previous node's planned date) and
     actual span, overdue nodes in red up to the data date, and the data date as a line."""
@@ -353,6 +356,7 @@ def approval_waiting_text(chain: pl.DataFrame) -> str | None:
     return "正在等待：" + "；".join(parts)
 
 
+@memo
 def approval_timeline(chain: pl.DataFrame, as_of: dt.date, title: str, subtitle: str) -> go.Figure:
     """The approval chain as a timeline: each item from 受理 to 办结 (or to the data date while still
     being handled), its limit's end as a marker, past-limit items in orange; days are working days."""

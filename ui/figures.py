@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from ui.format import escape
+from ui.memo import memo
 from ui.labels import STATUS, STATUS_COLOR
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -55,6 +56,7 @@ def _layout(fig: go.Figure, title: str, subtitle: str, height: int = 420) -> go.
     return fig
 
 
+@memo
 def cumulative_chart(df: pl.DataFrame, title: str, subtitle: str, current_year: int) -> go.Figure:
     """Year-to-date completion by month vs 序时进度 and last year, in 亿元.
 
@@ -76,6 +78,7 @@ def cumulative_chart(df: pl.DataFrame, title: str, subtitle: str, current_year: 
     return _layout(fig, title, subtitle)
 
 
+@memo
 def unit_bars(df: pl.DataFrame, title: str, subtitle: str, time_progress: float) -> go.Figure:
     """Completion rate by county/zone as horizontal bars with the 序时进度 line.
 
@@ -105,6 +108,7 @@ def unit_bars(df: pl.DataFrame, title: str, subtitle: str, time_progress: float)
     return fig.update_layout(margin_r=62)
 
 
+@memo
 def status_donut(counts: dict[str, int], title: str, subtitle: str) -> go.Figure:
     """Key projects by red/yellow/green."""
     keys = ["red", "yellow", "green"]

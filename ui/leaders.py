@@ -10,6 +10,7 @@ import polars as pl
 
 from etl.problem_rules import STATE_LABEL
 from etl.vocab import KEY_LEVEL, STATUS, STATUS_COLOR
+from ui.memo import memo
 from ui.figures import _layout
 from ui.format import date_label, escape, gap_text, period_label
 from ui.labels import STATUS_DOT
@@ -241,6 +242,7 @@ def headline(ov_row: dict) -> str:
 
 # ---------------------------------------------------------------- figures
 
+@memo
 def status_bars(ov: pl.DataFrame, title: str, subtitle: str) -> go.Figure:
     """Each leader's key projects as red/yellow/green stacked bars (status colours), in ov's order."""
     d = ov.head(25)

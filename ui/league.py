@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from ui.format import escape, growth, pct, rank_change, times
+from ui.memo import memo
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = ROOT / "config" / "league.toml"
@@ -476,6 +477,7 @@ def notice_html(units: pl.DataFrame, departments: pl.DataFrame, cfg: LeagueConfi
 
 # ---------------------------------------------------------------- chart
 
+@memo
 def score_bars(df: pl.DataFrame, title: str, subtitle: str):
     """Composite scores of the ranked units as horizontal bars, best on top, with rank change.
     Neutral colours: 红榜 dark blue, 末位 dark grey, others light blue (red/green mean status)."""

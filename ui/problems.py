@@ -16,6 +16,7 @@ from etl.problem_rules import AGE_BAND_ORDER, FLAG_LABEL, STATE_LABEL, STATE_ORD
 from etl.vocab import KEY_LEVEL, PROBLEM_TYPES
 from ui.figures import BLUE, GREY, ORANGE, _layout
 from ui.format import date_label, period_label
+from ui.memo import memo
 
 # filter choices kept in the URL: key → label
 STATE_FILTER = {"open_all": "全部未销号", "all": "全部（含已销号）", **{s: STATE_LABEL[s] for s in STATE_ORDER}}
@@ -243,6 +244,7 @@ def focus_cards_html(df: pl.DataFrame, n: int = 6) -> str:
 
 # ---------------------------------------------------------------- figures
 
+@memo
 def closure_bars(by: pl.DataFrame, col: str, title: str, subtitle: str) -> go.Figure:
     """Cleared and open problems per unit/type as stacked bars, closure rate written at the end."""
     d = by.head(15)
@@ -271,6 +273,7 @@ def closure_bars(by: pl.DataFrame, col: str, title: str, subtitle: str) -> go.Fi
 TREND_MONTHS = 13  # the trend shows this many months up to the chosen one
 
 
+@memo
 def trend_chart(trend: pl.DataFrame, title: str, subtitle: str) -> go.Figure:
     """Open problems at each month end, with those past deadline and those 未续报 (last TREND_MONTHS)."""
     trend = trend.tail(TREND_MONTHS)
@@ -295,6 +298,7 @@ def trend_chart(trend: pl.DataFrame, title: str, subtitle: str) -> go.Figure:
 
 # ---------------------------------------------------------------- the 13710 clock
 
+@memo
 def with_clock(rows: pl.DataFrame, clock: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
     """Problems with their 13710 stage, the clocks they have missed and 纳入13710督办 (rules:
     etl.problem_rules.clock_13710). `clock`: queries/approvals_problem_clock.sql."""
