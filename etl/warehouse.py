@@ -128,7 +128,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for table in ("project_month", "projects"):
         for name in ("has_overdue_approval", "has_overdue_factor"):
             if table in existing and name not in existing[table]:
-                con.execute(f"drop index if exists {PROJECT_MONTH_INDEX}")  # an index blocks alter table
+                _drop_indexes(con)  # an index blocks alter table
                 con.execute(f"alter table {table} add column {name} boolean default false")
     # the official calendar (法定节假日与调休) for working days in SQL: seq(b) − seq(a)
     # (rebuilt when the installed calendar knows other years than the stored one)
@@ -198,7 +198,14 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 # relations built from the raw tables, in build order (each from etl/sql/<name>.sql)
 DERIVED = ("project_month", "projects", "problem_month", "problems", "milestones", "mart_annual_month",
            "mart_league_month")
-PROJECT_MONTH_INDEX = "project_month_code"
+# one project's rows are read by code (its months, its file): without an index every such read
+# scans the whole relation (project_month is ordered by month; projects is after a load's inserts)
+INDEXES = {"project_month_code": ("project_month", "project_code"), "projects_code": ("projects", "project_code")}
+
+
+def _drop_indexes(con: duckdb.DuckDBPyConnection) -> None:
+    for name in INDEXES:
+        con.execute(f"drop index if exists {name}")
 # the columns of `projects` that problem_month and milestones take over
 _PROJECT_COLUMNS_USED = ("name", "county_code", "county_name", "unit_code", "unit_name", "key_level", "leader")
 
@@ -223,8 +230,8 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection, periods: list[dt.date] | Non
     changed = sorted({p for p in periods or [] if p is not None})
     old_period = None
     mode = schedule_mode()
-    # kept up to date row by row, the index would cost more than the rebuild itself
-    con.execute(f"drop index if exists {PROJECT_MONTH_INDEX}")
+    # kept up to date row by row, the indexes would cost more than the rebuild itself
+    _drop_indexes(con)
     if changed and all(_has_table(con, t) for t in DERIVED) and meta(con).get("status_schedule", LINEAR) == mode:
         if mode == SEASONAL:  # an earlier year's months move the seasonal 序时进度 of every later year
             later = con.execute("select distinct year(period) from stg_progress where year(period) > ?",
@@ -238,9 +245,8 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection, periods: list[dt.date] | Non
     _run_sql_file(con, "approvals.sql")
     _run_sql_file(con, "factors.sql")
     _run_sql_file(con, "period_schedule.sql")  # each month's 序时进度 for the city and unit figures
-    # one project's months (its history, its file) are read by code: without an index every
-    # such read scans every month of every project
-    con.execute(f"create index {PROJECT_MONTH_INDEX} on project_month (project_code)")
+    for name, (table, column) in INDEXES.items():
+        con.execute(f"create index {name} on {table} ({column})")
     period = con.execute("select max(period) from stg_progress").fetchall()[0][0]
     info = {
         "schema_version": str(SCHEMA_VERSION),
