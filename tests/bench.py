@@ -526,6 +526,7 @@ def param_space(state: Path) -> dict[str, list]:
         "leader": leaders,
         "project_code": key_codes + any_codes,
         "code": key_codes + any_codes,
+        "codes": [key_codes[:10], any_codes[:20], key_codes[5:8] + any_codes[:3]],
         "problem_id": problem_ids,
         "responsible_unit": [None] + resp_units,
         "sector": [None] + sectors,

@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 import polars as pl
 
 from ui.format import escape
-from ui.memo import memo
 from ui.labels import STATUS, STATUS_COLOR
+from ui.memo import memo
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 BLUE, GREY, ORANGE, INK = "#1f5fa8", "#9aa5b1", "#e07b00", "#1f2933"
