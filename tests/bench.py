@@ -1253,6 +1253,7 @@ def write_report(path: Path, R: dict) -> None:
         + (f" Re-measured with `--only {','.join(R['remeasured'])}` on {m['date']}; the other parts come from the "
            f"full run of {R.get('first_date', '?')}." if R.get("remeasured") else ""),
         "",
+        *(["## Findings", "", *R["notes"], ""] if R.get("notes") else []),  # what a reader needs first
         "## Machine",
         "",
         "| | |", "|---|---|",
@@ -1452,8 +1453,6 @@ def write_report(path: Path, R: dict) -> None:
                          f"{ok(f_.get('ok', False) and a_.get('ok', False))} |")
         lines.append("")
     lines += report_server_cost(R)
-    if R.get("notes"):
-        lines += ["## Findings", ""] + R["notes"] + [""]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines), encoding="utf-8")
 
