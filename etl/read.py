@@ -158,46 +158,14 @@ def _clean_cell(text: str | None) -> str | None:
     return clean_text(text)
 
 
-# every character str.strip() takes off (Python's white space; polars' own set lacks \x1c-\x1f)
-_PY_SPACE = "".join(ch for ch in map(chr, range(0x110000)) if ch.isspace())
-_NO_TEXT = ["", "nan", "None", "NaN", "null"]
-# a sheet of at least this many cells is cleaned with polars over all its columns at once (a
-# smaller one cell by cell, where polars' cost per call outweighs the cells)
-FRAME_CLEAN_FROM = 4000
-
-
-def _clean_column(c: pl.Expr) -> pl.Expr:
-    """clean_text over a column of cell texts; a text ending in .0 with characters beyond ASCII
-    is left for clean_text itself (str.isdigit knows digits the expression does not)."""
-    s = c.str.strip_chars(_PY_SPACE).str.replace_all("\u3000", " ", literal=True) \
-        .str.replace_all("\xa0", " ", literal=True)
-    s = pl.when(s.is_in(_NO_TEXT)).then(None).otherwise(s)
-    return pl.when(s.str.contains(r"^-*[0-9]+\.0$")).then(s.str.head(-2)).otherwise(s)
-
-
-def _excel_columns(batch) -> list[list[str | None]]:
-    """A sheet's columns of cleaned cell texts (clean_text of each cell)."""
-    n = batch.num_columns
-    if batch.num_rows * n < FRAME_CLEAN_FROM:
-        return [[_clean_cell(v) for v in batch.column(j).to_pylist()] for j in range(n)]
-    frame = pl.DataFrame([pl.Series(str(j), batch.column(j), pl.String) for j in range(n)])
-    cols = frame.select(_clean_column(pl.col(str(j))).alias(str(j)) for j in range(n))
-    odd = cols.select((pl.col(str(j)).str.ends_with(".0") & pl.col(str(j)).str.contains(r"[^\x00-\x7F]"))
-                      .arg_true().implode() for j in range(n)).row(0)
-    out = [cols.to_series(j).to_list() for j in range(n)]
-    for j, rows in enumerate(odd):
-        for i in rows:
-            out[j][i] = _clean_cell(frame.to_series(j)[i])
-    return out
-
-
 def _excel_grid(reader, sheet_name: str) -> Grid:
     """One sheet as rows of text, row i being Excel's row i+1; error cells as Excel shows them."""
     sheet = reader.load_sheet(sheet_name, header_row=None, dtypes="string", skip_rows=0)
     batch, errors = sheet.to_arrow_with_errors()
     if batch.num_columns == 0 or batch.num_rows == 0:
         return []
-    rows = [list(r) for r in zip(*_excel_columns(batch))]
+    cols = [[_clean_cell(v) for v in batch.column(j).to_pylist()] for j in range(batch.num_columns)]
+    rows = [list(r) for r in zip(*cols)]
     for e in (errors.errors if errors else ()):
         i, j = e.position
         m = _ERROR_DETAIL.search(e.detail or "")
@@ -424,7 +392,6 @@ class RowContext:
     sender_unit: str | None  # the sender's division code when the user named it
     period: dt.date
     inside: dict[tuple[float, float], bool] = field(default_factory=dict)  # (lon, lat) → in Datong, tested at once
-
 
 
 def _normalise_project(row: _Row, ctx: RowContext):
@@ -769,7 +736,7 @@ def _apply_rules(file_name: str, grid: Grid, rows: _SheetRows, ctx: RowContext,
         inside_col = [ctx.inside.get((x, y)) for x, y in zip(lons, lats)]
     n = len(rows.data_rows)
     frames = []
-    one_by_one: list[int] | range = range(n)
+    one_by_one: list[int] | None = None  # the rows the row rules take one by one; None: every row
     rules = read_frame.FRAME_RULES.get(kind)
     if rules is not None and n >= FRAME_RULES_FROM:
         frame_rules, raw_needed = rules
@@ -788,8 +755,12 @@ def _apply_rules(file_name: str, grid: Grid, rows: _SheetRows, ctx: RowContext,
         frames.append(done.filter(~flagged).select(list(schema)))
         one_by_one = flagged.arg_true().to_list()
     records = []
-    for k in one_by_one:
-        i, vals, raws = rows.data_rows[k], [v[k] for v in value_cols], [r[k] for r in raw_cols]
+    if one_by_one is None:
+        items = enumerate(zip(rows.data_rows, zip(*value_cols), zip(*raw_cols)) if cols else
+                          ((i, (), ()) for i in rows.data_rows))
+    else:
+        items = ((k, (rows.data_rows[k], [v[k] for v in value_cols], [r[k] for r in raw_cols])) for k in one_by_one)
+    for k, (i, vals, raws) in items:
         row = _Row(dict(zip(canons, vals)), dict(zip(canons, raws)))
         if k in failing:
             for (canon, raw_col, _, label), col in zip(cols, conv_cols):

@@ -7,7 +7,7 @@ with their reasons and messages, in order.
 
     .venv/bin/python tests/read_answers.py save DIR OUT      # the answers of every file under DIR
     .venv/bin/python tests/read_answers.py compare DIR OUT   # the same files again: every difference
-    .venv/bin/python tests/read_answers.py compare DIR OUT 0 # … every sheet cleaned and checked as a whole
+    .venv/bin/python tests/read_answers.py compare DIR OUT 0 # … every sheet's rules over the whole sheet
 
 `tests/test_read_answers.py` holds the digests of the real-format variants (tests/realfiles.py)
 and the fixture files, so the comparison also runs with the tests.
@@ -148,7 +148,7 @@ if __name__ == "__main__":
     if len(sys.argv) > 4:  # the sheet size from which the row rules run over whole sheets
         import etl.read
 
-        etl.read.FRAME_RULES_FROM = etl.read.FRAME_CLEAN_FROM = int(sys.argv[4])
+        etl.read.FRAME_RULES_FROM = int(sys.argv[4])
     if cmd == "save":
         save(folder, out)
     else:

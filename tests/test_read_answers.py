@@ -52,11 +52,8 @@ FIXTURES = ["pingcheng-2025-10", "pingcheng-2026-09", "pingcheng-2026-10", "yunz
 
 @pytest.fixture(params=["rules over whole sheets", "rules row by row"])
 def rules(request, monkeypatch):
-    """Both ways cells are cleaned and row rules run (chosen by the sheet's size: etl.read.FRAME_CLEAN_FROM,
-    FRAME_RULES_FROM) give one answer."""
-    whole = request.param == "rules over whole sheets"
-    monkeypatch.setattr(etl.read, "FRAME_RULES_FROM", 0 if whole else 10**9)
-    monkeypatch.setattr(etl.read, "FRAME_CLEAN_FROM", 0 if whole else 10**9)
+    """Both ways the row rules run (chosen by the sheet's size: etl.read.FRAME_RULES_FROM) give one answer."""
+    monkeypatch.setattr(etl.read, "FRAME_RULES_FROM", 0 if request.param == "rules over whole sheets" else 10**9)
 
 
 @pytest.mark.parametrize("variant", realfiles.VARIANTS, ids=lambda v: v.id)
@@ -69,19 +66,3 @@ def test_fixture_files_answers_unchanged(tmp_path, rules):
     got = {name: read_answers.digest(read_answers.read(p)) for name, p in zip(FIXTURES, fixtures.write_all(tmp_path))}
     assert got == {name: GOLDEN[name] for name in FIXTURES}
 
-
-@pytest.mark.parametrize("text", [
-    "  12.0 ", "-3.0", "--3.0", "12.00", ".0", "-.0", "1.0\n", "nan", "None", " null ", "", "\u3000",
-    "\u3000平城区\xa0项目", "\x1c编号\x1f", "\u2028100\u2029", "١٢.0", "².0", "一二.0", "2026-10-31 00:00:00",
-    None,
-])
-def test_a_sheet_cleaned_as_a_whole_gives_clean_text_of_each_cell(text, monkeypatch):
-    """etl.read cleans a large sheet's cells with polars: the same text as etl.parse.clean_text,
-    white space by Python's rule and unicode digits before 「.0」 included."""
-    import pyarrow as pa
-
-    from etl.parse import clean_text
-
-    batch = pa.RecordBatch.from_arrays([pa.array([text, "x"] * 5, pa.string())], names=["a"])
-    monkeypatch.setattr(etl.read, "FRAME_CLEAN_FROM", 0)
-    assert etl.read._excel_columns(batch) == [[clean_text(text), "x"] * 5]
