@@ -1101,6 +1101,22 @@ def _la(t) -> str:
 def report_server_cost(R: dict) -> list[str]:
     """Sections for the parse floor, the server's cost per page view, many sessions, N processes, growth."""
     lines: list[str] = []
+    M = R.get("month_fresh")
+    if M:
+        P = M.get("peer", {})
+        lines += [f"## One month at {M['scale']}× from scratch against the pandas path", "",
+                  f"{M['files']} files ({mb(M['bytes'])}; {M.get('annual_last', 0):,} annual and "
+                  f"{M.get('reserve_last', 0):,} reserve projects) loaded into an empty warehouse by `python -m etl "
+                  f"load` in a process of its own (CPU with its reading workers, from `/usr/bin/time`), and read, "
+                  f"cleaned and inserted the common way (pandas `read_excel(engine=\"openpyxl\")`, `iterrows`; "
+                  f"`peer_month_load`, one process) in the same run.", "",
+                  "| path | wall s | CPU s | load average |", "|---|---:|---:|---|",
+                  f"| `python -m etl load` | {M['load_s']:.2f} | {M['cpu_s']:.2f} | {_la(M.get('load'))} |"]
+        if P:
+            lines += [f"| pandas path | {P['total']:.2f} | {P.get('cpu_s', float('nan')):.2f} | {_la(P.get('load_end'))} |",
+                      f"| pandas ÷ ours | {P['total'] / M['load_s']:.1f}× | "
+                      f"{P.get('cpu_s', float('nan')) / M['cpu_s']:.1f}× | |"]
+        lines.append("")
     F = R.get("floor")
     if F:
         lines += ["## The load against its floor (the 1× sample)", "",
@@ -1392,13 +1408,15 @@ def main(argv=None) -> int:
     ap.add_argument("--work", help="work folder (default /tmp/cockpit-bench-s<scale>)")
     ap.add_argument("--out", help="markdown report (default docs/benchmarks.md; --quick: in the work folder)")
     ap.add_argument("--skip", default="", help="comma list of parts to skip: peer,queries,pages,server,serverload,processes,floor,growth")
-    ap.add_argument("--only", help="re-measure only these parts (month,peer,queries,pages,server,serverload,processes,floor,growth) on the warehouse "
+    ap.add_argument("--only", help="re-measure only these parts (month,month-fresh,peer,queries,pages,server,serverload,processes,floor,growth) on the warehouse "
                                    "of the last full run in the work folder, keeping its other figures")
     ap.add_argument("--notes", help="a markdown file whose lines are appended under Findings")
     ap.add_argument("--report-only", action="store_true",
                     help="write the report again from the work folder's results.json (with --notes)")
     ap.add_argument("--files", help="use the spreadsheets in this folder instead of generating them")
     ap.add_argument("--floor-files", help="folder of the sample whose raw parse is the load's floor")
+    ap.add_argument("--month-files", help="folder of one month's files: loaded from scratch by `etl load` in a process "
+                    "of its own, against the pandas path on the same files (part month-fresh)")
     ap.add_argument("--growth", help="scale=folder,… of samples for the growth table (same months each)")
     ap.add_argument("--growth-months", default="2026-07..2026-10", help="first..last month of the growth table")
     ap.add_argument("--page-worker", help=argparse.SUPPRESS)
@@ -1483,6 +1501,17 @@ def main(argv=None) -> int:
         R["floor"] = {**floor_parse(files), "folder": a.floor_files, "load": os.getloadavg()}
         same = growth({"1": Path(a.floor_files)}, "0000-00", "9999-99", work, reps=5)[0]
         R["floor"].update(load_s=same["load_s"], load_cpu_s=same["cpu_s"], load_ok=same["ok"])
+    if a.month_files and wanted("month-fresh"):
+        from etl.warehouse import current_state
+
+        folder = Path(a.month_files)
+        files = spreadsheet_files(folder)
+        log(f"one month from scratch: {len(files)} files, then the pandas path on the same files")
+        M = growth({f"{a.scale:g}": folder}, "0000-00", "9999-99", work, reps=5)[0]
+        with Timer() as t:
+            M["peer"] = peer_month_load(files, current_state(work / f"growth-s{a.scale:g}" / "cockpit.duckdb"), work)
+        M["peer"].update(cpu_s=t.cpu, load_end=os.getloadavg())
+        R["month_fresh"] = M
     if a.growth and wanted("growth"):
         samples = dict(item.split("=", 1) for item in a.growth.split(","))
         first, last = a.growth_months.split("..")
