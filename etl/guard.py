@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -67,13 +68,70 @@ def _unescape(b: bytes) -> str:
         "&amp;", "&")
 
 
-def _sheet_members(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
-    """Worksheet member path → sheet name as Excel shows it (from workbook.xml and its rels)."""
+class _Damaged(Exception):
+    """A member whose unpacked bytes do not match what the zip directory says."""
+
+
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # a member's local header, before its name and extra field
+
+
+def _unpacked(data: bytes, info: zipfile.ZipInfo):
+    """A member's unpacked bytes in chunks of at most CHUNK, however well it packs (memory stays
+    bounded); _Damaged when its size or checksum differs from the directory's (a zip can lie about
+    its sizes), NotImplementedError for encrypted members and methods other than stored/deflate.
+
+    zlib straight on the member's bytes: the reader (calamine) unpacks every member again, so
+    this pass has to cost as little as unpacking does."""
+    if info.flag_bits & 0x1:
+        raise NotImplementedError("encrypted")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise NotImplementedError(info.compress_type)
+    head = data[info.header_offset:info.header_offset + _LOCAL_HEADER.size]
+    if len(head) < _LOCAL_HEADER.size or head[:4] != b"PK\x03\x04":
+        raise _Damaged(info.filename)
+    fields = _LOCAL_HEADER.unpack(head)
+    start = info.header_offset + _LOCAL_HEADER.size + fields[-2] + fields[-1]
+    packed = data[start:start + info.compress_size] if info.compress_size else b""
+    size, crc = 0, 0
+    if info.compress_type == zipfile.ZIP_STORED:
+        pieces = (packed[i:i + CHUNK] for i in range(0, len(packed), CHUNK))
+    else:
+        pieces = _inflate(packed)
+    for piece in pieces:
+        size += len(piece)
+        if size > info.file_size:
+            raise _Damaged(info.filename)
+        crc = zlib.crc32(piece, crc)
+        yield piece
+    if size != info.file_size or crc != info.CRC:
+        raise _Damaged(info.filename)
+
+
+def _inflate(packed: bytes):
+    d = zlib.decompressobj(-zlib.MAX_WBITS)
     try:
-        wb = zf.read("xl/workbook.xml") if "xl/workbook.xml" in names else b""
-        rels = zf.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
-    except (zipfile.BadZipFile, zlib.error, OSError):
-        return {}
+        piece = d.decompress(packed, CHUNK)
+        while piece:
+            yield piece
+            piece = d.decompress(d.unconsumed_tail, CHUNK) if d.unconsumed_tail else d.flush()
+    except zlib.error:
+        raise _Damaged("deflate") from None
+
+
+def _member(data: bytes, info: zipfile.ZipInfo | None, limit: int) -> bytes:
+    """A small member's bytes (workbook.xml and its rels): b"" when absent, larger than limit or damaged."""
+    if info is None or info.file_size > limit:
+        return b""
+    try:
+        return b"".join(_unpacked(data, info))
+    except (_Damaged, NotImplementedError):
+        return b""
+
+
+def _sheet_members(data: bytes, by_name: dict[str, zipfile.ZipInfo]) -> dict[str, str]:
+    """Worksheet member path → sheet name as Excel shows it (from workbook.xml and its rels)."""
+    wb = _member(data, by_name.get("xl/workbook.xml"), 16 * CHUNK)
+    rels = _member(data, by_name.get("xl/_rels/workbook.xml.rels"), 16 * CHUNK)
     target = {}
     for m in _REL.finditer(rels):
         attrs = dict(_ATTR.findall(m.group(0)))
@@ -94,6 +152,16 @@ def _sheet_members(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
     return out
 
 
+def _count_rows(buf: bytes) -> int:
+    """<row> elements in a piece of worksheet XML. Excel and the libraries that write xlsx write
+    every row as <row r="…">: when each "<row" of the piece is that, and no namespace prefix
+    appears, bytes.count answers; otherwise the regular expression does."""
+    n = buf.count(b"<row ")
+    if n == buf.count(b"<row") and b":row" not in buf:
+        return n
+    return len(_ROW_TAG.findall(buf))
+
+
 def check_xlsx(name: str, data: bytes, limits: Limits | None = None) -> None:
     """Refuse an xlsx whose unpacked size, or any sheet's rows or columns, exceed the limits.
 
@@ -112,8 +180,7 @@ def check_xlsx(name: str, data: bytes, limits: Limits | None = None) -> None:
         raise GuardError(f"文件「{name}」解压后有{declared / 1048576:,.0f}MB，超过{limits.unpacked_mb}MB的上限"
                          f"（文件{len(data) / 1048576:.1f}MB）。多半是工作表中有大量空行、空列或格式，"
                          f"请删除多余的行列后另存，或把数据拆成几个文件")
-    names = {i.filename for i in infos}
-    sheets = _sheet_members(zf, names)
+    sheets = _sheet_members(data, {i.filename: i for i in infos})
     total = 0
     for info in infos:
         sheet = sheets.get(info.filename) or (
@@ -121,27 +188,24 @@ def check_xlsx(name: str, data: bytes, limits: Limits | None = None) -> None:
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml") else None)
         rows, tail, head = 0, b"", b""
         try:
-            with zf.open(info) as fh:
-                while chunk := fh.read(CHUNK):
-                    total += len(chunk)
-                    if total > cap:
-                        raise GuardError(f"文件「{name}」解压后超过{limits.unpacked_mb}MB的上限"
-                                         f"（文件{len(data) / 1048576:.1f}MB）。请删除多余的行列后另存，或把数据拆成几个文件")
-                    if sheet is None:
-                        continue
-                    if not head:
-                        head = chunk[:4096]
-                        _check_dimension(name, sheet, head, limits)
-                    buf = tail + chunk
-                    rows += len(_ROW_TAG.findall(buf)) - len(_ROW_TAG.findall(tail))
-                    tail = buf[-16:]
-                    if rows > limits.sheet_rows:
-                        raise GuardError(_too_many_rows(name, sheet, None, limits))
-        except GuardError:
-            raise
-        except (NotImplementedError, RuntimeError):
+            for chunk in _unpacked(data, info):
+                total += len(chunk)
+                if total > cap:
+                    raise GuardError(f"文件「{name}」解压后超过{limits.unpacked_mb}MB的上限"
+                                     f"（文件{len(data) / 1048576:.1f}MB）。请删除多余的行列后另存，或把数据拆成几个文件")
+                if sheet is None:
+                    continue
+                if not head:
+                    head = chunk[:4096]
+                    _check_dimension(name, sheet, head, limits)
+                buf = tail + chunk
+                rows += _count_rows(buf) - _count_rows(tail)
+                tail = buf[-16:]
+                if rows > limits.sheet_rows:
+                    raise GuardError(_too_many_rows(name, sheet, None, limits))
+        except NotImplementedError:
             return  # an encrypted or unusual member: the reader refuses the file with its own message
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError):
+        except _Damaged:
             # a checksum or size that does not match what the directory says: a damaged file,
             # or one built to look small; either way no reader should unpack it
             raise GuardError(f"文件「{name}」已损坏（压缩内容「{info.filename}」校验失败），"

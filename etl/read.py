@@ -22,7 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
-from etl import config, convert, divisions, guard, vocab
+from etl import config, convert, divisions, guard, read_frame, vocab
 from etl.boundary import in_datong, in_datong_many
 from etl.parse import (ERROR_CELLS, CellError, clean_text, is_not_reported, normalise_header, parse_date,
                        parse_money, period_from_filename, period_from_text)
@@ -394,11 +394,6 @@ class RowContext:
     inside: dict[tuple[float, float], bool] = field(default_factory=dict)  # (lon, lat) → in Datong, tested at once
 
 
-# the county and zone of a text: the names repeat on every row, so each is looked up once
-_county_of = lru_cache(maxsize=4096)(divisions.normalise_county)
-_zone_of = lru_cache(maxsize=4096)(divisions.normalise_zone)
-
-
 def _normalise_project(row: _Row, ctx: RowContext):
     """Annual and reserve projects: code, county/zone, library, vocabularies, amounts, coordinates."""
     kind, sender_unit, period = ctx.kind, ctx.sender_unit, ctx.period
@@ -414,27 +409,10 @@ def _normalise_project(row: _Row, ctx: RowContext):
     if kind in ("progress", "reserve") and not v.get("name"):
         row.fail("name", None, "缺少项目名称", "缺少项目名称")
 
-    zone_text = v.get("zone")
-    zone = _zone_of(zone_text)
-    if zone_text and zone is None:
-        row.fail("zone", zone_text, "未知开发区", f"开发区「{zone_text}」不在大同市开发区名单中")
-    v["zone_code"] = zone
-    county_text = v.get("county")
-    county = _county_of(county_text)
-    if county_text and county is None:
-        if _zone_of(county_text):  # the zone written in the county column
-            zone = v["zone_code"] = v["zone_code"] or _zone_of(county_text)
-            county = divisions.ZONE_HOST[zone]
-        else:
-            row.fail("county", county_text, "未知县区", f"县区「{county_text}」不是大同市的县区")
-    if not county_text:
-        if zone:
-            county = divisions.ZONE_HOST[zone]
-        elif sender_unit in divisions.COUNTY_NAME:
-            county = sender_unit
-        else:
-            row.fail("county", None, "缺少县区", "缺少所在县区")
-    v["county_code"] = county
+    zone, county, errors = read_frame.place(v.get("zone"), v.get("county"), sender_unit)
+    for col, value, rule, message in errors:
+        row.fail(col, value, rule, message)
+    v["zone_code"], v["county_code"] = zone, county
 
     lib_text = v.get("library")
     if kind == "reserve":
@@ -633,7 +611,7 @@ class _SheetRows:
     """One sheet's rows after the row rules, before duplicates across the file are settled."""
     sheet: str
     lay: SheetLayout
-    candidates: list[dict]  # rows that broke no rule, in order
+    candidates: list[dict]  # rows that broke no rule, in order, while duplicates are settled
     raw_of: dict[int, str]  # source row → the row as written (json), for quarantine
     quarantined: list[dict]
     skipped: list[tuple[int, str]]
@@ -643,6 +621,7 @@ class _SheetRows:
     rows_read: int = 0
     data_rows: list[int] = field(default_factory=list)  # 0-based indexes of the project rows
     raw_cols: dict[str, list] = field(default_factory=dict)  # canonical column → its cells of those rows
+    accepted: pl.DataFrame | None = None  # rows that broke no rule (staging schema), in order
 
 
 _SKIP_REASON = {"footnote": "落款或注释行", "total": "合计或小计行", "section": "分组标题行"}
@@ -711,11 +690,27 @@ def _convert_all(parts: list[_SheetRows]) -> dict[tuple[str, float], dict[str, c
 _first, _second = itemgetter(0), itemgetter(1)
 
 
+# a sheet of at least this many project rows goes through the row rules as a whole (etl.read_frame);
+# a smaller one row by row, where polars' cost per call outweighs the rows (measured on the sample)
+FRAME_RULES_FROM = 200
+_DTYPE = {"money": pl.Float64, "number": pl.Float64, "date": pl.Date, "bool": pl.Boolean, "text": pl.String}
+
+
+@lru_cache(maxsize=256)
+def _staged(kind: str, cols: frozenset[str]) -> list[pl.Expr]:
+    """A sheet's staged columns (but its file and sheet names) from what the row rules gave."""
+    return [(pl.col(c) if c in cols else pl.lit(None)).cast(t).alias(c) for c, t in staging_schema(kind).items()
+            if c not in ("source_file", "sheet")]
+
+
 def _apply_rules(file_name: str, grid: Grid, rows: _SheetRows, ctx: RowContext,
                  converted: dict[tuple[str, float], dict[str, convert.Converted]]) -> None:
-    """The cell rules (from the converted texts) and the kind's row rules, row by row."""
+    """The cell rules (from the converted texts) and the kind's row rules: over the whole sheet
+    where etl.read_frame has the kind's rules, row by row for the rows they flag and for the
+    other kinds."""
     lay, kind, sheet_name = rows.lay, rows.lay.kind, rows.sheet
-    keep = [c for c in staging_schema(kind) if c not in ("source_file", "sheet", "source_row")]
+    schema = staging_schema(kind)
+    keep = [c for c in schema if c not in ("source_file", "sheet", "source_row")]
     normalise = NORMALISERS[kind]
     blank = convert.BLANK
     cols = [(canon, rows.raw_cols[canon], converted[_convert_key(lay, canon)], columns()[canon].label)
@@ -733,13 +728,39 @@ def _apply_rules(file_name: str, grid: Grid, rows: _SheetRows, ctx: RowContext,
         rules = list(map(_second, col))
         if any(rules):
             failing.update(k for k, r in enumerate(rules) if r)
+    inside_col = None
     if "lon" in lay.col_of and "lat" in lay.col_of:  # every point of the sheet against the map at once
         lons, lats = (value_cols[canons.index(c)] for c in ("lon", "lat"))
         points = list({(x, y) for x, y in zip(lons, lats) if x is not None and y is not None})
         ctx.inside.update(zip(points, in_datong_many([x for x, _ in points], [y for _, y in points])))
-    get_row = zip(rows.data_rows, zip(*value_cols), zip(*raw_cols)) if cols else \
-        ((i, (), ()) for i in rows.data_rows)
-    for k, (i, vals, raws) in enumerate(get_row):
+        inside_col = [ctx.inside.get((x, y)) for x, y in zip(lons, lats)]
+    n = len(rows.data_rows)
+    frames = []
+    one_by_one: list[int] | None = None  # the rows the row rules take one by one; None: every row
+    rules = read_frame.FRAME_RULES.get(kind)
+    if rules is not None and n >= FRAME_RULES_FROM:
+        frame_rules, raw_needed = rules
+        values = {canon: vals for canon, vals in zip(canons, value_cols) if canon in keep_set or canon in ("lon", "lat")}
+        data = [pl.Series(canon, vals, _DTYPE[columns()[canon].type]) for canon, vals in values.items()]
+        data += [pl.Series(read_frame.RAW + c, rows.raw_cols[c], pl.String) for c in raw_needed if c in rows.raw_cols]
+        if inside_col is not None:
+            data.append(pl.Series(read_frame.INSIDE, inside_col, pl.Boolean))
+        data.append(pl.Series("source_row", [i + 1 for i in rows.data_rows], pl.Int32))
+        done = frame_rules(pl.DataFrame(data), values, kind, ctx.sender_unit, ctx.period)
+        if failing:
+            done = done.with_columns(pl.col(read_frame.FLAG) | pl.Series([k in failing for k in range(n)]))
+        done = done.select(read_frame.FLAG, *_staged(kind, frozenset(done.columns)),
+                           source_file=pl.lit(file_name), sheet=pl.lit(sheet_name))
+        flagged = done[read_frame.FLAG]
+        frames.append(done.filter(~flagged).select(list(schema)))
+        one_by_one = flagged.arg_true().to_list()
+    records = []
+    if one_by_one is None:
+        items = enumerate(zip(rows.data_rows, zip(*value_cols), zip(*raw_cols)) if cols else
+                          ((i, (), ()) for i in rows.data_rows))
+    else:
+        items = ((k, (rows.data_rows[k], [v[k] for v in value_cols], [r[k] for r in raw_cols])) for k in one_by_one)
+    for k, (i, vals, raws) in items:
         row = _Row(dict(zip(canons, vals)), dict(zip(canons, raws)))
         if k in failing:
             for (canon, raw_col, _, label), col in zip(cols, conv_cols):
@@ -761,8 +782,16 @@ def _apply_rules(file_name: str, grid: Grid, rows: _SheetRows, ctx: RowContext,
         for extra in values.keys() - keep_set:
             del record[extra]
         record["source_row"] = i + 1
-        rows.candidates.append(record)
-    rows.rows_read += len(rows.data_rows)
+        records.append(record)
+    if records:
+        frames.append(pl.DataFrame(records, schema=schema, orient="row"))
+    if not frames:
+        rows.accepted = _empty_frame(tuple(schema.items()))
+    elif len(frames) == 1:
+        rows.accepted = frames[0]
+    else:
+        rows.accepted = pl.concat(frames).sort("source_row")
+    rows.rows_read += n
 
 
 def _row_json(grid: Grid, lay: SheetLayout, row_no: int) -> str:
@@ -771,6 +800,26 @@ def _row_json(grid: Grid, lay: SheetLayout, row_no: int) -> str:
 
 
 def _settle_duplicates(file_name: str, parts: list[tuple[_SheetRows, Grid]]) -> None:
+    """Rows of one kind that share a key (etl.schema SheetKind.key), across all its sheets in
+    order: an identical repeat is quarantined and the first kept; rows that differ are both
+    withheld, since nobody can tell which one is right. Sheets without a repeated key keep
+    their frames as they are."""
+    if not parts:
+        return
+    key_cols = list(SHEET_KIND[parts[0][0].lay.kind].key)
+    frames = [r.accepted.select(key_cols) for r, _ in parts if r.accepted.height]
+    if not frames or not pl.concat(frames).is_duplicated().any():
+        return
+    schema = parts[0][0].accepted.schema
+    for rows, _ in parts:
+        rows.candidates = rows.accepted.to_dicts()
+    _settle_duplicate_records(file_name, parts)
+    for rows, _ in parts:
+        rows.accepted = pl.DataFrame(rows.candidates, schema=schema, orient="row") if rows.candidates \
+            else _empty_frame(tuple(schema.items()))
+
+
+def _settle_duplicate_records(file_name: str, parts: list[tuple[_SheetRows, Grid]]) -> None:
     """Rows of one kind that share a key (etl.schema SheetKind.key), across all its sheets in
     order: an identical repeat is quarantined and the first kept; rows that differ are both
     withheld, since nobody can tell which one is right."""
@@ -829,8 +878,7 @@ def _empty_frame(schema: tuple[tuple[str, pl.DataType], ...]) -> pl.DataFrame:
 def _sheet_report(rows: _SheetRows) -> SheetReport:
     lay, kind = rows.lay, rows.lay.kind
     schema = staging_schema(kind)
-    acc_df = (pl.DataFrame(rows.candidates, schema=schema, orient="row") if rows.candidates
-              else _empty_frame(tuple(schema.items())))
+    acc_df = rows.accepted
     rows.quarantined.sort(key=lambda q: q["source_row"])  # stable: a row's reasons stay in order
     q_df = (pl.DataFrame(rows.quarantined, schema=QUARANTINE_SCHEMA) if rows.quarantined
             else _empty_frame(tuple(QUARANTINE_SCHEMA.items())))

@@ -23,6 +23,7 @@ import os
 import platform
 import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -64,16 +65,23 @@ def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 class Timer:
-    """Wall seconds (.s) and this process's CPU seconds, all threads (.cpu)."""
+    """Wall seconds (.s), this process's CPU seconds, all threads (.cpu), and with the child
+    processes that ended meanwhile (.cpu_all: the reading workers of etl.warehouse.load_files)."""
 
     def __enter__(self):
-        self.t0, self.c0 = time.perf_counter(), time.process_time()
+        self.t0, self.c0, self.k0 = time.perf_counter(), time.process_time(), _children_cpu()
         return self
 
     def __exit__(self, *exc):
         self.s = time.perf_counter() - self.t0
         self.cpu = time.process_time() - self.c0
+        self.cpu_all = self.cpu + _children_cpu() - self.k0
 
 
 def mb(n_bytes: int) -> str:
@@ -227,12 +235,58 @@ def stage_timer(stages: dict):
             setattr(owner, attr, fn)
 
 
+def month_loads(month_files: list[Path], base_state: Path, work: Path, reps: int) -> dict:
+    """One month loaded into a copy of the history without it: by the command line's parallel
+    reader, `reps` times, and with the files read one after another (as inside the server)."""
+    from etl.read import read_file
+    from etl.warehouse import load_files, load_reports
+
+    out: dict = {}
+
+    def fresh(name: str) -> Path:
+        db = work / name / "cockpit.duckdb"
+        shutil.rmtree(db.parent, ignore_errors=True)
+        db.parent.mkdir(parents=True)
+        shutil.copyfile(base_state, db)
+        return db
+
+    runs = []
+    for i in range(reps):
+        log(f"one month into the existing warehouse (python -m etl load), run {i + 1}/{reps}")
+        db = fresh(f"month{i}")
+        stages = {}
+        with stage_timer(stages), Timer() as t_all:
+            res = load_files(month_files, db=db)
+        assert res.ok and all(o.status == "loaded" for o in res.outcomes), res.as_dict()
+        runs.append({"total": t_all.s, "cpu": t_all.cpu, "cpu_all": t_all.cpu_all,
+                     "read": t_all.s - stages.get("write", 0.0), **stages, "load": os.getloadavg()})
+        if i < reps - 1:
+            shutil.rmtree(db.parent, ignore_errors=True)
+    out["month_runs"] = runs
+    out["month_s"] = median([r["total"] for r in runs])
+
+    log("one month, files read one after another (as the 数据管理 page does inside the server)")
+    db = fresh("month_seq")
+    stages = {}
+    with Timer() as t_all:
+        with Timer() as t_read:
+            reports = [read_file(f) for f in month_files]
+        with stage_timer(stages), Timer() as t_write:
+            res = load_reports(reports, db=db)
+    assert res.ok
+    out["month_sequential"] = {"total": t_all.s, "cpu": t_all.cpu, "read": t_read.s, "read_cpu": t_read.cpu, **stages,
+                               "write": t_write.s, "load": os.getloadavg()}
+    shutil.rmtree(db.parent, ignore_errors=True)
+    out["month_dir"] = str(work / f"month{reps - 1}")
+    return out
+
+
 def load_benchmarks(files: list[Path], work: Path, reps: int) -> dict:
     import duckdb
 
     from etl.parse import period_from_filename
     from etl.read import read_file
-    from etl.warehouse import current_state, load_files, load_reports
+    from etl.warehouse import current_state, load_files
 
     out: dict = {}
     by_period: dict = {}
@@ -291,39 +345,7 @@ def load_benchmarks(files: list[Path], work: Path, reps: int) -> dict:
                                  for kind in ("progress", "reserve", "problems", "milestones")}
     con.close()
 
-    def fresh(name: str) -> Path:
-        db = work / name / "cockpit.duckdb"
-        shutil.rmtree(db.parent, ignore_errors=True)
-        db.parent.mkdir(parents=True)
-        shutil.copyfile(base_state, db)
-        return db
-
-    runs = []
-    for i in range(reps):
-        log(f"one month into the existing warehouse (python -m etl load), run {i + 1}/{reps}")
-        db = fresh(f"month{i}")
-        stages = {}
-        with stage_timer(stages), Timer() as t_all:
-            res = load_files(month_files, db=db)
-        assert res.ok and all(o.status == "loaded" for o in res.outcomes), res.as_dict()
-        runs.append({"total": t_all.s, "cpu": t_all.cpu, "read": t_all.s - stages.get("write", 0.0), **stages})
-        if i < reps - 1:
-            shutil.rmtree(db.parent, ignore_errors=True)
-    out["month_runs"] = runs
-    out["month_s"] = median([r["total"] for r in runs])
-
-    log("one month, files read one after another (as the 数据管理 page does inside the server)")
-    db = fresh("month_seq")
-    stages = {}
-    with Timer() as t_all:
-        with Timer() as t_read:
-            reports = [read_file(f) for f in month_files]
-        with stage_timer(stages), Timer() as t_write:
-            res = load_reports(reports, db=db)
-    assert res.ok
-    out["month_sequential"] = {"total": t_all.s, "cpu": t_all.cpu, "read": t_read.s, **stages, "write": t_write.s}
-    shutil.rmtree(db.parent, ignore_errors=True)
-    out["month_dir"] = str(work / f"month{reps - 1}")
+    out.update(month_loads(month_files, base_state, work, reps))
     out["month_file_list"] = [str(f) for f in month_files]
     out["base_state"] = str(base_state)
     return out
@@ -1166,6 +1188,22 @@ def _la(t) -> str:
 def report_server_cost(R: dict) -> list[str]:
     """Sections for the parse floor, the server's cost per page view, many sessions, N processes, growth."""
     lines: list[str] = []
+    M = R.get("month_fresh")
+    if M:
+        P = M.get("peer", {})
+        lines += [f"## One month at {M['scale']}× from scratch against the pandas path", "",
+                  f"{M['files']} files ({mb(M['bytes'])}; {M.get('annual_last', 0):,} annual and "
+                  f"{M.get('reserve_last', 0):,} reserve projects) loaded into an empty warehouse by `python -m etl "
+                  f"load` in a process of its own (CPU with its reading workers, from `/usr/bin/time`), and read, "
+                  f"cleaned and inserted the common way (pandas `read_excel(engine=\"openpyxl\")`, `iterrows`; "
+                  f"`peer_month_load`, one process) in the same run.", "",
+                  "| path | wall s | CPU s | load average |", "|---|---:|---:|---|",
+                  f"| `python -m etl load` | {M['load_s']:.2f} | {M['cpu_s']:.2f} | {_la(M.get('load'))} |"]
+        if P:
+            lines += [f"| pandas path | {P['total']:.2f} | {P.get('cpu_s', float('nan')):.2f} | {_la(P.get('load_end'))} |",
+                      f"| pandas ÷ ours | {P['total'] / M['load_s']:.1f}× | "
+                      f"{P.get('cpu_s', float('nan')) / M['cpu_s']:.1f}× | |"]
+        lines.append("")
     F = R.get("floor")
     if F:
         lines += ["## The load against its floor (the 1× sample)", "",
@@ -1174,8 +1212,9 @@ def report_server_cost(R: dict) -> list[str]:
                   f"(load average {_la(F.get('load'))}).", ""]
         if F.get("load_s"):
             lines += [f"`python -m etl load` of the same files from scratch: {F['load_s']:.1f} s wall, "
-                      f"{F['load_cpu_s']:.1f} s CPU with its workers: {F['load_s'] / F['seconds']:.1f}× the floor "
-                      f"(target 3×).", ""]
+                      f"{F['load_cpu_s']:.1f} s CPU with its workers: **{F['load_cpu_s'] / F['cpu_s']:.1f}× the "
+                      f"floor in CPU** ({F['load_s'] / F['seconds']:.1f}× in wall time, which other work on the "
+                      f"machine moves; target 3×).", ""]
     S = R.get("serverload")
     if S:
         lines += ["## The server's own cost per page view", "",
@@ -1292,7 +1331,10 @@ def write_report(path: Path, R: dict) -> None:
     worst_cold = max(pages, key=lambda p: p["cold_s"]) if pages else None
     lines += ["## Targets", "", "| target | measured | met |", "|---|---|---|",
               f"| one month's snapshot loads in < {T_MONTH_LOAD_S:g} s | {L['month_s']:.2f} s (median of "
-              f"{len(runs)}) | {ok(L['month_s'] < T_MONTH_LOAD_S)} |"]
+              f"{len(runs)}"
+              + (f"; {median([r['cpu_all'] for r in runs]):.2f} s CPU with its workers" if runs and "cpu_all" in runs[0]
+                 else "")
+              + f") | {ok(L['month_s'] < T_MONTH_LOAD_S)} |"]
     if ratio is not None:
         lines.append(f"| … and ≥ {T_PEER_RATIO:g}× faster than the pandas path | {ratio:.1f}× | "
                      f"{ok(ratio >= T_PEER_RATIO)} |")
@@ -1337,15 +1379,19 @@ def write_report(path: Path, R: dict) -> None:
     for i, r in enumerate(runs):
         lines.append(f"| one month ({L['month'][:7]}, {L['month_files']} files, {mb(L['month_bytes'])}, "
                      f"{L['month_rows']:,} rows) into the {L['months'] - 1}-month warehouse, run {i + 1} | "
-                     f"{r['total']:.2f} | CPU {r.get('cpu', float('nan')):.2f} s; read+check {r['read']:.2f} s; copy state {r.get('copy_state', 0):.2f} s; "
+                     f"{r['total']:.2f} | CPU {r.get('cpu', float('nan')):.2f} s"
+                     + (f" ({r['cpu_all']:.2f} s with the reading workers)" if "cpu_all" in r else "")
+                     + (f" at load {_la(r['load'])}" if r.get("load") else "") + f"; read+check {r['read']:.2f} s; copy state {r.get('copy_state', 0):.2f} s; "
                      f"insert {r.get('apply', 0):.2f} s; rebuild derived {r.get('rebuild_derived', 0):.2f} s; "
                      f"other {r['write'] - r.get('copy_state', 0) - r.get('apply', 0) - r.get('rebuild_derived', 0):.2f} s |")
     sq = L.get("month_sequential")
     if sq:
         lines.append(f"| the same month, files read one after another (inside the server) | {sq['total']:.2f} | "
-                     f"read+check {sq['read']:.2f} s; write {sq.get('write', 0):.2f} s |")
+                     + (f"CPU {sq['cpu']:.2f} s (read+check {sq['read_cpu']:.2f} s); " if "read_cpu" in sq else "")
+                     + f"read+check {sq['read']:.2f} s; write {sq.get('write', 0):.2f} s |")
     lines += ["", "Read+check of many files runs in up to 4 worker processes from the command line "
-              "(`etl.warehouse.load_files`); CPU is this process's own, the workers' is not counted."]
+              "(`etl.warehouse.load_files`); CPU is this process's own, and with the workers where shown. The "
+              "machine is shared: CPU time is the figure to compare across runs, wall time only within one."]
     if peer:
         split = R.get("our_read_split", {})
         lines += ["", "### Peer baseline: the same month the common way", "",
@@ -1470,13 +1516,15 @@ def main(argv=None) -> int:
     ap.add_argument("--work", help="work folder (default /tmp/cockpit-bench-s<scale>)")
     ap.add_argument("--out", help="markdown report (default docs/benchmarks.md; --quick: in the work folder)")
     ap.add_argument("--skip", default="", help="comma list of parts to skip: peer,queries,pages,server,serverload,processes,floor,growth")
-    ap.add_argument("--only", help="re-measure only these parts (peer,queries,pages,server,serverload,processes,floor,growth) on the warehouse "
+    ap.add_argument("--only", help="re-measure only these parts (month,month-fresh,peer,queries,pages,server,serverload,processes,floor,growth) on the warehouse "
                                    "of the last full run in the work folder, keeping its other figures")
     ap.add_argument("--notes", help="a markdown file whose lines are appended under Findings")
     ap.add_argument("--report-only", action="store_true",
                     help="write the report again from the work folder's results.json (with --notes)")
     ap.add_argument("--files", help="use the spreadsheets in this folder instead of generating them")
     ap.add_argument("--floor-files", help="folder of the sample whose raw parse is the load's floor")
+    ap.add_argument("--month-files", help="folder of one month's files: loaded from scratch by `etl load` in a process "
+                    "of its own, against the pandas path on the same files (part month-fresh)")
     ap.add_argument("--growth", help="scale=folder,… of samples for the growth table (same months each)")
     ap.add_argument("--growth-months", default="2026-07..2026-10", help="first..last month of the growth table")
     ap.add_argument("--approval-files", metavar="DIR",
@@ -1542,6 +1590,9 @@ def main(argv=None) -> int:
 
         state = current_state(full_db) or state
     month_files = [Path(f) for f in R["load"]["month_file_list"]]
+    if only and wanted("month"):  # the month again, into the same history as the last full run
+        R["load"].update(month_loads(month_files, Path(R["load"]["base_state"]), work, 1 if a.quick else 3))
+        log(f"one month: {R['load']['month_s']:.2f} s")
     if wanted("peer"):
         log("peer: the same month with pandas + openpyxl")
         R["our_read_split"] = our_read_split(month_files)
@@ -1569,6 +1620,17 @@ def main(argv=None) -> int:
         R["floor"] = {**floor_parse(files), "folder": a.floor_files, "load": os.getloadavg()}
         same = growth({"1": Path(a.floor_files)}, "0000-00", "9999-99", work, reps=5)[0]
         R["floor"].update(load_s=same["load_s"], load_cpu_s=same["cpu_s"], load_ok=same["ok"])
+    if a.month_files and wanted("month-fresh"):
+        from etl.warehouse import current_state
+
+        folder = Path(a.month_files)
+        files = spreadsheet_files(folder)
+        log(f"one month from scratch: {len(files)} files, then the pandas path on the same files")
+        M = growth({f"{a.scale:g}": folder}, "0000-00", "9999-99", work, reps=5)[0]
+        with Timer() as t:
+            M["peer"] = peer_month_load(files, current_state(work / f"growth-s{a.scale:g}" / "cockpit.duckdb"), work)
+        M["peer"].update(cpu_s=t.cpu, load_end=os.getloadavg())
+        R["month_fresh"] = M
     if a.growth and wanted("growth"):
         samples = dict(item.split("=", 1) for item in a.growth.split(","))
         first, last = a.growth_months.split("..")

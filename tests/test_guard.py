@@ -242,3 +242,33 @@ def test_the_upload_page_summarises_many_bad_rows_by_reason(tmp_path):
     reasons = admin.reasons_frame(c.report)
     assert reasons["行数"].to_list() == [400, 100]
     assert reasons["如第…行"].to_list()[0] == "4、5、6"
+
+
+@pytest.mark.parametrize("xml", [
+    b'<row r="1"><c/></row><row r="2" spans="1:3"/>',  # as Excel and xlsxwriter write them
+    b"<row><c/></row><row>",  # no attributes
+    b'<x:row r="1"/><x:row>',  # a namespace prefix
+    b'<rowBreaks count="1"/><row\tr="3"/><row\nr="4"/>',  # page breaks are no rows; other white space
+])
+def test_rows_are_counted_as_the_regular_expression_counts_them(xml):
+    assert guard._count_rows(xml) == len(guard._ROW_TAG.findall(xml))
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_rows_are_counted_in_stored_and_deflated_members(method):
+    row = b'<row r="1"><c t="inlineStr"><is><t>x</t></is></c></row>'
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", method) as zf:
+        zf.writestr("xl/workbook.xml", _WB)
+        zf.writestr("xl/_rels/workbook.xml.rels", _WB_RELS)
+        zf.writestr("xl/worksheets/sheet1.xml", b"<worksheet><sheetData>" + row * 60_001 + b"</sheetData></worksheet>")
+    with pytest.raises(guard.GuardError, match="工作表「项目进展」超过50,000行"):
+        guard.check_xlsx("x.xlsx", buf.getvalue(), LIMITS)
+
+
+def test_a_member_whose_bytes_are_damaged_is_refused():
+    data = bytearray(_workbook(_rows(2000)))
+    i = data.find(b"xl/worksheets/sheet1.xml") + len("xl/worksheets/sheet1.xml") + 40  # inside its packed bytes
+    data[i] ^= 0xFF
+    with pytest.raises(guard.GuardError, match="已损坏"):
+        guard.check_xlsx("坏.xlsx", bytes(data), LIMITS)

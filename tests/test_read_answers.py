@@ -1,0 +1,68 @@
+"""The reader's whole answer on every real-format variant and fixture file, pinned by digest
+(tests/read_answers.py: period, sender, warnings, skipped sheets, each sheet's layout, every
+accepted row and every quarantined row with its reason and message, in order).
+
+A change to how rows are checked must leave every digest as it is. When a change means to give
+a different answer, update the variant's answer in tests/realfiles.py or the test that states
+it first, then the digest here; `python tests/read_answers.py compare` shows the rows that
+moved on a whole sample."""
+
+from __future__ import annotations
+
+import pytest
+
+import etl.read
+import fixtures
+import read_answers
+import realfiles
+
+GOLDEN = {
+    "xls_year_month_headers": "9e170b66a147f6c5",
+    "gbk_csv_1_9_months": "b975944bbdb80801",
+    "note_annual_reserve_sheets": "8e353e6b81108b9c",
+    "progress_without_plan_column": "bebfae9d43b31c44",
+    "amount_1e308": "8dc4c2b8d3c19afa",
+    "error_cells_xlsx": "068ea3ec917e0842",
+    "error_cells_xls": "eecc673ea473848d",
+    "header_month_differs": "73f5edc7c75517fa",
+    "header_month_differs_from_chosen_period": "64ed09b5c7b5b228",
+    "period_from_headers": "a11901d7230f57d3",
+    "utf16_csv": "eb1b04a4541742fc",
+    "two_progress_sheets": "19c3c87110f0f256",
+    "web_page_saved_as_xls": "233958af2534dbba",
+    "blank_leading_rows_and_column": "91395eb60d7b8d7b",
+    "summary_sheet_beside_detail": "b04409359a1b26ec",
+    "merged_group_and_date_cell": "c1ea5b6a4092e028",
+    "yi_yuan_with_implausible_amount": "d5e3a5ab6402b3df",
+    "yuan": "64d0efcf3abfe346",
+    "full_width_line_break_headers": "8a8f1bcd2e6fa9e7",
+    "xls_reserve_with_empty_sheets": "43619110cf3fbe5c",
+    "large_sheet": "43f49ebbb0846b52",
+    "pingcheng-2025-10": "d7439abfbcee67e2",
+    "pingcheng-2026-09": "b581fdac6532870c",
+    "pingcheng-2026-10": "a5eac36d9aa0f996",
+    "yunzhou-csv": "8b199fdece673951",
+    "zone": "647ec1523f1efbd2",
+    "zone-september": "1e61eb82844b5453",
+}
+
+FIXTURES = ["pingcheng-2025-10", "pingcheng-2026-09", "pingcheng-2026-10", "yunzhou-csv", "zone",
+            "zone-september"]
+
+
+@pytest.fixture(params=["rules over whole sheets", "rules row by row"])
+def rules(request, monkeypatch):
+    """Both ways the row rules run (chosen by the sheet's size: etl.read.FRAME_RULES_FROM) give one answer."""
+    monkeypatch.setattr(etl.read, "FRAME_RULES_FROM", 0 if request.param == "rules over whole sheets" else 10**9)
+
+
+@pytest.mark.parametrize("variant", realfiles.VARIANTS, ids=lambda v: v.id)
+def test_real_format_variant_answer_unchanged(tmp_path, variant, rules):
+    r = read_answers.read(variant.write(tmp_path), period=variant.period, today=read_answers.TODAY)
+    assert read_answers.digest(r) == GOLDEN[variant.id]
+
+
+def test_fixture_files_answers_unchanged(tmp_path, rules):
+    got = {name: read_answers.digest(read_answers.read(p)) for name, p in zip(FIXTURES, fixtures.write_all(tmp_path))}
+    assert got == {name: GOLDEN[name] for name in FIXTURES}
+
