@@ -12,7 +12,11 @@ import re
 FORBIDDEN: list[tuple[str, re.Pattern]] = [
     ("空值显示为None", re.compile(r"\bNone\b")),
     ("空值显示为nan/NaN/null", re.compile(r"\b(nan|NaN|null|undefined|NaT)\b")),
-    ("上传控件的英文", re.compile(r"\bUpload\b|Drag and drop|per file|or smaller|Browse files")),
+    # every state of st.file_uploader a user can reach (streamlit/static: FileUploader, utils):
+    # the box, a file dragged over it, a chip refused, failed or uploading, its hover tooltip
+    ("上传控件的英文", re.compile(r"\bUpload\b|Drag and drop|per file|or smaller|Browse files|"
+                            r"Click to retry|are not allowed|too small|Only one file|Too many files|"
+                            r"Unexpected error|Please try again|Add files|Cancel upload|\bError: ")),
     ("plotly工具栏的英文", re.compile(r"Download plot|Autoscale|Zoom in|Zoom out|Reset axes|Pan\b|Box Select|"
                                  r"Produced with Plotly")),
     ("Leaflet署名和国旗", re.compile(r"Leaflet|🇺🇦")),

@@ -191,28 +191,43 @@ def download_button(label: str, data, *, file_name: str, mime: str, key: str, wh
 
 UPLOADER_CSS = """
 <style>
-/* Streamlit's uploader speaks English ("Upload", "20MB per file • XLSX…", "Error: File must be
-   20.0MB or smaller"): its texts are hidden and Chinese ones drawn in their place */
+/* Streamlit's uploader speaks English and has no way to be told otherwise: its texts are hidden
+   (display:none, so they are not read out either) and Chinese ones drawn in their place.
+   The button ("Upload") and its limits ("20MB per file • XLSX…") */
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {display:none !important;}
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {content:"选择文件";}
 [data-testid="stFileUploaderDropzoneInstructions"] span {display:none !important;}
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after
   {content:"把文件拖到这里，或点「选择文件」";color:#52606d;font-size:0.88rem;}
+/* a file dragged over the box ("Drag and drop files here"): the box's only span in a plain div */
+[data-testid="stFileUploaderDropzone"] > div > span {display:none !important;}
+[data-testid="stFileUploaderDropzone"] > div:has(> span)::after
+  {content:"松开即可添加文件";color:#1f5fa8;font-weight:700;font-size:0.9rem;}
+/* a file refused or failed ("Error: File must be 20.0MB or smaller.", "… files are not allowed.",
+   "Upload failed"): said beside the chip; the chip's hover tooltip repeats the English, not shown */
 [data-testid="stFileChip"][aria-invalid="true"] [role="alert"] {display:none !important;}
 [data-testid="stFileChip"][aria-invalid="true"]::after
-  {content:"未接收：文件超过大小限制或类型不支持";color:#d62728;font-size:0.8rem;margin-left:0.4rem;}
+  {content:"%(refused)s";color:#d62728;font-size:0.8rem;margin-left:0.4rem;}
+[data-testid="stTooltipErrorContent"] {display:none !important;}
 </style>
 """
+
+
+def uploader_css(max_mb: int) -> str:
+    """The uploader's Chinese texts for files up to `max_mb` MB."""
+    # the chip does not say which: too large and wrong type are refused in the browser, a
+    # broken connection fails the upload (the caption under the box names the types)
+    return UPLOADER_CSS % {"refused": f"未接收：超过{max_mb}MB、格式不符或上传中断"}
 
 
 def uploader(label: str, types: list[str], max_mb: int, *, key: str, multiple: bool = True, help: str | None = None,
              disabled: bool = False):
     """st.file_uploader with its English hidden and a Chinese caption: which files, how big.
     A file over the limit is not handed to the page by Streamlit; the caption says the limit."""
-    st.markdown(UPLOADER_CSS, unsafe_allow_html=True)
+    st.markdown(uploader_css(max_mb), unsafe_allow_html=True)
     files = st.file_uploader(label, type=types, accept_multiple_files=multiple, key=key, max_upload_size=max_mb,
                              help=help, disabled=disabled)
-    st.caption(f"支持 {'、'.join(t.upper() if t != 'csv' else 'CSV' for t in types)} 文件，"
+    st.caption(f"支持 {'、'.join(t.upper() for t in types)} 文件，"
                f"单个文件不超过{max_mb}MB{'，可一次选多个' if multiple else ''}；超过大小的文件不会被接收。")
     return files
 
