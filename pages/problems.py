@@ -34,20 +34,20 @@ box = st.expander("筛选条件", icon=":material/filter_list:")
 c = box.columns(2)
 state = viewstate.select("办理状态", list(pb.STATE_FILTER), "state", SCOPE, default="open_all", container=c[0],
                          format_func=lambda s: pb.STATE_FILTER[s])
-ptype = viewstate.select("问题类型", [None, *pb.choices(rows, "problem_type")], "type", SCOPE, container=c[1],
-                         format_func=lambda s: s or "全部")
+# several values in one pass (资金 + 用地, two 责任单位); the choices are the user's own problems
+ptype = viewstate.several("问题类型（可多选）", pb.choices(rows, "problem_type"), "type", SCOPE, container=c[1],
+                          pills=True)
 c = box.columns(2)
-resp_unit = viewstate.select("责任单位", [None, *pb.choices(rows, "responsible_unit")], "resp", SCOPE,
-                             container=c[0], format_func=lambda s: s or "全部")
-leader = viewstate.select("领导（责任领导或包联领导）", [None, *pb.leaders(rows)], "leader", SCOPE, container=c[1],
-                          format_func=lambda s: s or "全部")
+resp_unit = viewstate.several("责任单位（可多选）", pb.choices(rows, "responsible_unit"), "resp", SCOPE,
+                              container=c[0])
+leader = viewstate.several("领导（责任领导或包联领导，可多选）", pb.leaders(rows), "leader", SCOPE, container=c[1])
 overdue = viewstate.checkbox("只看超期（督办）", "overdue", SCOPE, container=box)
 incomplete = viewstate.checkbox("只看五到位不全", "incomplete", SCOPE, container=box)
 gone = viewstate.checkbox("只看未续报", "gone", SCOPE, container=box)
 active = pb.describe_filters(state, ptype, resp_unit, leader, overdue, incomplete, gone)
 st.caption(f"当前筛选：{active}")
 if leader:
-    unfiled = unfiled.filter(pl.col("leader") == leader)
+    unfiled = unfiled.filter(pl.col("leader").is_in(leader))
 
 # statistics cover the chosen type, unit and leader; the list also applies state and flags
 scope = pb.apply_filters(rows, ptype=ptype, resp_unit=resp_unit, leader=leader)
@@ -71,7 +71,7 @@ tiles([
     Tile("账龄超过90天", f"{sum(v for k, v in ages.items() if k in pb.AGE_BAND_ORDER[2:])}个", "未销号问题中"),
 ])
 
-narrowed = "".join(f" · {v}" for v in (ptype, resp_unit, leader) if v)
+narrowed = "".join(f" · {'、'.join(v)}" for v in (ptype, resp_unit, leader) if v)
 subtitle = f"{period_label(f.period)} · {f.unit_name}{narrowed} · {data_date_label(f.period)}"
 if shown.height:
     st.subheader("最需关注的问题")

@@ -19,7 +19,6 @@ import queries
 from etl import problem_rules
 from etl.warehouse import SQL_DIR, current_state, rebuild_derived
 from ui import problems as pb
-from ui.viewstate import ALL
 
 ROOT = Path(__file__).resolve().parent.parent
 OCT, SEP = dt.date(2026, 10, 1), dt.date(2026, 9, 1)
@@ -188,6 +187,11 @@ def test_age_band(days, band):
     ({"incomplete": True}, ["WT-2"]),
     ({"disappeared": True}, ["WT-4"]),
     ({"state": "open_all", "leader": "王建国"}, ["WT-4"]),
+    # several values: a problem matching any of them
+    ({"ptype": ["用地", "资金"]}, ["WT-1", "WT-2"]),
+    ({"resp_unit": ("市财政局", "国网大同供电公司")}, ["WT-1", "WT-3"]),
+    ({"leader": ["王建国", "李明"], "state": "open_all"}, ["WT-1", "WT-4"]),
+    ({"ptype": [], "resp_unit": ()}, ["WT-1", "WT-2", "WT-3", "WT-4"]),  # none chosen = all
 ])
 def test_filters(fixture_db, kwargs, ids):
     rows = queries.run("problem_list", period=OCT, unit=None)
@@ -202,6 +206,7 @@ def test_flags_and_table(fixture_db):
     table = pb.problems_table(queries.run("problem_list", period=OCT, unit=None))
     assert table["状态"].to_list() == ["督办", "已交办", "办理中", "已销号"]  # escalated first
     assert pb.describe_filters("open_all", "资金", None, "李明", True, False, False) == "全部未销号 · 资金 · 李明 · 只看超期"
+    assert pb.describe_filters("all", ("资金", "用地"), (), ("李明",), False, False, True) == "全部（含已销号） · 资金、用地 · 李明 · 只看未续报"
 
 
 # ---------------------------------------------------------------- the page
@@ -221,6 +226,14 @@ def _select(at: AppTest, label: str):
     return next(s for s in at.selectbox if s.label == label)
 
 
+def _pills(at: AppTest, label: str):
+    return next(s for s in at.button_group if s.label == label)
+
+
+def _multi(at: AppTest, label: str):
+    return next(s for s in at.multiselect if s.label == label)
+
+
 def test_page_default_and_filters(fixture_db):
     at = _page()
     assert not at.exception
@@ -234,14 +247,20 @@ def test_page_default_and_filters(fixture_db):
     _select(at, "办理状态").set_value("all").run()
     assert _ids(at) == ["WT-1", "WT-2", "WT-4", "WT-3"]
     assert at.query_params["state"] == "all"
-    _select(at, "问题类型").set_value("用地").run()
+    _pills(at, "问题类型（可多选）").set_value(["用地"]).run()
     assert _ids(at) == ["WT-2"]
-    _select(at, "问题类型").set_value(ALL).run()
+    _pills(at, "问题类型（可多选）").set_value(["用地", "资金"]).run()
+    assert _ids(at) == ["WT-1", "WT-2"] and at.query_params["type"] == ["用地", "资金"]
+    assert "全部（含已销号） · 用地、资金" in " ".join(c.value for c in at.caption)
+    _pills(at, "问题类型（可多选）").set_value([]).run()
+    assert "type" not in at.query_params
     next(c for c in at.checkbox if c.label == "只看超期（督办）").check().run()
     assert _ids(at) == ["WT-1"] and at.query_params["overdue"] == "1"
     next(c for c in at.checkbox if c.label == "只看超期（督办）").uncheck().run()
-    _select(at, "责任单位").set_value("国网大同供电公司").run()
+    _multi(at, "责任单位（可多选）").set_value(["国网大同供电公司"]).run()
     assert _ids(at) == ["WT-3"]
+    _multi(at, "责任单位（可多选）").select("市财政局").run()
+    assert _ids(at) == ["WT-1", "WT-3"] and at.query_params["resp"] == ["国网大同供电公司", "市财政局"]
     assert not at.exception
 
 
@@ -249,7 +268,20 @@ def test_page_from_url(fixture_db):
     at = _page(leader="王建国", gone="1")
     assert not at.exception
     assert _ids(at) == ["WT-4"]
-    assert _select(at, "领导（责任领导或包联领导）").value == "王建国"
+    assert _multi(at, "领导（责任领导或包联领导，可多选）").value == ["王建国"]
+    # several values from a shared link, each kept; a value not on the list is dropped
+    at = _page(state="all", type=["资金", "审批", "不存在的类型"], leader=["王建国", "李明"])
+    assert not at.exception
+    assert _ids(at) == ["WT-1", "WT-4"]
+    assert _pills(at, "问题类型（可多选）").value == ["资金", "审批"]
+    assert at.query_params["type"] == ["资金", "审批"] and at.query_params["leader"] == ["李明", "王建国"]
+    # the choices are the user's own: 云州区 is offered none of 平城区's units, even from a link
+    at = page_test("problems", role="unit", unit="云州区")
+    at.query_params.update(resp=["市财政局"], leader="李明")
+    at.run()
+    assert not at.exception
+    assert all("市财政局" not in w.options for w in at.multiselect)
+    assert "市财政局" not in " ".join(m.value for m in at.markdown) and "WT-1" not in str(at.dataframe)
     # a county without problems but with a 存在问题 text: 经开区
     at = _page(unit="140271")
     assert not at.exception

@@ -7,7 +7,7 @@ warehouse (etl/sql/problems.sql) and described in etl/problem_rules.py.
 from __future__ import annotations
 
 import datetime as dt
-from ui.format import escape
+from collections.abc import Sequence
 
 import plotly.graph_objects as go
 import polars as pl
@@ -15,17 +15,25 @@ import polars as pl
 from etl.problem_rules import AGE_BAND_ORDER, FLAG_LABEL, STATE_LABEL, STATE_ORDER, age_band
 from etl.vocab import KEY_LEVEL, PROBLEM_TYPES
 from ui.figures import BLUE, GREY, ORANGE, _layout
-from ui.format import date_label, period_label
+from ui.format import date_label, escape, period_label
 from ui.memo import memo
 
 # filter choices kept in the URL: key → label
 STATE_FILTER = {"open_all": "全部未销号", "all": "全部（含已销号）", **{s: STATE_LABEL[s] for s in STATE_ORDER}}
 
 
-def apply_filters(df: pl.DataFrame, state: str | None = None, ptype: str | None = None,
-                  resp_unit: str | None = None, leader: str | None = None, overdue: bool = False,
+Several = str | Sequence[str] | None  # one value, several (any of them), or None / empty for all
+
+
+def _values(v: Several) -> list[str]:
+    return [] if not v else [v] if isinstance(v, str) else list(v)
+
+
+def apply_filters(df: pl.DataFrame, state: str | None = None, ptype: Several = None,
+                  resp_unit: Several = None, leader: Several = None, overdue: bool = False,
                   incomplete: bool = False, disappeared: bool = False) -> pl.DataFrame:
-    """The problems matching every given filter (None / False = no filter on that field).
+    """The problems matching every given filter (None / False / empty = no filter on that field);
+    a filter given several values takes a problem matching any of them.
 
     state: an effective state, 「open_all」 for every problem not cleared, 「all」 (or None) for all.
     leader: the problem's 责任领导 or the 包联领导 of its project.
@@ -35,12 +43,12 @@ def apply_filters(df: pl.DataFrame, state: str | None = None, ptype: str | None 
         out = out.filter(pl.col("is_open"))
     elif state and state != "all":
         out = out.filter(pl.col("state") == state)
-    if ptype:
-        out = out.filter(pl.col("problem_type") == ptype)
-    if resp_unit:
-        out = out.filter(pl.col("responsible_unit") == resp_unit)
-    if leader:
-        out = out.filter((pl.col("resp_leader") == leader) | (pl.col("project_leader") == leader))
+    if types := _values(ptype):
+        out = out.filter(pl.col("problem_type").is_in(types))
+    if units := _values(resp_unit):
+        out = out.filter(pl.col("responsible_unit").is_in(units))
+    if leaders := _values(leader):
+        out = out.filter(pl.col("resp_leader").is_in(leaders) | pl.col("project_leader").is_in(leaders))
     if overdue:
         out = out.filter(pl.col("is_overdue"))
     if incomplete:
@@ -50,11 +58,11 @@ def apply_filters(df: pl.DataFrame, state: str | None = None, ptype: str | None 
     return out
 
 
-def describe_filters(state: str | None, ptype: str | None, resp_unit: str | None, leader: str | None,
+def describe_filters(state: str | None, ptype: Several, resp_unit: Several, leader: Several,
                      overdue: bool, incomplete: bool, disappeared: bool) -> str:
-    """The active filters in words: 「全部未销号 · 资金 · 李明 · 只看超期」."""
+    """The active filters in words: 「全部未销号 · 资金、用地 · 李明 · 只看超期」."""
     parts = [STATE_FILTER.get(state or "all", "全部")]
-    parts += [v for v in (ptype, resp_unit, leader) if v]
+    parts += ["、".join(vs) for vs in map(_values, (ptype, resp_unit, leader)) if vs]
     parts += [label for on, label in ((overdue, "只看超期"), (incomplete, "只看五到位不全"),
                                       (disappeared, "只看未续报")) if on]
     return " · ".join(parts)

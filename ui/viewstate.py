@@ -35,6 +35,32 @@ def select(label: str, options: list, param: str, scope: str, default=None, cont
     return None if value == ALL else value
 
 
+def several(label: str, options: list, param: str, scope: str, container=None, format_func=str,
+            pills: bool = False) -> tuple:
+    """Several values of `options` (none chosen = every one), kept in the URL as a repeated
+    ?param=a&param=b (a single ?param=a from an older link works too). Pills for a short fixed
+    list; otherwise a multiselect without Streamlit's English 「Select all」 and placeholder.
+    Values not among `options` (another unit's, or gone this month) are dropped."""
+    key = widget_key(param, scope)
+    if key not in st.session_state:
+        raw = st.query_params.get_all(param)
+        st.session_state[key] = [o for o in options if o in raw]
+    else:  # kept from an earlier run: only what is still offered
+        st.session_state[key] = [o for o in options if o in (st.session_state[key] or [])]
+    where = container or st
+    if pills:
+        value = where.pills(label, options, selection_mode="multi", key=key, format_func=format_func)
+    else:
+        value = where.multiselect(label, options, key=key, format_func=format_func, placeholder="全部",
+                                  select_all=False)
+    value = tuple(o for o in options if o in (value or []))  # in the options' order
+    if value:
+        st.query_params[param] = list(value)
+    else:
+        st.query_params.pop(param, None)
+    return value
+
+
 def checkbox(label: str, param: str, scope: str, container=None, **kwargs) -> bool:
     """A checkbox kept in the URL as ?param=1 (absent when off)."""
     key = widget_key(param, scope)
