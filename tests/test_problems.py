@@ -94,6 +94,23 @@ def test_open_trend_keeps_disappeared_problems(fixture_db):
     assert queries.run("problem_history", unit="140215").is_empty()
 
 
+@pytest.mark.parametrize("months, dtick", [
+    (2, "M1"),  # two months: one tick each (plotly's own ticks read 「9月 9月 10月」)
+    (6, "M1"),
+    (13, None),  # a year and more: plotly's ticks, thinned on a phone
+])
+def test_trend_month_axis(months, dtick):
+    periods = [dt.date(2025 + (9 + i) // 12, (9 + i) % 12 + 1, 1) for i in range(months)]
+    trend = pl.DataFrame({"period": periods, "open": [3] * months, "overdue": [1] * months,
+                          "disappeared": [0] * months, "cleared": [0] * months})
+    fig = pb.trend_chart(trend, "t", "s")
+    axis = fig.layout.xaxis
+    assert axis.type == "date" and axis.tickformat == "%-m月\n%Y年"  # the year only where it changes
+    assert axis.dtick == dtick
+    assert fig.layout.yaxis.tickformat == ",d" and fig.layout.yaxis.dtick == 1  # whole problems
+    assert fig.data[0].constraintext == "none"  # every count the same size
+
+
 def test_unfiled_problem_texts(fixture_db):
     # B 「资金缺口」 and C 「用地未落实」 have problems on the list; G 「配套道路未建成」 has none
     df = queries.run("problem_unfiled", period=OCT, unit=None, no_problem_pattern=problem_rules.NO_PROBLEM_PATTERN)

@@ -8,7 +8,7 @@ import polars as pl
 
 from etl.vocab import FACTOR_KIND
 from ui.memo import memo
-from ui.figures import BLUE, GREY, ORANGE, _layout
+from ui.figures import BLUE, GREY, ORANGE, _layout, count_axis
 from ui.labels import APPROVAL_COLUMNS, FACTOR_COLUMNS
 
 LOW_RISK_TARGET_DAYS = 20     # the plan: a low-risk small project's whole chain in at most 20 working days
@@ -180,6 +180,7 @@ def department_bars(rank: pl.DataFrame, title: str, subtitle: str, top: int = 15
                     hoverinfo="skip", cliponaxis=False)
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(range=[0, max(totals + [1]) * 1.45])
+    count_axis(fig, max(totals + [1]) * 1.45)
     fig = _layout(fig, title, subtitle, height=max(340, 30 * d.height + 190))
     fig.update_layout(barmode="stack", margin={"b": 90})
     return fig

@@ -56,6 +56,27 @@ def _layout(fig: go.Figure, title: str, subtitle: str, height: int = 420) -> go.
     return fig
 
 
+def month_axis(fig: go.Figure, months: list) -> go.Figure:
+    """The x axis of a series by month (first days of months): 「10月」 under each tick and the
+    year under the first and wherever it changes (plotly shows the line after 「\\n」 only when it
+    differs from the tick before), 「2026年10月」 on hover. Plotly thins the ticks of a long
+    series on a narrow phone; one spanning half a year or less gets exactly one tick a month
+    (plotly's own choice put two ticks in a month, 「9月 9月」). Every chart by month goes through here."""
+    fig.update_xaxes(type="date", tickformat="%-m月\n%Y年", hoverformat="%Y年%-m月", tickangle=0)
+    if months:
+        first, last = min(months), max(months)
+        if (last.year - first.year) * 12 + last.month - first.month < 6:
+            fig.update_xaxes(dtick="M1", tick0=first)
+    return fig
+
+
+def count_axis(fig: go.Figure, top: float, axis: str = "x") -> go.Figure:
+    """An axis of counts (个): whole numbers only (「0 0.5 1 1.5」 for two problems), one tick per
+    unit while the largest count is small."""
+    (fig.update_xaxes if axis == "x" else fig.update_yaxes)(tickformat=",d", dtick=1 if top <= 10 else None)
+    return fig
+
+
 @memo
 def cumulative_chart(df: pl.DataFrame, title: str, subtitle: str, current_year: int) -> go.Figure:
     """Year-to-date completion by month vs 序时进度 and last year, in 亿元.

@@ -11,7 +11,7 @@ import polars as pl
 from etl.problem_rules import STATE_LABEL
 from etl.vocab import KEY_LEVEL, STATUS, STATUS_COLOR
 from ui.memo import memo
-from ui.figures import _layout
+from ui.figures import _layout, count_axis
 from ui.format import date_label, escape, gap_text, period_label
 from ui.labels import STATUS_DOT
 
@@ -253,5 +253,5 @@ def status_bars(ov: pl.DataFrame, title: str, subtitle: str) -> go.Figure:
                     marker_color=STATUS_COLOR[key], hovertemplate=f"%{{y}}<br>{STATUS[key]} %{{x}}个<extra></extra>")
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(dtick=1 if (d["projects"].max() or 0) <= 10 else None)
+    count_axis(fig, d["projects"].max() or 0)
     return _layout(fig, title, subtitle, height=max(300, 28 * d.height + 150))

@@ -14,7 +14,7 @@ import polars as pl
 
 from etl.problem_rules import AGE_BAND_ORDER, FLAG_LABEL, STATE_LABEL, STATE_ORDER, age_band
 from etl.vocab import KEY_LEVEL, PROBLEM_TYPES
-from ui.figures import BLUE, GREY, ORANGE, _layout
+from ui.figures import BLUE, GREY, ORANGE, _layout, count_axis, month_axis
 from ui.format import date_label, escape, period_label
 from ui.memo import memo
 
@@ -270,6 +270,7 @@ def closure_bars(by: pl.DataFrame, col: str, title: str, subtitle: str) -> go.Fi
                     hoverinfo="skip", cliponaxis=False)
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(range=[0, max(totals + [1]) * 1.5])
+    count_axis(fig, max(totals + [1]) * 1.5)
     fig = _layout(fig, title, subtitle, height=max(340, 30 * d.height + 190))
     # legend under the plot: these charts sit in half-width columns
     fig.update_layout(barmode="stack", legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.12,
@@ -285,12 +286,13 @@ TREND_MONTHS = 13  # the trend shows this many months up to the chosen one
 def trend_chart(trend: pl.DataFrame, title: str, subtitle: str) -> go.Figure:
     """Open problems at each month end, with those past deadline and those 未续报 (last TREND_MONTHS)."""
     trend = trend.tail(TREND_MONTHS)
-    # a date axis: plotly thins the month ticks on a narrow phone (category labels were cut to two
-    # characters); the legend names are short so the legend fits a phone's width
+    # a date axis (month_axis: category labels were cut to two characters on a phone); the legend
+    # names are short so the legend fits a phone's width
     months = trend["period"].to_list()
     fig = go.Figure()
     fig.add_bar(x=months, y=trend["open"].to_list(), name="未销号", marker_color=BLUE,
                 text=trend["open"].to_list(), textposition="outside", cliponaxis=False,
+                constraintext="none", textfont={"size": 11},  # one size: plotly shrank some to the bar
                 hovertemplate="%{x|%Y年%-m月}<br>未销号 %{y}个<extra></extra>")
     fig.add_scatter(x=months, y=trend["overdue"].to_list(), name="其中超期", mode="lines+markers",
                     line={"color": ORANGE, "width": 3}, marker={"size": 8},
@@ -300,7 +302,7 @@ def trend_chart(trend: pl.DataFrame, title: str, subtitle: str) -> go.Figure:
                     hovertemplate="%{x|%Y年%-m月}<br>未续报 %{y}个<extra></extra>")
     top = max(trend["open"].to_list() + [1])
     fig.update_yaxes(rangemode="tozero", range=[0, top * 1.2])
-    fig.update_xaxes(type="date", tickformat="%-m月", hoverformat="%Y年%-m月")
+    count_axis(month_axis(fig, months), top, axis="y")
     return _layout(fig, title, subtitle, height=380)
 
 

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from etl.vocab import INVEST_KIND, KEY_LEVEL, LIBRARY, LIBRARY_LONG, SECTORS, SIX_NEW, STATUS
-from ui.figures import BLUE, GREY, ORANGE, _layout
+from ui.figures import BLUE, GREY, ORANGE, _layout, month_axis
 from ui.format import period_label, wan
 from ui.labels import STATUS_DOT
 
@@ -114,18 +114,18 @@ def history_table(df: pl.DataFrame) -> pl.DataFrame:
 
 def history_chart(df: pl.DataFrame, title: str, subtitle: str) -> go.Figure:
     """A project's completion month by month: 本月 as bars, 年累计 and 序时进度 as lines (万元)."""
-    x = [period_label(p) for p in df["period"]]
+    x = df["period"].to_list()
     schedule = [None if plan is None else plan * p.month / 12
                 for plan, p in zip(df["annual_plan_wan"].to_list(), df["period"].to_list())]
     fig = go.Figure()
     fig.add_bar(x=x, y=df["completed_month_wan"].to_list(), name="本月完成", marker_color=ORANGE,
-                hovertemplate="%{x} 本月完成 %{y:,.0f}万元<extra></extra>")
+                hovertemplate="%{x|%Y年%-m月} 本月完成 %{y:,.0f}万元<extra></extra>")
     fig.add_scatter(x=x, y=df["completed_ytd_wan"].to_list(), name="年累计完成", mode="lines+markers",
-                    line={"color": BLUE, "width": 3}, hovertemplate="%{x} 年累计 %{y:,.0f}万元<extra></extra>")
+                    line={"color": BLUE, "width": 3}, hovertemplate="%{x|%Y年%-m月} 年累计 %{y:,.0f}万元<extra></extra>")
     fig.add_scatter(x=x, y=schedule, name="序时进度（年度计划×月数/12）", mode="lines+markers",
                     line={"color": GREY, "dash": "dash", "width": 2},
-                    hovertemplate="%{x} 序时进度 %{y:,.0f}万元<extra></extra>")
-    fig.update_xaxes(type="category")
+                    hovertemplate="%{x|%Y年%-m月} 序时进度 %{y:,.0f}万元<extra></extra>")
+    month_axis(fig, x)
     fig.update_yaxes(title_text="万元", rangemode="tozero", tickformat=",.0f")
     fig = _layout(fig, title, subtitle, height=400)
     return fig.update_layout(title_y=1 - 14 / 400, margin_t=86)
