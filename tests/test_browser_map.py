@@ -42,6 +42,36 @@ def _map_frame(page):
     return frame
 
 
+# the map's labels (county names, development zones) against each other, the clusters (disc and
+# red badge) and the markers, and against the map's edge: [label × what it covers], [what is cut off]
+LAYOUT_JS = """() => {
+    const root = document.querySelector('.leaflet-container'), edge = root.getBoundingClientRect();
+    const box = e => e.getBoundingClientRect();
+    const name = e => (e.textContent || '').trim() || 'marker';
+    const cover = (a, b) => Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left))
+        * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
+    const labels = [...root.querySelectorAll('.cp-zone, .cp-county')].filter(e => box(e).width > 0);
+    const things = [...root.querySelectorAll('.cp-cluster, .cp-cluster-red, path.cp-marker')];
+    const cut = e => { const r = box(e); return r.left < edge.left || r.right > edge.right || r.top < edge.top
+        || r.bottom > edge.bottom; };
+    const overlaps = [];
+    labels.forEach((a, i) => {
+        for (const b of labels.slice(i + 1).concat(things)) {
+            if (cover(box(a), box(b)) > 1) overlaps.push(name(a) + ' × ' + name(b));
+        }
+    });
+    return {labels: labels.length, moved: root.querySelectorAll('.cp-moved').length, overlaps: overlaps,
+            cut: labels.concat(things).filter(cut).map(name)};
+}"""
+
+
+def _layout_of(frame) -> dict:
+    """Where the labels ended up once the map has settled (they are placed after clusters change)."""
+    frame.wait_for_function("() => document.querySelector('.leaflet-container').__placeLabels", timeout=10_000)
+    frame.wait_for_timeout(600)
+    return frame.evaluate(LAYOUT_JS)
+
+
 def _near(pixels, colour, tol=12) -> int:
     return sum(1 for p in pixels if all(abs(a - b) <= tol for a, b in zip(p[:3], colour)))
 
@@ -93,6 +123,7 @@ def test_map_offline_with_markers_boundaries_and_escaped_popup(server, browser):
         tiles: document.querySelectorAll('img.leaflet-tile').length})""")
     iframe = page.query_selector("iframe[title*='st_folium']")
     shot = _pixels(iframe.screenshot())
+    layout = _layout_of(frame)
     screenshot(page, "map_desktop")
 
     # zoom to the city centre: clusters open into red/yellow/green circles; open the hostile popup
@@ -114,6 +145,10 @@ def test_map_offline_with_markers_boundaries_and_escaped_popup(server, browser):
     assert counts["zones"] == 5
     assert counts["clusters"] + counts["markers"] >= 1
     assert counts["tiles"] == 0  # no base map by default
+    # no label covers another, a cluster or a marker, and nothing is cut off at the edge; some
+    # had to move for that (平城区's name sat on its cluster)
+    assert layout["labels"] == 15 and layout["overlaps"] == [] and layout["cut"] == []
+    assert layout["moved"] >= 1
     assert _near(shot, BOUNDARY) > 500, "county boundaries are not visible"
     assert _near(shot, CLUSTER) + _near(shot, RED) > 100, "markers are not visible"
     assert near >= 3
@@ -131,6 +166,7 @@ def test_mobile_map_on_a_phone(server, browser):
     frame = _map_frame(page)
     iframe_box = page.query_selector("iframe[title*='st_folium']").bounding_box()
     zoom_button = frame.eval_on_selector(".leaflet-control-zoom-in", "a => a.getBoundingClientRect().height")
+    layout = _layout_of(frame)
     items = page.eval_on_selector_all("a.mm-item", "as => as.map(a => [a.getAttribute('href'), a.offsetHeight])")
     screenshot(page, "mobile_map_phone")
     page.click("a.mm-item >> nth=0")
@@ -140,6 +176,8 @@ def test_mobile_map_on_a_phone(server, browser):
     page.close()
     assert iframe_box["width"] >= PHONE["width"] - 40  # the map fills the width
     assert zoom_button >= 44  # thumb-sized controls
+    # the county names clear of the clusters, the east edge (天镇县, 广灵县) inside the phone's map
+    assert layout["labels"] == 10 and layout["overlaps"] == [] and layout["cut"] == []
     assert len(items) == 6 and all(h >= 48 for _, h in items)
     assert items[0][0] == f"/dossier?project={B}"  # red first, largest first
     assert opened.endswith(f"/dossier?project={B}")

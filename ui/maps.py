@@ -278,6 +278,83 @@ _CLUSTER_ICON = """function (cluster) {
         className: "cp-cluster-wrap", iconSize: L.point(size, size)});
 }"""
 
+# Labels placed so that none covers another, a cluster or a marker, and none leaves the map:
+# each development-zone label, then each county name, takes the first free place near its own
+# point (tried nearest first; a zone label moved off its ◇ point gets a leader line to it); when
+# nothing near is free, the place covering least. Run after every zoom, pan, resize and layer
+# switch, and whenever clusters or markers are added or removed. Reads every box first, then
+# writes every offset (no layout per label).
+_PLACE_LABELS = """(function (map) {
+    var root = map.getContainer(), pending = null;
+    var DIRS = [[0, 1], [0, -1], [1, 0], [-1, 0], [1, 1], [-1, 1], [1, -1], [-1, -1]];
+    var STEPS = [8, 16, 26, 38, 52];
+    function box(e) { var r = e.getBoundingClientRect(); return {l: r.left, t: r.top, r: r.right, b: r.bottom}; }
+    function shift(b, dx, dy) { return {l: b.l + dx, t: b.t + dy, r: b.r + dx, b: b.b + dy}; }
+    function cover(a, b) {
+        var w = Math.min(a.r, b.r) - Math.max(a.l, b.l), h = Math.min(a.b, b.b) - Math.max(a.t, b.t);
+        return w > 0 && h > 0 ? w * h : 0;
+    }
+    function outside(b, frame) {
+        return Math.max(0, frame.l - b.l) + Math.max(0, b.r - frame.r) + Math.max(0, frame.t - b.t)
+            + Math.max(0, b.b - frame.b);
+    }
+    function place() {
+        pending = null;
+        var frame = box(root), gap = 2;
+        frame = {l: frame.l + gap, t: frame.t + gap, r: frame.r - gap, b: frame.b - gap};
+        var zones = Array.prototype.slice.call(root.querySelectorAll('.cp-zone'));
+        var counties = Array.prototype.slice.call(root.querySelectorAll('.cp-county'));
+        var labels = zones.concat(counties);
+        labels.forEach(function (e) { e.style.transform = ''; e.classList.remove('cp-moved'); });
+        root.querySelectorAll('.cp-leader').forEach(function (e) { e.remove(); });
+        var taken = Array.prototype.map.call(
+            root.querySelectorAll('.cp-cluster, .cp-cluster-red, path.cp-marker'), box);
+        var bases = labels.map(box);
+        var offsets = [];
+        labels.forEach(function (e, i) {
+            var b = bases[i], best = null;
+            if (b.r - b.l < 1) { offsets.push([0, 0]); return; }  // hidden
+            var tries = [[0, 0]];
+            STEPS.forEach(function (d) { DIRS.forEach(function (u) {
+                tries.push([u[0] * (d + (b.r - b.l) / 2) * (u[1] ? 0.6 : 1), u[1] * (d + (b.b - b.t) / 2)]); }); });
+            for (var k = 0; k < tries.length; k++) {
+                var c = shift(b, tries[k][0], tries[k][1]);
+                var cost = outside(c, frame) * 1000;
+                for (var j = 0; j < taken.length && cost === 0; j++) { cost += cover(c, taken[j]); }
+                if (best === null || cost < best.cost) { best = {cost: cost, at: tries[k], box: c}; }
+                if (cost === 0) { break; }
+            }
+            taken.push(best.box);
+            offsets.push(best.at);
+        });
+        labels.forEach(function (e, i) {
+            var o = offsets[i];
+            if (!o[0] && !o[1]) { return; }
+            e.style.transform = 'translate(' + Math.round(o[0]) + 'px,' + Math.round(o[1]) + 'px)';
+            e.classList.add('cp-moved');
+            if (e.classList.contains('cp-zone')) {  // a line from the zone's point to its label
+                var icon = e.parentNode, x = -6, y = -4, tx = o[0] + (o[0] < 0 ? bases[i].r - bases[i].l : 0),
+                    ty = o[1] + (o[1] < 0 ? bases[i].b - bases[i].t : 0);
+                var line = document.createElement('i');
+                line.className = 'cp-leader';
+                line.style.left = x + 'px'; line.style.top = y + 'px';
+                line.style.width = Math.round(Math.hypot(tx - x, ty - y)) + 'px';
+                line.style.transform = 'rotate(' + Math.atan2(ty - y, tx - x) + 'rad)';
+                icon.insertBefore(line, e);
+            }
+        });
+    }
+    function later() { if (pending === null) { pending = setTimeout(place, 60); } }
+    map.on('zoomend moveend resize overlayadd overlayremove layeradd', later);
+    // clusters come and go in batches (chunked loading, zoom animation, spiderfy): watch them
+    var watch = new MutationObserver(later);
+    watch.observe(map.getPane('markerPane'), {childList: true});
+    watch.observe(map.getPane('overlayPane'), {childList: true, subtree: true});
+    root.__placeLabels = place;
+    later(); setTimeout(later, 400);
+})(%(map)s);"""
+
+
 _CSS = """<style>
 .cp-pop {font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; font-size: 13px; color: #1f2933;}
 .cp-pop-title {font-weight: 700; font-size: 15px; margin-bottom: 4px; line-height: 1.35;}
@@ -299,6 +376,8 @@ _CSS = """<style>
   border: 1px dashed %(zone)s; border-radius: 4px; padding: 0 4px; white-space: nowrap; display: inline-block;}
 .leaflet-container {background: #f4f6f9; font-family: "Noto Sans CJK SC", sans-serif;}
 .cp-far .cp-zone-name {display: none;}
+.cp-county-label {text-align: center;} .cp-county {display: inline-block;}
+.cp-leader {position: absolute; height: 0; border-top: 1px solid %(zone)s; transform-origin: 0 0; pointer-events: none;}
 %(extra)s
 </style>"""
 
@@ -499,6 +578,7 @@ def project_map(df: pl.DataFrame, *, provider: TileProvider = NO_TILES, unit: st
     # the name on hover) until the map is zoomed in
     MapScript("var c = %(map)s.getContainer(), z = function () { c.classList.toggle('cp-far', %(map)s.getZoom() < 9.5); };"
               "%(map)s.on('zoomend', z); z();").add_to(m)
+    MapScript(_PLACE_LABELS).add_to(m)
     # Leaflet's controls say "Zoom in", "Zoom out", "Layers" on hover: in Chinese here
     MapScript("L.control.zoom({zoomInTitle: '放大', zoomOutTitle: '缩小', position: 'topleft'}).addTo(%(map)s);"
               "%(map)s.getContainer().querySelectorAll('.leaflet-control-layers-toggle')"
@@ -507,8 +587,8 @@ def project_map(df: pl.DataFrame, *, provider: TileProvider = NO_TILES, unit: st
         "red": STATUS_COLOR["red"], "zone": ZONE_COLOR, "link_pad": "10px 0" if mobile else "6px 0",
         "extra": _MOBILE_CSS if mobile else ""}), name="cockpit_map_css")
     # padding keeps the edge counties' names and clusters (天镇县, 广灵县 in the east) inside a
-    # narrow phone map
-    m.fit_bounds(_fit(unit, crs), padding=(28, 28) if mobile else (16, 16))
+    # narrow phone map: a cluster disc (up to 52 px) with its red badge reaches 35 px from its point
+    m.fit_bounds(_fit(unit, crs), padding=(36, 36))
     return use_local_assets(m, static_base)
 
 
