@@ -1,13 +1,14 @@
 """A leader's everyday questions on a 390 px phone, in the real server and headless Chromium, on the
-fixture warehouse (tests/fixtures.py, 2026-10): each starts on the home page and counts the taps
-until the answer is on screen (inside the viewport, not below the fold). The goal is at most two.
-
-Taps and seconds per question: artifacts/screenshots/phone_questions.txt; a screenshot of each
-answer: artifacts/screenshots/question_<n>.png (git-ignored).
+fixture warehouse (tests/fixtures.py, 2026-10): each opens the home page, counts the taps until the
+answer is on screen (inside the viewport, not below the fold) and times it from opening the home
+page. The goal is at most two taps and 3 s; the taps are asserted, the seconds recorded (they
+depend on the machine's load): artifacts/screenshots/phone_questions.txt, printed at the end, and
+a screenshot of each answer: artifacts/screenshots/question_<n>.png (git-ignored).
 """
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -21,19 +22,26 @@ MAX_TAPS = 2
 
 
 class Walk:
-    """One question: taps counted from the home page; `answer` checks that a text is on screen."""
+    """One question on a signed-in phone: the home page opened afresh, then taps, each made as soon
+    as what it taps is on screen (a leader does not wait for the page to settle either). `answer`
+    waits until texts are on screen and returns the seconds from opening the home page."""
 
     def __init__(self, page, base: str):
-        self.page, self.base, self.taps, self.t0 = page, base, 0, time.perf_counter()
-        open_page(page, base + HOME, wait_text="数据截至")
+        self.page, self.base, self.taps = page, base, 0
+        open_page(page, base + HOME, wait_text="数据截至")  # signed in, the server warm
         self.t0 = time.perf_counter()
+        page.goto(base + HOME)
 
     def tap(self, locator) -> None:
         self.taps += 1
-        locator.first.scroll_into_view_if_needed()
-        locator.first.tap()
-        self.page.wait_for_timeout(300)
-        wait_ready(self.page, timeout_ms=60_000)
+        before = self.page.url
+        target = locator.first
+        target.wait_for(timeout=60_000)
+        navigates = target.evaluate("e => e.tagName === 'A' && !!e.getAttribute('href')")
+        target.scroll_into_view_if_needed()
+        target.tap()
+        if navigates:  # not the answer still showing on the page left behind
+            self.page.wait_for_url(lambda u: u != before, timeout=60_000)
 
     def on_screen(self, text: str) -> bool:
         """`text` is visible inside the viewport (a phone shows no more without scrolling)."""
@@ -47,12 +55,14 @@ class Walk:
         return False
 
     def answer(self, *texts: str) -> float:
-        deadline = time.time() + 30
+        deadline = time.time() + 60
         while time.time() < deadline and not all(self.on_screen(t) for t in texts):
-            self.page.wait_for_timeout(200)
+            self.page.wait_for_timeout(100)
+        seconds = time.perf_counter() - self.t0
         missing = [t for t in texts if not self.on_screen(t)]
         assert not missing, f"not on screen after {self.taps} taps: {missing}"
-        return time.perf_counter() - self.t0
+        wait_ready(self.page, timeout_ms=60_000)  # the next question starts from a quiet page
+        return seconds
 
 
 def _late_starts(w: Walk):
@@ -80,9 +90,10 @@ def _why_this_rank(w: Walk):
 def _menu_closes_on_navigation(w: Walk):
     w.tap(w.page.locator("[data-testid='stExpandSidebarButton']"))
     w.tap(w.page.locator("[data-testid='stSidebarNav'] a", has_text="问题清单"))
+    seconds = w.answer("全市项目问题清单")
     sidebar = w.page.locator("[data-testid='stSidebar']").bounding_box()
     assert sidebar is None or sidebar["x"] + sidebar["width"] <= 1, "the menu still covers the page"
-    return w.answer("全市项目问题清单")
+    return seconds
 
 
 # (question, walk): the walk taps from the home page and checks the answer is on screen
@@ -115,11 +126,16 @@ def phone(server):
 
 
 @pytest.fixture(scope="module")
-def report():
+def report(request):
     lines: list[str] = []
     yield lines
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "phone_questions.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    text = "\n".join(lines + [f"负载（1/5/15分钟）：{load}"]) + "\n"
+    (ARTIFACTS / "phone_questions.txt").write_text(text, encoding="utf-8")
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        print("\n" + text)
 
 
 @pytest.mark.parametrize("n,question,walk", [(i, q, w) for i, (q, w) in enumerate(QUESTIONS, 1)],
@@ -128,5 +144,5 @@ def test_leader_question_within_two_taps(server, phone, report, n, question, wal
     w = Walk(phone, server)
     seconds = walk(w)
     screenshot(phone, f"question_{n}")
-    report.append(f"{n}. {question}: {w.taps} 次点击, {seconds:.1f} s")
+    report.append(f"{n}. {question}: {w.taps} 次点击, {seconds:.1f} 秒")
     assert w.taps <= MAX_TAPS, f"{question}: {w.taps} taps"
