@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from browser import DESKTOP, cockpit_server, launch, open_page
-from visible import forbidden_in
+from visible import forbidden_in, visible_text
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -17,6 +17,7 @@ playwright = pytest.importorskip("playwright.sync_api")
     ("完成率 nan", ["空值显示为nan/NaN/null"]),
     ("Upload 20MB per file • XLSX", ["上传控件的英文", "上传控件的英文"]),
     ("Download plot as a png", ["plotly工具栏的英文"]),
+    ("Download as CSV · Fullscreen", ["表格和图表工具栏的英文", "表格和图表工具栏的英文"]),
     ("🇺🇦 Leaflet | 大同", ["Leaflet署名和国旗", "Leaflet署名和国旗"]),
     ("权重在 config/league.toml 中", ["文件名或命令行", "文件名或命令行"]),
     ("南宁 Nanjing 2026年10月 数据截至 无 —", []),
@@ -51,3 +52,36 @@ def test_root_and_overview_urls_open_the_overview(server, browser):
             assert page.url.split("?")[0].endswith("/overview") and "period=2026-10" in page.url, page.url
     finally:
         ctx.close()
+
+
+TOOLTIP_JS = """() => [...document.querySelectorAll('[data-testid="stTooltipContent"]')]
+    .map(e => getComputedStyle(e, '::after').content).join(' ')"""
+
+
+def test_table_toolbar_speaks_chinese(server, browser):
+    """A table's own toolbar, hovered: no CSV button of its own (the page's Chinese downloads write
+    percent and units), and each button's tooltip in Chinese."""
+    ctx = browser.new_context(viewport=DESKTOP)
+    page = ctx.new_page()
+    found, tips = [], {}
+    try:
+        open_page(page, server + "/overview?period=2026-10", wait_text="数据截至")
+        table = page.locator("[data-testid='stDataFrame']").first
+        table.scroll_into_view_if_needed()
+        table.hover()
+        buttons = page.locator("[data-testid='stDataFrame'] [data-testid='stElementToolbarButton']").first
+        buttons.wait_for()
+        shown = [b for b in page.locator("[data-testid='stDataFrame']").first
+                 .locator("[data-testid='stElementToolbarButton'] button").all() if b.is_visible()]
+        for button in shown:
+            table.hover()
+            button.hover()
+            page.locator("[data-testid='stTooltipContent']").first.wait_for(state="attached")
+            page.wait_for_timeout(200)
+            tips[button.get_attribute("aria-label")] = page.evaluate(TOOLTIP_JS)
+            found += forbidden_in(visible_text(page))
+    finally:
+        ctx.close()
+    assert "Download as CSV" not in tips  # hidden
+    assert tips == {"Show/hide columns": '"显示或隐藏列"', "Search": '"搜索"', "Fullscreen": '"全屏"'}
+    assert found == []

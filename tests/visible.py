@@ -19,6 +19,7 @@ FORBIDDEN: list[tuple[str, re.Pattern]] = [
                             r"Unexpected error|Please try again|Add files|Cancel upload|\bError: ")),
     ("plotly工具栏的英文", re.compile(r"Download plot|Autoscale|Zoom in|Zoom out|Reset axes|Pan\b|Box Select|"
                                  r"Produced with Plotly")),
+    ("表格和图表工具栏的英文", re.compile(r"Download as CSV|Show/hide columns|Fullscreen|Close fullscreen|\bSearch\b")),
     ("Leaflet署名和国旗", re.compile(r"Leaflet|🇺🇦")),
     ("Streamlit的英文提示", re.compile(r"Page not found|Running\.\.\.|\bStop\b|Made with Streamlit|"
                                    r"Deploy|Please wait|Connecting")),

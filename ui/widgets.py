@@ -29,6 +29,21 @@ CSS = """
 .block-container {padding-top:2.2rem;}
 /* Streamlit's running indicator says "Running..." and offers "Stop": keep only its spinner */
 [data-testid="stStatusWidget"] button, [data-testid="stStatusWidget"] label {display:none !important;}
+/* the tables' and charts' own toolbar: its CSV (English-free only by chance, rates as raw
+   fractions) gives way to the Chinese downloads under each table; its hover tooltips ("Search",
+   "Fullscreen", "Show/hide columns") are said in Chinese while one of its buttons is hovered */
+[data-testid="stElementToolbarButton"]:has(button[aria-label="Download as CSV"]) {display:none !important;}
+body:has([data-testid="stElementToolbarButton"] [aria-describedby]) [data-testid="stTooltipContent"]
+  {visibility:hidden;font-size:0 !important;padding:0 !important;}
+body:has([data-testid="stElementToolbarButton"] [aria-describedby]) [data-testid="stTooltipContent"]::after
+  {visibility:visible;display:block;font-size:0.8rem;padding:3px 8px;border-radius:4px;background:#fff;
+   color:#1f2933;border:1px solid #d0d7de;white-space:nowrap;}
+body:has([aria-describedby] > button[aria-label="Search"]) [data-testid="stTooltipContent"]::after {content:"搜索";}
+body:has([aria-describedby] > button[aria-label="Show/hide columns"]) [data-testid="stTooltipContent"]::after
+  {content:"显示或隐藏列";}
+body:has([aria-describedby] > button[aria-label="Fullscreen"]) [data-testid="stTooltipContent"]::after {content:"全屏";}
+body:has([aria-describedby] > button[aria-label="Close fullscreen"]) [data-testid="stTooltipContent"]::after
+  {content:"退出全屏";}
 /* a hint under wide tables, shown on a phone only */
 .cockpit-scroll-hint {display:none;color:#7b8794;font-size:0.8rem;margin:-0.4rem 0 0.4rem 0;}
 @media (max-width: 640px) {
@@ -198,7 +213,7 @@ UPLOADER_CSS = """
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {content:"选择文件";}
 [data-testid="stFileUploaderDropzoneInstructions"] span {display:none !important;}
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after
-  {content:"把文件拖到这里，或点「选择文件」";color:#52606d;font-size:0.88rem;}
+  {content:"把文件拖到这里，或点「选择文件」";color:#52606d;font-size:0.88rem;white-space:normal;}
 /* a file dragged over the box ("Drag and drop files here"): the box's only span in a plain div */
 [data-testid="stFileUploaderDropzone"] > div > span {display:none !important;}
 [data-testid="stFileUploaderDropzone"] > div:has(> span)::after
