@@ -70,8 +70,11 @@ def overview_answers(period: dt.date, unit: str | None, k: dict, starts: pl.Data
                   else "本月没有实际开工的新开工项目", f"#{ANCHOR_STARTS}")]
     if late.height:
         top = late.row(0, named=True)
+        # the unit before the name, unless the name starts with it (「云冈区云冈区同创…」)
+        unit_name = top["unit_name"] if top["unit_name"] and not top["name"].startswith(top["unit_name"]) else ""
         out.append(Answer("计划开工未开工", f"{late.height}个",
-                          f"最久{top['days_late']}天：{top['unit_name'] or ''}{top['name']}", f"#{ANCHOR_LATE}",
+                          f"最久{top['days_late']}天：{unit_name + '·' if unit_name else ''}{top['name']}",
+                          f"#{ANCHOR_LATE}",
                           tone="red" if top["days_late"] > 90 else "yellow"))
     else:
         out.append(Answer("计划开工未开工", "0个", "计划开工时间已到的项目都已开工", f"#{ANCHOR_LATE}", tone="green"))
