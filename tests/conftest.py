@@ -16,6 +16,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fixtures  # noqa: E402
 
 
+def pytest_collection_modifyitems(items):
+    """Browser test files first, then the others, each group with its largest files first (tests
+    keep their order within a file). scripts/test.sh runs the files side by side in this order
+    (pytest-xdist --dist loadfile --no-loadscope-reorder), so the long browser files, even those
+    with one or two tests, start at once and the many short files fill in at the end."""
+    from collections import Counter
+
+    per_file = Counter(item.path for item in items)
+    items.sort(key=lambda item: (not item.path.name.startswith("test_browser_"), -per_file[item.path]))
+
+
 @pytest.fixture(scope="session")
 def fixture_files(tmp_path_factory) -> list[Path]:
     """The hand-made county files (answers worked out in tests/fixtures.py)."""
