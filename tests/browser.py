@@ -31,13 +31,17 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def cockpit_server(db: Path, port: int | None = None):
-    """Run the cockpit (scripts/serve.py, as scripts/start.sh does) on the warehouse `db`; yields the base URL."""
+def cockpit_server(db: Path, port: int | None = None, env: dict[str, str] | None = None):
+    """Run the cockpit (scripts/serve.py, as scripts/start.sh does) on the warehouse `db`, with the
+    test process's environment and `env` over it; yields the base URL.
+
+    A browser test that only reads the fixture warehouse uses the `fixture_server` fixture
+    (tests/conftest.py) instead: one server per test process, shared by every such file."""
     port = port or free_port()
     with socket.socket() as s:  # a server already listening there would be tested instead of ours
         if s.connect_ex(("127.0.0.1", port)) == 0:
             raise RuntimeError(f"port {port} is already in use")
-    env = {**os.environ, "COCKPIT_DB": str(db)}
+    env = {**os.environ, **(env or {}), "COCKPIT_DB": str(db)}
     accounts = Path(env.get("COCKPIT_ACCOUNTS") or db.parent / "accounts.sqlite")
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "scripts" / "serve.py"), "--server.port", str(port),
@@ -113,20 +117,20 @@ def _session_alive(base: str, cookies: list[dict]) -> bool:
 
 
 def signed_in_state(browser, url: str, *, role: str = "centre", unit: str | None = None) -> dict:
-    """Sign in once through the form at `url` and return the browser state (the session cookie),
-    for `browser.new_context(storage_state=...)`: many contexts of one signed-in user."""
+    """The browser state (the session cookie) of a signed-in user of `role`, for
+    `browser.new_context(storage_state=...)`: many contexts of one signed-in user. Signs in
+    through the form the first time (open_page)."""
     ctx = browser.new_context(viewport=DESKTOP)
     try:
-        page = ctx.new_page()
-        sign_in(page, url, role=role, unit=unit)
-        wait_ready(page)
+        open_page(ctx.new_page(), url, role=role, unit=unit)
         return ctx.storage_state()
     finally:
         ctx.close()
 
 
-def account_for_server(url: str, role: str, unit: str | None = None):
-    """The test account of `role` in the accounts store of the server behind `url`."""
+def account_for_server(url: str, role: str, unit: str | None = None, login: str | None = None):
+    """The test account of `role` (named `login`, if given) in the accounts store of the server
+    behind `url`."""
     from apptest import account_for
 
     base = next((b for b in SERVERS if url.startswith(b)), None)
@@ -134,7 +138,7 @@ def account_for_server(url: str, role: str, unit: str | None = None):
     if base is not None:
         os.environ["COCKPIT_ACCOUNTS"] = str(SERVERS[base])
     try:
-        return account_for(role, unit)
+        return account_for(role, unit, login)
     finally:
         if old is None:
             os.environ.pop("COCKPIT_ACCOUNTS", None)
@@ -163,7 +167,20 @@ def sign_in(page, url: str, *, role: str = "centre", unit: str | None = None, lo
 
 
 def launch(playwright):
+    """A headless Debian Chromium. Tests take the `browser` fixture (tests/conftest.py), one
+    Chromium per test process; each test opens its own context, so no cookie is shared."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def warm_up(browser, url: str) -> None:
+    """Open a fresh server's root once, signed in: the first page a server runs decides its
+    navigation, and the first run pays for the imports and the first queries, so no test's
+    timing starts with them."""
+    ctx = browser.new_context(viewport=DESKTOP)
+    try:
+        open_page(ctx.new_page(), url + "/", wait_text="数据截至")
+    finally:
+        ctx.close()
 
 
 def wait_ready(page, text: str | None = None, timeout_ms: int = 90_000) -> None:

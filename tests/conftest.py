@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -13,6 +14,17 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import fixtures  # noqa: E402
+
+
+def pytest_collection_modifyitems(items):
+    """Browser test files first, then the others, each group with its largest files first (tests
+    keep their order within a file). scripts/test.sh runs the files side by side in this order
+    (pytest-xdist --dist loadfile --no-loadscope-reorder), so the long browser files, even those
+    with one or two tests, start at once and the many short files fill in at the end."""
+    from collections import Counter
+
+    per_file = Counter(item.path for item in items)
+    items.sort(key=lambda item: (not item.path.name.startswith("test_browser_"), -per_file[item.path]))
 
 
 @pytest.fixture(scope="session")
@@ -56,3 +68,62 @@ def copy_warehouse(tmp_path, monkeypatch):
         monkeypatch.setenv("COCKPIT_TODAY", "2026-11-27")
         return db
     return _copy
+
+
+# ------------------------------------------------------------------ browser tests
+# One Playwright, one Chromium and one server on the fixture warehouse per test process: browser
+# test files share them (pytest-xdist runs each file in one process), and every test opens its
+# own browser context, so cookies and pages are never shared between tests.
+
+@pytest.fixture(scope="session")
+def playwright_session():
+    """Playwright for the whole test process. Two cannot run in one thread, so while it runs a
+    test that starts its own (`with sync_playwright() as p:`) is handed this one instead."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    original = sync_api.sync_playwright
+    with original() as p:
+        @contextlib.contextmanager
+        def shared():
+            yield p
+
+        sync_api.sync_playwright = shared
+        try:
+            yield p
+        finally:
+            sync_api.sync_playwright = original
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session):
+    """One headless Chromium per test process; a test opens its own context (`new_context`,
+    `new_page`) and closes only that."""
+    from browser import launch
+
+    b = launch(playwright_session)
+    yield b
+    b.close()
+
+
+@pytest.fixture(autouse=True)
+def _close_browser_contexts(request):
+    """Whatever a test opened in the shared browser is closed after it, even when it failed midway."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    b = request.getfixturevalue("browser")
+    before = set(b.contexts)
+    yield
+    for ctx in set(b.contexts) - before:
+        ctx.close()
+
+
+@pytest.fixture(scope="session")
+def fixture_server(fixture_db, browser) -> str:
+    """The cockpit on the fixture warehouse, started once per test process and warmed up: every
+    browser test file that only reads the fixture data uses it (a test that changes a user's
+    state in it — a lockout, a password — uses an account of its own)."""
+    from browser import cockpit_server, warm_up
+
+    with cockpit_server(fixture_db) as url:
+        warm_up(browser, url)
+        yield url

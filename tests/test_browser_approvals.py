@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import DESKTOP, PHONE, PageErrors, cockpit_server, error_boxes, launch, open_page, screenshot
+from browser import DESKTOP, PHONE, PageErrors, error_boxes, open_page, screenshot
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -26,32 +26,28 @@ VIEWS = {
 
 
 @pytest.fixture(scope="module")
-def server(fixture_db):
-    with cockpit_server(fixture_db) as url:
-        yield url
+def server(fixture_server):
+    return fixture_server  # the test process's server on the fixture warehouse (tests/conftest.py)
 
 
 @pytest.mark.parametrize("size,size_name", [(DESKTOP, "desktop"), (PHONE, "phone")])
 @pytest.mark.parametrize("view", list(VIEWS))
-def test_view_in_browser(server, view, size, size_name):
+def test_view_in_browser(server, browser, view, size, size_name):
     path, texts = VIEWS[view]
-    with playwright.sync_playwright() as p:
-        browser = launch(p)
-        ctx = browser.new_context(viewport={**size, "height": 2400 if view != "problems" else size["height"]})
-        page = ctx.new_page()
-        errors = PageErrors(page)
-        try:
-            open_page(page, f"{server}/{path}", wait_text="数据截至")
-            body = page.inner_text("body")
-            missing = [t for t in texts if t not in body]
-            svg_titles = [t.text_content() for t in page.query_selector_all(".js-plotly-plot svg text.gtitle")]
-            boxes = error_boxes(page)
-            screenshot(page, f"approvals_{view}_{size_name}")
-            overflow = page.evaluate("document.querySelector('[data-testid=\"stMain\"]')"
-                                     "?.scrollWidth > window.innerWidth + 1")
-        finally:
-            ctx.close()
-            browser.close()
+    ctx = browser.new_context(viewport={**size, "height": 2400 if view != "problems" else size["height"]})
+    page = ctx.new_page()
+    errors = PageErrors(page)
+    try:
+        open_page(page, f"{server}/{path}", wait_text="数据截至")
+        body = page.inner_text("body")
+        missing = [t for t in texts if t not in body]
+        svg_titles = [t.text_content() for t in page.query_selector_all(".js-plotly-plot svg text.gtitle")]
+        boxes = error_boxes(page)
+        screenshot(page, f"approvals_{view}_{size_name}")
+        overflow = page.evaluate("document.querySelector('[data-testid=\"stMain\"]')"
+                                 "?.scrollWidth > window.innerWidth + 1")
+    finally:
+        ctx.close()
     assert missing == [] and boxes == []
     assert errors.external == [] and errors.ours() == []
     if view == "dossier":

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from PIL import Image
 
-from browser import PHONE, PageErrors, cockpit_server, error_boxes, launch, open_page, screenshot, wait_ready
+from browser import PHONE, PageErrors, error_boxes, open_page, screenshot, wait_ready
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -18,15 +18,8 @@ URL = "/briefing?period=2026-10"
 
 
 @pytest.fixture(scope="module")
-def server(fixture_db):
-    with cockpit_server(fixture_db) as url:
-        with playwright.sync_playwright() as p:
-            # the first page a fresh server runs decides its navigation: open the app's root first
-            browser = launch(p)
-            page = browser.new_page()
-            open_page(page, url + "/", wait_text="数据截至")
-            browser.close()
-        yield url
+def server(fixture_server):
+    return fixture_server  # the test process's server on the fixture warehouse, warmed up (tests/conftest.py)
 
 
 def _view_box(page) -> dict:
@@ -34,18 +27,16 @@ def _view_box(page) -> dict:
                                  " return {x: r.x, y: r.y, w: r.width, h: r.height}; }")
 
 
-def test_briefing_view_fits_a_1920x1080_screen(server):
-    with playwright.sync_playwright() as p:
-        browser = launch(p)
-        page = browser.new_page(viewport=SCREEN)
-        errors = PageErrors(page)
-        open_page(page, server + URL)
-        wait_ready(page, "数据分析")
-        box = _view_box(page)
-        view_text = page.inner_text(".briefing-view")
-        boxes = error_boxes(page)
-        screenshot(page, "briefing_1920")
-        browser.close()
+def test_briefing_view_fits_a_1920x1080_screen(server, browser):
+    page = browser.new_page(viewport=SCREEN)
+    errors = PageErrors(page)
+    open_page(page, server + URL)
+    wait_ready(page, "数据分析")
+    box = _view_box(page)
+    view_text = page.inner_text(".briefing-view")
+    boxes = error_boxes(page)
+    screenshot(page, "briefing_1920")
+    page.close()
     # the whole view is on screen, at 16:9 and a readable size
     assert box["x"] >= 0 and box["y"] >= 0
     assert box["x"] + box["w"] <= SCREEN["width"] and box["y"] + box["h"] <= SCREEN["height"], box
@@ -59,40 +50,36 @@ def test_briefing_view_fits_a_1920x1080_screen(server):
     assert errors.ours() == []
 
 
-def test_briefing_on_a_phone_is_stacked_and_readable(server):
+def test_briefing_on_a_phone_is_stacked_and_readable(server, browser):
     """A phone gets the same content stacked (title, data date, figures, charts) instead of the
     16:9 drawing shrunk to a third of its size; the drawing stays for the download."""
-    with playwright.sync_playwright() as p:
-        browser = launch(p)
-        page = browser.new_page(viewport=PHONE, device_scale_factor=2)
-        open_page(page, server + URL)
-        wait_ready(page, "数据分析")
-        view_shown = page.evaluate("() => { const v = document.querySelector('.briefing-view');"
-                                   " return !!v && v.getBoundingClientRect().width > 0; }")
-        phone = page.locator(".st-key-briefing_phone")
-        phone_text = phone.inner_text() if phone.count() else ""
-        overflow = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
-        screenshot(page, "briefing_phone")
-        browser.close()
+    page = browser.new_page(viewport=PHONE, device_scale_factor=2)
+    open_page(page, server + URL)
+    wait_ready(page, "数据分析")
+    view_shown = page.evaluate("() => { const v = document.querySelector('.briefing-view');"
+                               " return !!v && v.getBoundingClientRect().width > 0; }")
+    phone = page.locator(".st-key-briefing_phone")
+    phone_text = phone.inner_text() if phone.count() else ""
+    overflow = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
+    screenshot(page, "briefing_phone")
+    page.close()
     assert not view_shown
     assert "周报（2026年10月）" in phone_text and "数据截至2026年10月31日" in phone_text
     assert "6.10亿元" in phone_text, phone_text[:400]
     assert overflow <= PHONE["width"]
 
 
-def test_briefing_downloads_page_png_and_pack(server):
-    with playwright.sync_playwright() as p:
-        browser = launch(p)
-        page = browser.new_page(viewport=SCREEN, accept_downloads=True)
-        open_page(page, server + URL)
-        wait_ready(page, "数据分析")
-        with page.expect_download(timeout=120_000) as png_dl:
-            page.get_by_text("下载单页PNG").click()
-        with page.expect_download(timeout=120_000) as zip_dl:
-            page.get_by_text("下载周报包").click()
-        png_name, png = png_dl.value.suggested_filename, open(png_dl.value.path(), "rb").read()
-        zip_name, pack = zip_dl.value.suggested_filename, open(zip_dl.value.path(), "rb").read()
-        browser.close()
+def test_briefing_downloads_page_png_and_pack(server, browser):
+    page = browser.new_page(viewport=SCREEN, accept_downloads=True)
+    open_page(page, server + URL)
+    wait_ready(page, "数据分析")
+    with page.expect_download(timeout=120_000) as png_dl:
+        page.get_by_text("下载单页PNG").click()
+    with page.expect_download(timeout=120_000) as zip_dl:
+        page.get_by_text("下载周报包").click()
+    png_name, png = png_dl.value.suggested_filename, open(png_dl.value.path(), "rb").read()
+    zip_name, pack = zip_dl.value.suggested_filename, open(zip_dl.value.path(), "rb").read()
+    page.close()
     assert png_name == "周报_2026-10.png"
     assert Image.open(io.BytesIO(png)).size == (3072, 1728)
     assert zip_name == "周报_2026-10.zip"

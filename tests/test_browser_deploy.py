@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import fixtures
-from browser import DESKTOP, SERVERS, PageErrors, error_boxes, launch, open_page, screenshot, wait_ready
+from browser import DESKTOP, SERVERS, PageErrors, error_boxes, open_page, screenshot, wait_ready
 
 playwright = pytest.importorskip("playwright.sync_api")
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,29 +92,26 @@ def test_requests_stick_to_one_process_and_browsers_spread(deployed):
     assert len({u for u, _ in seen}) == N  # 16 browsers did not all land on one process
 
 
-def test_pages_and_an_upload_through_the_proxy(deployed):
+def test_pages_and_an_upload_through_the_proxy(deployed, browser):
     files = deployed["files"]
-    with playwright.sync_playwright() as p:
-        browser = launch(p)
-        page = browser.new_page(viewport={**DESKTOP, "height": 2200})
-        errors = PageErrors(page)
-        open_page(page, deployed["url"] + "/overview", wait_text="数据截至2026年9月30日")
-        assert error_boxes(page) == []
-        page.goto(deployed["url"] + "/data")
-        wait_ready(page, "上传各单位报表")
-        page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
-            [files["2026-10_平城区.xlsx"]])
-        page.get_by_text("1 个可以加载").first.wait_for(timeout=90_000)
-        wait_ready(page)
-        page.get_by_text("我已核对上面的检查结果，确认加载").click()
-        wait_ready(page)
-        page.get_by_role("button", name="加载 1 个文件到驾驶舱").click()
-        page.get_by_text("加载完成").first.wait_for(timeout=90_000)
-        wait_ready(page)
-        body = page.inner_text("body")
-        screenshot(page, "deploy_upload_through_proxy")
-        boxes = error_boxes(page)
-        browser.close()
+    page = browser.new_page(viewport={**DESKTOP, "height": 2200})
+    errors = PageErrors(page)
+    open_page(page, deployed["url"] + "/overview", wait_text="数据截至2026年9月30日")
+    assert error_boxes(page) == []
+    page.goto(deployed["url"] + "/data")
+    wait_ready(page, "上传各单位报表")
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
+        [files["2026-10_平城区.xlsx"]])
+    page.get_by_text("1 个可以加载").first.wait_for(timeout=90_000)
+    wait_ready(page)
+    page.get_by_text("我已核对上面的检查结果，确认加载").click()
+    wait_ready(page)
+    page.get_by_role("button", name="加载 1 个文件到驾驶舱").click()
+    page.get_by_text("加载完成").first.wait_for(timeout=90_000)
+    wait_ready(page)
+    body = page.inner_text("body")
+    screenshot(page, "deploy_upload_through_proxy")
+    boxes = error_boxes(page)
     assert "加载完成：1 个文件已加载" in body and "数据截至2026年10月31日" in body
     assert boxes == [] and errors.external == [] and errors.ours() == []
     # every request of this browser went to one process

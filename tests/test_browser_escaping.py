@@ -8,7 +8,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from browser import DESKTOP, cockpit_server, error_boxes, launch, open_page
+from browser import DESKTOP, cockpit_server, error_boxes, open_page
 from hostile import CODES, EVIL, LEADERS, LINK, evil_db  # noqa: F401
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -31,22 +31,17 @@ def server(evil_db):
         yield url
 
 
-def test_no_page_links_to_or_fetches_from_the_data(server):
-    with playwright.sync_playwright() as p:
-        browser = launch(p)
-        try:
-            page = browser.new_page(viewport=DESKTOP)
-            fetched: list[str] = []
-            page.on("request", lambda r: fetched.append(r.url) if EVIL in (urlsplit(r.url).hostname or "") else None)
-            found = {}
-            for path in URLS:
-                open_page(page, server + path)
-                page.wait_for_timeout(800)  # iframes (the maps) draw after the script ends
-                links = sum(f.evaluate(TO_EVIL) for f in page.frames)
-                boxes = error_boxes(page)
-                if links or boxes:
-                    found[path] = (links, boxes)
-            assert not fetched, fetched
-            assert not found, found
-        finally:
-            browser.close()
+def test_no_page_links_to_or_fetches_from_the_data(server, browser):
+    page = browser.new_page(viewport=DESKTOP)
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if EVIL in (urlsplit(r.url).hostname or "") else None)
+    found = {}
+    for path in URLS:
+        open_page(page, server + path)
+        page.wait_for_timeout(800)  # iframes (the maps) draw after the script ends
+        links = sum(f.evaluate(TO_EVIL) for f in page.frames)
+        boxes = error_boxes(page)
+        if links or boxes:
+            found[path] = (links, boxes)
+    assert not fetched, fetched
+    assert not found, found

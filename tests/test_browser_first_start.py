@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from browser import cockpit_server, launch, screenshot, sign_in
+from browser import cockpit_server, screenshot, sign_in
 from etl.warehouse import current_state
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -31,7 +31,7 @@ WATCH_JS = """() => ({
 })"""
 
 
-def test_first_start_builds_while_signing_in_then_shows_chinese_menu(tmp_path, monkeypatch, fixture_files):
+def test_first_start_builds_while_signing_in_then_shows_chinese_menu(tmp_path, monkeypatch, fixture_files, browser):
     sample = tmp_path / "sample"
     sample.mkdir()
     for f in fixture_files:
@@ -42,8 +42,7 @@ def test_first_start_builds_while_signing_in_then_shows_chinese_menu(tmp_path, m
     seen_nav: set[str] = set()
     seen_bar: list[str] = []
     seen_stop: set[str] = set()
-    with cockpit_server(db) as url, playwright.sync_playwright() as p:
-        browser = launch(p)
+    with cockpit_server(db) as url:
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         # the sign-in page alone starts the build: nobody has signed in yet when the warehouse appears
         page.goto(url + "/overview")
@@ -72,7 +71,6 @@ def test_first_start_builds_while_signing_in_then_shows_chinese_menu(tmp_path, m
                 break
             page.wait_for_timeout(50)
         screenshot(page, "first_start_done")
-        browser.close()
     assert state["done"], "the overview did not appear after the first start"
     assert seen_nav and seen_nav <= MENU, f"menu items seen: {sorted(seen_nav)}"
     assert not seen_stop, seen_stop

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import (DESKTOP, PHONE, PageErrors, cockpit_server, error_boxes, free_port, launch, open_page, screenshot,
-                     wait_ready)
+from browser import DESKTOP, PHONE, PageErrors, cockpit_server, error_boxes, free_port, open_page, screenshot, wait_ready
 from map_data import HOSTILE, HOSTILE_CODE, hostile_db  # noqa: F401
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -23,14 +22,6 @@ RED = (214, 39, 40)
 def server(hostile_db):
     with cockpit_server(hostile_db, port=PORT) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def _map_frame(page):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from accounts import Store
-from browser import SERVERS, cockpit_server, error_boxes, free_port, launch, screenshot, wait_ready
+from browser import SERVERS, cockpit_server, error_boxes, free_port, screenshot, wait_ready
 from fixtures import CODES
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -44,22 +44,18 @@ server_metadata_url = "{provider}/.well-known/openid-configuration"
 SERVERS_STORE: dict = {}  # the server's accounts store, kept past the server's life
 
 
-def test_sign_in_at_the_identity_provider(server):
-    with playwright.sync_playwright() as p:
-        browser = launch(p)
-        page = browser.new_page()
-        try:
-            page.goto(f"{server}/dossier?project={CODES['E']}")
-            page.get_by_role("button", name="统一身份认证登录").click(timeout=90_000)
-            page.locator("button[value='zhangsan']").click(timeout=60_000)  # the provider's form
-            wait_ready(page, "云州区光伏制氢项目")
-            assert page.url.endswith(f"/dossier?project={CODES['E']}")
-            assert "张三" in page.inner_text("body") and not error_boxes(page)
-            page.goto(f"{server}/dossier?project={CODES['B']}")  # 平城区's: not this unit's
-            wait_ready(page, "无权查看该项目")
-            screenshot(page, "oidc_unit_refused")
-        finally:
-            browser.close()
+def test_sign_in_at_the_identity_provider(server, browser):
+    page = browser.new_page()
+    page.goto(f"{server}/dossier?project={CODES['E']}")
+    page.get_by_role("button", name="统一身份认证登录").click(timeout=90_000)
+    page.locator("button[value='zhangsan']").click(timeout=60_000)  # the provider's form
+    wait_ready(page, "云州区光伏制氢项目")
+    assert page.url.endswith(f"/dossier?project={CODES['E']}")
+    assert "张三" in page.inner_text("body") and not error_boxes(page)
+    page.goto(f"{server}/dossier?project={CODES['B']}")  # 平城区's: not this unit's
+    wait_ready(page, "无权查看该项目")
+    screenshot(page, "oidc_unit_refused")
+    page.close()
     store = Store(SERVERS_STORE[server])
     account = store.get("zhangsan")
     assert (account.role, account.unit) == ("unit", "云州区")

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from browser import ARTIFACTS, PHONE, cockpit_server, launch, open_page, screenshot, wait_ready
+from browser import ARTIFACTS, PHONE, open_page, screenshot, wait_ready
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -111,18 +111,15 @@ QUESTIONS = [
 
 
 @pytest.fixture(scope="module")
-def server(fixture_db):
-    with cockpit_server(fixture_db) as url:
-        yield url
+def server(fixture_server):
+    return fixture_server  # the test process's server on the fixture warehouse (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
-def phone(server):
-    with playwright.sync_playwright() as p:
-        b = launch(p)
-        ctx = b.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
-        yield ctx.new_page()
-        b.close()
+def phone(server, browser):
+    ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    yield ctx.new_page()
+    ctx.close()
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import DESKTOP, cockpit_server, launch, open_page
+from browser import DESKTOP, open_page
 from visible import forbidden_in, visible_text
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -27,17 +27,8 @@ def test_the_scan_finds_what_it_should(text, expected):
 
 
 @pytest.fixture(scope="module")
-def server(fixture_db):
-    with cockpit_server(fixture_db) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
+def server(fixture_server):
+    return fixture_server  # the test process's server on the fixture warehouse (tests/conftest.py)
 
 
 def test_root_and_overview_urls_open_the_overview(server, browser):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import fixtures
-from browser import DESKTOP, PHONE, PageErrors, cockpit_server, error_boxes, launch, open_page, screenshot, wait_ready
+from browser import DESKTOP, PHONE, PageErrors, cockpit_server, error_boxes, open_page, screenshot, wait_ready
 
 playwright = pytest.importorskip("playwright.sync_api")
 xlwt = pytest.importorskip("xlwt")
@@ -65,41 +65,38 @@ def _choose(page, label: str, option: str) -> None:
     wait_ready(page)
 
 
-def test_teach_a_header_and_choose_the_sender(server, taught_file):
-    with playwright.sync_playwright() as p:
-        browser = launch(p)
-        page = browser.new_page(viewport={**DESKTOP, "height": 2000})
-        errors = PageErrors(page)
-        open_page(page, server + "/data", wait_text="上传各单位报表")  # the centre, who records the lesson
-        page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
-            [{"name": NAME, "mimeType": "application/vnd.ms-excel", "buffer": _xls()}])
-        page.get_by_text("缺少必需列").first.wait_for(timeout=60_000)
-        wait_ready(page)
-        screenshot(page, "upload_teach_1_unknown_header_desktop")
-        assert "教会表头：本文件有 1 列表头未识别" in page.inner_text("body")
+def test_teach_a_header_and_choose_the_sender(server, taught_file, browser):
+    page = browser.new_page(viewport={**DESKTOP, "height": 2000})
+    errors = PageErrors(page)
+    open_page(page, server + "/data", wait_text="上传各单位报表")  # the centre, who records the lesson
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
+        [{"name": NAME, "mimeType": "application/vnd.ms-excel", "buffer": _xls()}])
+    page.get_by_text("缺少必需列").first.wait_for(timeout=60_000)
+    wait_ready(page)
+    screenshot(page, "upload_teach_1_unknown_header_desktop")
+    assert "教会表头：本文件有 1 列表头未识别" in page.inner_text("body")
 
-        _choose(page, "这一列是：", "年度计划投资（万元）")
-        page.get_by_role("button", name="保存表头识别并重新检查").click()
-        page.get_by_text("已保存 1 个表头的识别").first.wait_for(timeout=60_000)
-        wait_ready(page)
-        body = page.inner_text("body")
-        screenshot(page, "upload_teach_2_needs_sender_desktop")
-        # re-checked at once: now the only fault is the sender, said next to the control
-        assert "缺少必需列" not in body
-        assert f"「{NAME}」没有「填报单位：」落款" in body
+    _choose(page, "这一列是：", "年度计划投资（万元）")
+    page.get_by_role("button", name="保存表头识别并重新检查").click()
+    page.get_by_text("已保存 1 个表头的识别").first.wait_for(timeout=60_000)
+    wait_ready(page)
+    body = page.inner_text("body")
+    screenshot(page, "upload_teach_2_needs_sender_desktop")
+    # re-checked at once: now the only fault is the sender, said next to the control
+    assert "缺少必需列" not in body
+    assert f"「{NAME}」没有「填报单位：」落款" in body
 
-        _choose(page, "填报单位", "市发展和改革委员会")
-        page.get_by_text("1 个可以加载").first.wait_for(timeout=60_000)
-        wait_ready(page)
-        body = page.inner_text("body")
-        screenshot(page, "upload_teach_3_ready_desktop")
-        boxes = error_boxes(page)
+    _choose(page, "填报单位", "市发展和改革委员会")
+    page.get_by_text("1 个可以加载").first.wait_for(timeout=60_000)
+    wait_ready(page)
+    body = page.inner_text("body")
+    screenshot(page, "upload_teach_3_ready_desktop")
+    boxes = error_boxes(page)
 
-        phone = browser.new_page(viewport=PHONE, device_scale_factor=2)
-        open_page(phone, server + "/data", wait_text="上传各单位报表")
-        screenshot(phone, "upload_teach_phone")
-        phone_body = phone.inner_text("body")
-        browser.close()
+    phone = browser.new_page(viewport=PHONE, device_scale_factor=2)
+    open_page(phone, server + "/data", wait_text="上传各单位报表")
+    screenshot(phone, "upload_teach_phone")
+    phone_body = phone.inner_text("body")
     assert "填报单位 市发展和改革委员会 · 读取 2 行，采用 2 行，隔离 0 行" in body
     assert boxes == []
     assert errors.external == [] and errors.ours() == []

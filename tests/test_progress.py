@@ -300,27 +300,24 @@ def test_page_cut_switch_and_shared_link(fixture_db):
 
 # ---------------------------------------------------------------- clicks only a browser can make
 
-def test_click_a_bar_then_a_row_in_the_browser(fixture_db):
+def test_click_a_bar_then_a_row_in_the_browser(fixture_server, browser):
     """AppTest cannot click a chart: in Chromium, a click on 平城区's bar opens its projects and a
     click on a project row opens the project, both kept in the URL."""
-    playwright = pytest.importorskip("playwright.sync_api")
-    from browser import cockpit_server, error_boxes, launch, open_page, wait_ready
+    from browser import error_boxes, open_page, wait_ready
 
-    with cockpit_server(fixture_db) as base, playwright.sync_playwright() as p:
-        browser = launch(p)
-        page = browser.new_page(viewport={"width": 1440, "height": 1800})
-        open_page(page, base + "/progress?period=2026-10")
-        wait_ready(page, "全市分县区/开发区年度投资完成率")
-        page.wait_for_timeout(1500)
-        bar = page.locator(".js-plotly-plot").nth(1).locator("g.point path").first.bounding_box()
-        page.mouse.click(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)  # the first bar: 平城区
-        page.get_by_text("平城区项目明细").first.wait_for(timeout=30_000)
-        assert "unit=140213" in page.url
-        grid = page.locator("[data-testid='stDataFrame']").nth(1)
-        grid.scroll_into_view_if_needed()
-        box = grid.bounding_box()
-        page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the first row's selection box: C
-        page.get_by_text("查看项目档案").first.wait_for(timeout=30_000)
-        assert f"project={CODES['C']}" in page.url
-        assert error_boxes(page) == []
-        browser.close()
+    base = fixture_server
+    page = browser.new_page(viewport={"width": 1440, "height": 1800})
+    open_page(page, base + "/progress?period=2026-10")
+    wait_ready(page, "全市分县区/开发区年度投资完成率")
+    page.wait_for_timeout(1500)
+    bar = page.locator(".js-plotly-plot").nth(1).locator("g.point path").first.bounding_box()
+    page.mouse.click(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)  # the first bar: 平城区
+    page.get_by_text("平城区项目明细").first.wait_for(timeout=30_000)
+    assert "unit=140213" in page.url
+    grid = page.locator("[data-testid='stDataFrame']").nth(1)
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the first row's selection box: C
+    page.get_by_text("查看项目档案").first.wait_for(timeout=30_000)
+    assert f"project={CODES['C']}" in page.url
+    assert error_boxes(page) == []
