@@ -19,6 +19,7 @@ playwright = pytest.importorskip("playwright.sync_api")
     ("Download plot as a png", ["plotly工具栏的英文"]),
     ("Download as CSV · Fullscreen", ["表格和图表工具栏的英文", "表格和图表工具栏的英文"]),
     ("🇺🇦 Leaflet | 大同", ["Leaflet署名和国旗", "Leaflet署名和国旗"]),
+    ("No results", ["下拉框的英文"]),
     ("权重在 config/league.toml 中", ["文件名或命令行", "文件名或命令行"]),
     ("南宁 Nanjing 2026年10月 数据截至 无 —", []),
 ])
@@ -75,4 +76,22 @@ def test_table_toolbar_speaks_chinese(server, browser):
         ctx.close()
     assert "Download as CSV" not in tips  # hidden
     assert tips == {"Show/hide columns": '"显示或隐藏列"', "Search": '"搜索"', "Fullscreen": '"全屏"'}
+    assert found == []
+
+
+def test_a_search_that_matches_nothing_says_so_in_chinese(server, browser):
+    """Typing into a select box what no option holds: Streamlit's 「No results」 gives way to
+    「没有匹配的选项」 (CSS on the empty-state span of the pinned Streamlit; a new version that
+    renames it fails here)."""
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    open_page(page, server + "/overview?period=2026-10", wait_text="数据截至")
+    box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="县区").first
+    box.locator("input").click()
+    page.keyboard.type("没有这个县")
+    empty = page.locator("span.equpb2c9").first
+    empty.wait_for(state="attached")
+    shown = empty.evaluate("e => getComputedStyle(e, '::after').content")
+    found = forbidden_in(visible_text(page))
+    assert shown == '"没有匹配的选项"'
+    assert "No results" not in page.inner_text("body")
     assert found == []

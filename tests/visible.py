@@ -20,6 +20,7 @@ FORBIDDEN: list[tuple[str, re.Pattern]] = [
     ("plotly工具栏的英文", re.compile(r"Download plot|Autoscale|Zoom in|Zoom out|Reset axes|Pan\b|Box Select|"
                                  r"Produced with Plotly")),
     ("表格和图表工具栏的英文", re.compile(r"Download as CSV|Show/hide columns|Fullscreen|Close fullscreen|\bSearch\b")),
+    ("下拉框的英文", re.compile(r"No results|You can only select|Select all")),
     ("Leaflet署名和国旗", re.compile(r"Leaflet|🇺🇦")),
     ("Streamlit的英文提示", re.compile(r"Page not found|Running\.\.\.|\bStop\b|Made with Streamlit|"
                                    r"Deploy|Please wait|Connecting")),

@@ -44,6 +44,10 @@ body:has([aria-describedby] > button[aria-label="Show/hide columns"]) [data-test
 body:has([aria-describedby] > button[aria-label="Fullscreen"]) [data-testid="stTooltipContent"]::after {content:"全屏";}
 body:has([aria-describedby] > button[aria-label="Close fullscreen"]) [data-testid="stTooltipContent"]::after
   {content:"退出全屏";}
+/* a select box or multiselect whose typed text matches no option: Streamlit says "No results"
+   (its empty-state spans, by the class names of the pinned version; a browser test types into one) */
+span.equpb2c9, span.eo2qvtu11 {visibility:hidden;font-size:0 !important;}
+span.equpb2c9::after, span.eo2qvtu11::after {content:"没有匹配的选项";visibility:visible;font-size:0.875rem;}
 /* a hint under wide tables, shown on a phone only */
 .cockpit-scroll-hint {display:none;color:#7b8794;font-size:0.8rem;margin:-0.4rem 0 0.4rem 0;}
 @media (max-width: 640px) {
