@@ -299,15 +299,25 @@ class SampleRun:
         return _period_output(self.prog, mi, self.out, self.index, self.forced, self.incons[mi])
 
     def in_workers(self, months: list[int], workers: int, nice: int = 0):
-        """在 workers 个子进程（fork）中写这些月份，按完成先后逐个给出 (月份, 结果)。nice 为子进程的
-        调度优先级增量（首次启动时后台写历史月份，让最近月份的检查和入库先用 CPU）。"""
+        """在 workers 个子进程（fork）中写这些月份：子进程此刻就开始写，返回的迭代器按完成先后
+        给出 (月份, 结果)。nice 为子进程的调度优先级增量（首次启动时后台写历史月份，让最近月份的
+        检查和入库先用 CPU）。"""
         global _WORKER_STATE
         _WORKER_STATE = (self.prog, self.out, self.index, self.forced, self.incons)
-        try:
-            with multiprocessing.get_context("fork").Pool(workers, initializer=os.nice, initargs=(nice,)) as pool:
-                yield from pool.imap_unordered(_period_worker, months)
-        finally:
-            _WORKER_STATE = None
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=os.nice, initargs=(nice,))
+        todo = pool.imap_unordered(_period_worker, months)
+
+        def results():
+            global _WORKER_STATE
+            try:
+                yield from todo
+                pool.close()
+            finally:
+                pool.terminate()
+                pool.join()
+                _WORKER_STATE = None
+
+        return results()
 
     def finish(self, results: dict[int, dict]) -> dict:
         """按月份顺序汇总各月结果，写出并返回 manifest.json。"""
