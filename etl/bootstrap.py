@@ -91,26 +91,34 @@ def ensure_warehouse(db: Path | None = None, progress=None) -> bool:
 def _staged(folder: Path, db: Path, say, t0: float, c0: float) -> None:
     from etl.sample.generate import SampleRun
     from etl.sample.util import _period
-    from etl.warehouse import load_files
+    from etl.read import FileError, read_file
+    from etl.warehouse import load_files, load_reports
 
     run = SampleRun(folder, **SAMPLE)
     latest = run.months[-1]
     early = [latest - k for k in EARLY if latest - k in run.months]
     rest = [mi for mi in reversed(run.months) if mi not in early]  # newest first
     results: dict[int, dict] = {}
-    say("generate", 0, len(early))
-    # the workers start writing the history now, at a lower priority than this process
-    history = run.in_workers(rest, max(1, os.cpu_count() or 1), nice=10) if rest else iter(())
-    early_files = []
-    for i, mi in enumerate(early, start=1):
-        res = results[mi] = run.month(mi)
-        early_files += [folder / f["path"] for f in res["files"]]
-        say("generate", i, len(early))
+    say("early", 0, len(early))
+    # the early months are written by one worker process per core (forked before this process uses
+    # polars or DuckDB: neither is safe to use in a child forked after), and checked here as each
+    # arrives; from now on other workers write the history, at a lower priority
+    cpus = max(1, os.cpu_count() or 1)
+    early_done = run.in_workers(early, min(len(early), cpus))
+    history = run.in_workers(rest, cpus, nice=10) if rest else iter(())
+    reports = []
+    for mi, res in early_done:
+        results[mi] = res
+        for f in res["files"]:
+            try:
+                reports.append(read_file(folder / f["path"]))
+            except FileError as e:
+                raise RuntimeError(f"示例数据最近月份的报表未通过检查：{e}") from e
+        say("early", len(results), len(early))
     history_marker(db).write_text(json.dumps({"early": [_period(mi) for mi in early], "months": len(run.months)},
                                              ensure_ascii=False), encoding="utf-8")
-    result = load_files(sorted(early_files), db=db, user="示例数据", progress=say)
-    if not result.ok:
-        raise RuntimeError("示例数据最近月份加载失败：" + "；".join(o.message for o in result.outcomes if o.status == "error"))
+    load_reports(sorted(reports, key=lambda r: r.file_name), db=db, user="示例数据",
+                 progress=lambda done, total: say("early_load", done, total))
     _note("early months", t0, c0)
     say("ready", 1, 1)
     say("history", len(results) - len(early), len(rest))

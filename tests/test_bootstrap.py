@@ -175,3 +175,22 @@ def test_the_overview_marks_what_needs_the_history(staged, tmp_path, monkeypatch
     assert not at.exception and not [i for i in at.info if i.value.startswith("加载中")]
     assert "加载中" not in " ".join(m.value for m in at.markdown)
     assert len([s for s in at.sidebar.selectbox if s.label == "数据期间"][0].options) == 3
+
+
+def test_a_first_start_stopped_while_loading_the_history_resumes(tmp_path, fixture_files, empty_db, monkeypatch):
+    """The server stopped after the overview's months were in (the marker still there, the sample
+    complete): the next start loads the rest, skipping what is in, and removes the marker."""
+    from etl import bootstrap
+    from etl.warehouse import history, load_files
+
+    monkeypatch.setenv("COCKPIT_SAMPLE", str(_sample(tmp_path / "sample", fixture_files)))
+    early = [f for f in fixture_files if "2026-10" in f.name or "2026年10月" in f.name]
+    assert early and len(early) < len(fixture_files)
+    assert load_files(early, db=empty_db, user="示例数据").ok
+    bootstrap.history_marker(empty_db).write_text('{"early": ["2026-10"], "months": 3}', encoding="utf-8")
+    assert bootstrap.history_pending(empty_db) == {"early": ["2026-10"], "months": 3}
+    assert bootstrap.ensure_warehouse(empty_db)
+    assert bootstrap.history_pending(empty_db) is None
+    log = history(empty_db)
+    assert log.height == len(fixture_files) and log["file_name"].n_unique() == len(fixture_files)
+    assert not bootstrap.ensure_warehouse(empty_db)

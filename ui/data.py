@@ -67,21 +67,27 @@ def _upgraded(db: str) -> bool:
     return upgrade(Path(db)) is not None
 
 
-# the three stages of a first start share one bar: generating the months' files, checking them, loading
-STAGES = {"generate": (0, "第1步（共3步）：生成示例报表", "个月"),
-          "read": (1, "第2步（共3步）：检查报表", "个文件"),
-          "load": (2, "第3步（共3步）：写入数据仓库并汇总", "个文件"),
-          # after the overview's months are in: the history, loaded in the background
-          "history": (0, "历史月份：生成示例报表", "个月"),
-          "history_read": (1, "历史月份：检查报表", "个文件"),
-          "history_load": (2, "历史月份：写入数据仓库并汇总", "个文件")}
+# the stages of a first start, on one bar: (step, of steps, text, unit counted)
+STAGES = {
+    # a sample generated now: the overview's months (this month, last month, last year's) first
+    "early": (0, 2, "第1步（共2步）：生成并检查本月、上月和上年同月的示例报表", "个月"),
+    "early_load": (1, 2, "第2步（共2步）：写入数据仓库并汇总", "个文件"),
+    # then the history, in the background
+    "history": (0, 3, "历史月份：生成示例报表", "个月"),
+    "history_read": (1, 3, "历史月份：检查报表", "个文件"),
+    "history_load": (2, 3, "历史月份：写入数据仓库并汇总", "个文件"),
+    # a sample already there: checking its files, loading them
+    "generate": (0, 3, "第1步（共3步）：生成示例报表", "个月"),
+    "read": (1, 3, "第2步（共3步）：检查报表", "个文件"),
+    "load": (2, 3, "第3步（共3步）：写入数据仓库并汇总", "个文件"),
+}
 
 
 def progress_text(stage: str, done: int, total: int) -> tuple[float, str]:
-    """Where the first start's bar stands (0–1 over the three stages) and what it says."""
-    step, text, unit = STAGES.get(stage, (2, stage, ""))
+    """Where the first start's bar stands (0–1 over the stage's steps) and what it says."""
+    step, steps, text, unit = STAGES.get(stage, (2, 3, stage, ""))
     share = min(done / max(total, 1), 1.0)
-    return min((step + share) / 3, 1.0), f"{text}：{done}/{total}{unit}"
+    return min((step + share) / steps, 1.0), f"{text}：{done}/{total}{unit}"
 
 
 class FirstBuild:

@@ -301,7 +301,7 @@ class SampleRun:
     def in_workers(self, months: list[int], workers: int, nice: int = 0):
         """在 workers 个子进程（fork）中写这些月份：子进程此刻就开始写，返回的迭代器按完成先后
         给出 (月份, 结果)。nice 为子进程的调度优先级增量（首次启动时后台写历史月份，让最近月份的
-        检查和入库先用 CPU）。"""
+        检查和入库先用 CPU）。子进程只写表格，不用 polars、DuckDB（fork 之后不安全）。"""
         global _WORKER_STATE
         _WORKER_STATE = (self.prog, self.out, self.index, self.forced, self.incons)
         pool = multiprocessing.get_context("fork").Pool(workers, initializer=os.nice, initargs=(nice,))
