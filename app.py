@@ -52,5 +52,6 @@ phone_menu_closes()
 st.sidebar.caption(APP_TITLE)
 # first start: the sidebar is already there while the sample warehouse is built; the overview
 # shows once its months are in (what needs earlier months says 「加载中」), other pages wait
-ensure_data(early_ok=pg.url_path == OVERVIEW.url_path or (pg.url_path == "home" and HOME is OVERVIEW))
+# (the default page「/」, which opens the home page, has the url_path "")
+ensure_data(early_ok=pg.url_path == OVERVIEW.url_path or (pg.url_path in ("", "home") and HOME is OVERVIEW))
 pg.run()

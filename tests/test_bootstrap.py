@@ -194,3 +194,28 @@ def test_a_first_start_stopped_while_loading_the_history_resumes(tmp_path, fixtu
     log = history(empty_db)
     assert log.height == len(fixture_files) and log["file_name"].n_unique() == len(fixture_files)
     assert not bootstrap.ensure_warehouse(empty_db)
+
+
+def test_the_first_user_gets_the_overview_while_the_history_loads(staged, tmp_path, monkeypatch):
+    """Signed in at 「/」 during the history's load: the overview (the centre's home page) runs at
+    once, with a note that says how far the history is, instead of waiting for the whole build."""
+    from etl import bootstrap
+    from ui import data
+
+    db = tmp_path / "wh" / "cockpit.duckdb"
+    db.parent.mkdir()
+    shutil.copy(staged["early"], db)
+    monkeypatch.setenv("COCKPIT_DB", str(db))
+    monkeypatch.setenv("COCKPIT_STATES", str(tmp_path / "states"))
+    bootstrap.history_marker(db).write_text(json.dumps(staged["marker"]), encoding="utf-8")
+
+    def history_under_way(db, build):  # the build process, at the point the overview's months are in
+        build.ready, build.text = True, "历史月份：生成示例报表：3/12个月"
+
+    monkeypatch.setattr(data, "_build", history_under_way)
+    at = page_test("app").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value.endswith("项目建设总览")
+    notes = [i.value for i in at.info if i.value.startswith("首次启动")]
+    assert len(notes) == 1 and "历史月份正在后台加载（历史月份：生成示例报表：3/12个月）" in notes[0]
+    assert "本页需要历史月份" not in " ".join(getattr(c, "label", "") or "" for c in at.main.children.values())

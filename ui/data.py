@@ -161,6 +161,13 @@ def _wait(build: FirstBuild, label: str, until) -> None:
     box.update(label="数据仓库已建立", state="complete", expanded=False)
 
 
+@st.fragment(run_every=3)
+def _reload_when_history_is_in() -> None:
+    """Every few seconds while a first start loads the history: run the whole page again once it is in."""
+    if not history_loading():
+        st.rerun(scope="app")
+
+
 def ensure_data(early_ok: bool = False) -> None:
     """On first start, wait for the build of the warehouse from the bundled sample, showing progress.
 
@@ -181,9 +188,10 @@ def ensure_data(early_ok: bool = False) -> None:
     if not history_loading():
         return
     if early_ok:
-        st.info(f"首次启动：本月数据已就绪，历史月份正在后台加载（{build.text}）。"
-                "累计完成走势和预计全年完成等需要历史月份的内容暂显示「加载中」，加载完成后刷新页面即可看到。",
+        st.info(f"首次启动：本月数据已就绪，历史月份正在后台加载（{build.text}）。问题清单、比亮晒排名、"
+                "累计完成走势和预计全年完成等需要历史月份的内容暂显示「加载中」，加载完成后页面自动刷新。",
                 icon=":material/hourglass_top:")
+        _reload_when_history_is_in()
         return
     _wait(build, "首次启动：本页需要历史月份的数据，正在加载……", lambda: build.done or not history_loading())
 

@@ -253,4 +253,4 @@ def no_data(message: str = "所选条件下没有数据") -> None:
 
 def loading_note(what: str) -> None:
     """In place of a figure that needs the months a first start is still loading: 「加载中」, never a wrong figure."""
-    st.info(f"加载中：{what}，历史月份正在后台加载，完成后刷新页面即可看到。", icon=":material/hourglass_top:")
+    st.info(f"加载中：{what}，历史月份正在后台加载，完成后页面自动刷新。", icon=":material/hourglass_top:")
