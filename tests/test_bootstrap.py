@@ -148,10 +148,8 @@ def test_the_early_state_gives_the_overview_the_full_load_s_figures(staged, name
     same(early, full)
 
 
-def test_the_overview_marks_what_needs_the_history(staged, tmp_path, monkeypatch):
-    """The overview on the early state (the history still being loaded): this month's figures are
-    shown, the problems, the 比亮晒 rank, the forecast and the year's curve say 加载中, and the
-    period list offers only the latest month; once the marker is gone they are all back."""
+def _early_warehouse(staged, tmp_path, monkeypatch):
+    """The cockpit pointed at a copy of the early state, with the marker: the history still loading."""
     from etl import bootstrap
 
     db = tmp_path / "wh" / "cockpit.duckdb"
@@ -160,6 +158,16 @@ def test_the_overview_marks_what_needs_the_history(staged, tmp_path, monkeypatch
     monkeypatch.setenv("COCKPIT_DB", str(db))
     monkeypatch.setenv("COCKPIT_STATES", str(tmp_path / "states"))
     bootstrap.history_marker(db).write_text(json.dumps(staged["marker"]), encoding="utf-8")
+    return db
+
+
+def test_the_overview_marks_what_needs_the_history(staged, tmp_path, monkeypatch):
+    """The overview on the early state (the history still being loaded): this month's figures are
+    shown, the problems, the 比亮晒 rank, the forecast and the year's curve say 加载中, and the
+    period list offers only the latest month; once the marker is gone they are all back."""
+    from etl import bootstrap
+
+    db = _early_warehouse(staged, tmp_path, monkeypatch)
     at = page_test("overview").run()
     assert not at.exception, [e.value for e in at.exception]
     html = " ".join(m.value for m in at.markdown)
@@ -199,15 +207,9 @@ def test_a_first_start_stopped_while_loading_the_history_resumes(tmp_path, fixtu
 def test_the_first_user_gets_the_overview_while_the_history_loads(staged, tmp_path, monkeypatch):
     """Signed in at 「/」 during the history's load: the overview (the centre's home page) runs at
     once, with a note that says how far the history is, instead of waiting for the whole build."""
-    from etl import bootstrap
     from ui import data
 
-    db = tmp_path / "wh" / "cockpit.duckdb"
-    db.parent.mkdir()
-    shutil.copy(staged["early"], db)
-    monkeypatch.setenv("COCKPIT_DB", str(db))
-    monkeypatch.setenv("COCKPIT_STATES", str(tmp_path / "states"))
-    bootstrap.history_marker(db).write_text(json.dumps(staged["marker"]), encoding="utf-8")
+    _early_warehouse(staged, tmp_path, monkeypatch)
 
     def history_under_way(db, build):  # the build process, at the point the overview's months are in
         build.ready, build.text = True, "历史月份：生成示例报表：3/12个月"
