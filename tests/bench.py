@@ -1290,6 +1290,12 @@ def bench_first_start(work: Path) -> dict:
     return out
 
 
+def _cpu_s(note: str) -> float:
+    """The CPU seconds in a bootstrap timing line (「… 127.3 s wall, 12.1 s CPU」)."""
+    m = re.search(r"([\d.]+) s CPU", note)
+    return float(m.group(1)) if m else float("nan")
+
+
 def first_start_section(F: dict) -> list[str]:
     la = lambda t: " / ".join(f"{x:.1f}" for x in t)  # noqa: E731
     early = next((n for n in F["cli_notes"] if "early months" in n), "?")
@@ -1315,6 +1321,13 @@ def first_start_section(F: dict) -> list[str]:
         f"| the build alone, command line: whole sample (generation + load) | {whole.split(':', 1)[-1].strip()} "
         f"(total CPU {F['cli_cpu_s']:.1f} s) | {la(F['cli_load'])} |",
         "",
+        "CPU on the way to the overview: the server's own "
+        f"{F['cpu_at_overview_s']:.1f} s (sign-in page, the overview's run) plus the build's overview months "
+        f"{_cpu_s(early):.1f} s = **{F['cpu_at_overview_s'] + _cpu_s(early):.1f} s**; the history's workers run at "
+        "nice 10 meanwhile. That sum is what the wall time approaches on one quiet core; on two the early months' "
+        "workers (one per core) and the server share them, so it is the bound, not the estimate. Wall times here "
+        "are the machine's load, not the build's: at a load average of about 25 on two cores each process gets "
+        "about a twelfth of a core.", "",
         "Measured with main's reader (`etl/read.py`); a faster reader shortens the checking and the history. "
         "The overview showed 「加载中」 where it needs the history: "
         f"{'yes' if F.get('loading_marked') else 'no (the history was already in)'}.", "",
