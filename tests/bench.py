@@ -1212,7 +1212,7 @@ def bench_first_start(work: Path) -> dict:
                                "--server.address", "127.0.0.1", "--server.headless", "true"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"
-    out: dict = {"load_start": load0}
+    out: dict = {"load_start": load0, "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M")}
     try:
         t_server = time.perf_counter()
         while True:
@@ -1303,6 +1303,7 @@ def first_start_section(F: dict) -> list[str]:
     met = F["overview_s"] <= FIRST_START_TARGET_S
     return [
         "## First start", "",
+        f"Measured {F.get('date', '?')}. "
         "README's first command on a fresh data folder (`tests/bench.py --first-start`): the server as "
         "`scripts/start.sh` starts it, a headless Chromium opening the URL, signing in with the demo account "
         "`centre` and waiting until the overview shows its KPI tiles with the sample's figures. The build "
