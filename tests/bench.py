@@ -1326,9 +1326,10 @@ def first_start_section(F: dict) -> list[str]:
         f"{F['cpu_at_overview_s']:.1f} s (sign-in page, the overview's run) plus the build's overview months "
         f"{_cpu_s(early):.1f} s = **{F['cpu_at_overview_s'] + _cpu_s(early):.1f} s**; the history's workers run at "
         "nice 10 meanwhile. That sum is what the wall time approaches on one quiet core; on two the early months' "
-        "workers (one per core) and the server share them, so it is the bound, not the estimate. Wall times here "
-        "are the machine's load, not the build's: at a load average of about 25 on two cores each process gets "
-        "about a twelfth of a core.", "",
+        "workers (one per core) and the server share them, so it is the bound, not the estimate. Wall times "
+        "here include the machine's other work: at a load average of "
+        f"{F['load_at_overview'][0]:.0f} on {os.cpu_count()} cores a busy process gets about "
+        f"{os.cpu_count() / max(F['load_at_overview'][0], 1):.0%} of a core.", "",
         "Measured with main's reader (`etl/read.py`); a faster reader shortens the checking and the history. "
         "The overview showed 「加载中」 where it needs the history: "
         f"{'yes' if F.get('loading_marked') else 'no (the history was already in)'}.", "",
