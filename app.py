@@ -50,5 +50,8 @@ pg = st.navigation({**PAGES, "": [st.Page(_home, title="首页", url_path="home"
 frame_css()
 phone_menu_closes()
 st.sidebar.caption(APP_TITLE)
-ensure_data()  # first start: the sidebar is already there while the sample warehouse is built
+# first start: the sidebar is already there while the sample warehouse is built; the overview
+# shows once its months are in (what needs earlier months says 「加载中」), other pages wait
+# (the default page「/」, which opens the home page, has the url_path "")
+ensure_data(early_ok=pg.url_path == OVERVIEW.url_path or (pg.url_path in ("", "home") and HOME is OVERVIEW))
 pg.run()

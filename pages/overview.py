@@ -8,7 +8,7 @@ import streamlit as st
 from ui import answers, figures
 from ui import league as lg
 from ui.admin import freshness_badge
-from ui.data import periods, q
+from ui.data import history_loading, periods, q
 from ui.documents import forecast_block
 from ui.gaps import comparable_suffix, gaps_notice
 from ui.filters import sidebar
@@ -16,7 +16,7 @@ from ui.links import page_path
 from ui.format import data_date_label, gap_text, growth, pct, period_label, times, yi, ytd_label
 from ui.labels import RULE_TEXT
 from ui.tiles import Tile, tiles
-from ui.widgets import chart, downloads, no_data, page_header, show_table
+from ui.widgets import chart, downloads, loading_note, no_data, page_header, show_table
 
 f = sidebar()
 page_header(f"{f.unit_name}项目建设总览", f.period)
@@ -28,18 +28,24 @@ if not k["projects"]:
     no_data()
     st.stop()
 
-# the answers a leader asks for, first, each one tap from its detail
+# the answers a leader asks for, first, each one tap from its detail; on a first start whose history
+# is still being loaded, what needs earlier months (the problems, the 比亮晒 score, the year's curve,
+# the forecast) says 加载中 (etl/bootstrap.py loads this month, last month and last year's first)
+loading = history_loading()
 starts = q("start_watch", period=f.period, unit=f.unit)
-overdue = q("problem_list", period=f.period, unit=f.unit).filter(pl.col("is_open") & pl.col("is_overdue")).sort(
-    "days_overdue", descending=True)
+overdue = rank = None
+if not loading:
+    overdue = q("problem_list", period=f.period, unit=f.unit).filter(pl.col("is_open") & pl.col("is_overdue")).sort(
+        "days_overdue", descending=True)
+    previous = (f.period - dt.timedelta(days=1)).replace(day=1)
+    cfg = lg.load_config()
+    league = lg.league(q("league_units", period=f.period),
+                       q("league_units", period=previous) if previous in periods() else None, cfg, "units")
+    rank = lg.rank_answer(league, cfg, f.unit_name if f.unit else None)
 targets = q("policy_targets", period=f.period, unit=f.unit)
-previous = (f.period - dt.timedelta(days=1)).replace(day=1)
-cfg = lg.load_config()
-league = lg.league(q("league_units", period=f.period),
-                   q("league_units", period=previous) if previous in periods() else None, cfg, "units")
 st.markdown(answers.answers_html(answers.overview_answers(
     f.period, f.unit, k, starts, overdue, targets, {p: page_path(p) for p in ("progress", "mobile", "problems", "league")},
-    rank=lg.rank_answer(league, cfg, f.unit_name if f.unit else None))), unsafe_allow_html=True)
+    rank=rank, loading=loading)), unsafe_allow_html=True)
 
 tiles([
     Tile(f"{f.period.year}年计划投资", yi(k["plan_wan"]), f"{k['projects']}个年度项目"),
@@ -54,13 +60,19 @@ tiles([
     Tile("重点工程", f"{k['key_projects']}个", f"红 {k['key_red']} · 黄 {k['key_yellow']} · 绿 {k['key_green']}"),
 ])
 
-# 预计全年完成 and the seasonal 序时进度 (ui/documents.py)
-forecast_block(f.period, f.unit, f.library, f.unit_name)
-
 subtitle = f"{f.describe()} · {data_date_label(f.period)}"
-cum = q("monthly_cumulative", **f.params())
-chart(figures.cumulative_chart(cum, f"{f.unit_name}{f.period.year}年固定资产投资累计完成情况（亿元）", subtitle,
-                               f.period.year), f"投资累计_{f.unit_name}", f.period, key="cum")
+cum_title = f"{f.unit_name}{f.period.year}年固定资产投资累计完成情况（亿元）"
+if loading:
+    st.subheader(f"{f.unit_name}预计全年完成")
+    loading_note("预计全年完成按以往各年的月度规律测算")
+    st.subheader(cum_title)
+    loading_note("累计完成走势需要今年各月的数据")
+else:
+    # 预计全年完成 and the seasonal 序时进度 (ui/documents.py)
+    forecast_block(f.period, f.unit, f.library, f.unit_name)
+    cum = q("monthly_cumulative", **f.params())
+    chart(figures.cumulative_chart(cum, cum_title, subtitle, f.period.year), f"投资累计_{f.unit_name}", f.period,
+          key="cum")
 
 left, right = st.columns([3, 2])
 with left:

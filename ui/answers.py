@@ -53,11 +53,17 @@ def _q(path: str, **params) -> str:
     return f"{path}?{urlencode(params)}" if params else path
 
 
-def overview_answers(period: dt.date, unit: str | None, k: dict, starts: pl.DataFrame, overdue: pl.DataFrame,
-                     targets: pl.DataFrame, pages: dict[str, str], rank: tuple[str, str] | None = None) -> list[Answer]:
+LOADING = "加载中"
+LOADING_NOTE = "历史月份加载完成后显示"
+
+
+def overview_answers(period: dt.date, unit: str | None, k: dict, starts: pl.DataFrame, overdue: pl.DataFrame | None,
+                     targets: pl.DataFrame, pages: dict[str, str], rank: tuple[str, str] | None = None,
+                     loading: bool = False) -> list[Answer]:
     """k: overview_kpis' row; starts: queries/start_watch.sql; overdue: the month's overdue open
     problems, most overdue first (problem_list); targets: policy_targets; pages: url_path → path;
-    rank: the 比亮晒 answer (ui.league.rank_answer)."""
+    rank: the 比亮晒 answer (ui.league.rank_answer). loading: a first start's history is still being
+    loaded, so the problems (and the 比亮晒 score that counts them) say 加载中 (overdue is then None)."""
     slug = f"{period:%Y-%m}"
     month = starts.filter(pl.col("started_this_month"))
     late = starts.filter(pl.col("late_start"))
@@ -82,7 +88,9 @@ def overview_answers(period: dt.date, unit: str | None, k: dict, starts: pl.Data
     out.append(Answer("红色重点工程", f"{key_red}个", "点开看名称、级别和包联领导",
                       _q(pages["mobile"], period=slug, unit=unit, status="red", show="list"),
                       tone="red" if key_red else "green"))
-    if overdue.height:
+    if overdue is None:
+        out.append(Answer("超期未办结问题", LOADING, LOADING_NOTE, _q(pages["problems"], period=slug, unit=unit)))
+    elif overdue.height:
         top = overdue.row(0, named=True)
         who = top["responsible_unit"] or "责任单位未明确"
         out.append(Answer("超期未办结问题", f"{overdue.height}个",
@@ -96,7 +104,9 @@ def overview_answers(period: dt.date, unit: str | None, k: dict, starts: pl.Data
     out.append(Answer("政策目标", f"{judged.height - len(missed)}/{judged.height}项达标",
                       ("未达标：" + "、".join(missed)) if missed else "全部达标", f"#{ANCHOR_TARGETS}",
                       tone="red" if missed else "green"))
-    if rank:
+    if loading:
+        out.append(Answer("比亮晒排名（综合得分）", LOADING, LOADING_NOTE, _q(pages["league"], period=slug)))
+    elif rank:
         out.append(Answer("比亮晒排名（综合得分）", rank[0], rank[1], _q(pages["league"], period=slug)))
     return out
 

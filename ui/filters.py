@@ -84,6 +84,8 @@ def allowed_units(codes: list[str], names: dict, param: str = "unit", warn: bool
 def sidebar(show_library: bool = True, show_unit: bool = True) -> Filters:
     """Draw the shared filters in the sidebar and return the choice."""
     periods = data.periods()
+    if data.history_loading():  # a first start's early months: only the latest has its 同比 and 较上月
+        periods = periods[:1]
     units = data.units()
     unit_names = {None: "全市", **dict(zip(units["code"], units["name"]))}
     unit_codes, unit_default = allowed_units([c for c, k in zip(units["code"], units["kind"]) if k != "city"],

@@ -253,3 +253,8 @@ def uploader(label: str, types: list[str], max_mb: int, *, key: str, multiple: b
 
 def no_data(message: str = "所选条件下没有数据") -> None:
     st.info(message, icon=":material/info:")
+
+
+def loading_note(what: str) -> None:
+    """In place of a figure that needs the months a first start is still loading: 「加载中」, never a wrong figure."""
+    st.info(f"加载中：{what}，历史月份正在后台加载，完成后页面自动刷新。", icon=":material/hourglass_top:")

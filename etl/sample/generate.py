@@ -257,9 +257,9 @@ def _remove_previous(out: Path) -> None:
 _WORKER_STATE: tuple | None = None
 
 
-def _period_worker(mi: int) -> dict:
+def _period_worker(mi: int) -> tuple[int, dict]:
     prog, out, index, forced, incons = _WORKER_STATE  # type: ignore[misc]
-    return _period_output(prog, mi, out, index, forced, incons[mi])
+    return mi, _period_output(prog, mi, out, index, forced, incons[mi])
 
 
 def _auto_workers(n_months: int) -> int:
@@ -269,6 +269,70 @@ def _auto_workers(n_months: int) -> int:
     return max(1, min(4, os.cpu_count() or 1, n_months // 2))
 
 
+class SampleRun:
+    """一次生成：先构造盘子（与月份无关），再按任意顺序写各月文件，最后写 manifest.json。
+
+    各月的文件只取决于盘子和月份，与写的先后、进程数无关；finish() 按月份顺序汇总，所以
+    先写最近几个月、再写其余月份（首次启动时）与 generate() 一次写完，文件和 manifest 都相同。
+    """
+
+    def __init__(self, out: Path, seed: int = 2021, scale: float = 1.0, start: str = "2024-01",
+                 end: str = "2026-10"):
+        self.out = Path(out)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.seed, self.scale = seed, scale
+        prog = self.prog = build_programme(seed, scale, start, end)
+        people_rng = random.Random(f"{seed}|报送人")
+        used = {ld["name"] for ld in prog.leaders}
+        for s in prog.senders:
+            s.filler = _person(people_rng, used)
+            s.reviewer = _person(people_rng, used)
+            s.phone = _phone(people_rng)
+        _remove_previous(self.out)
+        self.months = list(range(prog.start, prog.end + 1))
+        self.index = _Index(prog)
+        self.forced = _forced_faults(prog, self.months)
+        self.incons = _plan_inconsistencies(prog, self.months)
+
+    def month(self, mi: int) -> dict:
+        """写一个月各报送单位的文件，返回该月的 files、faults、omissions、inconsistencies、truth。"""
+        return _period_output(self.prog, mi, self.out, self.index, self.forced, self.incons[mi])
+
+    def in_workers(self, months: list[int], workers: int, nice: int = 0):
+        """在 workers 个子进程（fork）中写这些月份：子进程此刻就开始写，返回的迭代器按完成先后
+        给出 (月份, 结果)。nice 为子进程的调度优先级增量（首次启动时后台写历史月份，让最近月份的
+        检查和入库先用 CPU）。子进程只写表格，不用 polars、DuckDB（fork 之后不安全）。"""
+        global _WORKER_STATE
+        _WORKER_STATE = (self.prog, self.out, self.index, self.forced, self.incons)
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=os.nice, initargs=(nice,))
+        todo = pool.imap_unordered(_period_worker, months)
+
+        def results():
+            global _WORKER_STATE
+            try:
+                yield from todo
+                pool.close()
+            finally:
+                pool.terminate()
+                pool.join()
+                _WORKER_STATE = None
+
+        return results()
+
+    def finish(self, results: dict[int, dict]) -> dict:
+        """按月份顺序汇总各月结果，写出并返回 manifest.json。"""
+        prog, months = self.prog, self.months
+        files, faults, omissions, inconsistencies, truth = [], [], [], [], {}
+        for mi in months:
+            res = results[mi]
+            files.extend(res["files"])
+            faults.extend(res["faults"])
+            omissions.extend(res["omissions"])
+            inconsistencies.extend(res["inconsistencies"])
+            truth[_period(mi)] = res["truth"]
+        return _write_manifest(self, files, faults, omissions, inconsistencies, truth)
+
+
 def generate(out: Path, seed: int = 2021, scale: float = 1.0, start: str = "2024-01", end: str = "2026-10",
              progress=None, workers: int | None = None) -> dict:
     """生成 start—end 各月、各报送单位的月报表到 out，返回并写出 out/manifest.json。
@@ -276,49 +340,22 @@ def generate(out: Path, seed: int = 2021, scale: float = 1.0, start: str = "2024
     progress(done, total) 每写完一个月调用一次（done、total 为月数）。workers 为并行进程数，
     默认自动（单线程进程中按 CPU 数最多 4 个，否则 1 个）；结果与进程数无关。
     """
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    prog = build_programme(seed, scale, start, end)
-    people_rng = random.Random(f"{seed}|报送人")
-    used = {ld["name"] for ld in prog.leaders}
-    for s in prog.senders:
-        s.filler = _person(people_rng, used)
-        s.reviewer = _person(people_rng, used)
-        s.phone = _phone(people_rng)
-    _remove_previous(out)
-    months = list(range(prog.start, prog.end + 1))
-    index = _Index(prog)
-    forced = _forced_faults(prog, months)
-    incons = _plan_inconsistencies(prog, months)
-    files, faults, omissions, inconsistencies, truth = [], [], [], [], {}
-    done = 0
+    run = SampleRun(out, seed, scale, start, end)
+    months = run.months
     n_workers = _auto_workers(len(months)) if workers is None else max(1, int(workers))
     if progress:
         progress(0, len(months))
-
-    def collect(mi: int, res: dict) -> None:
-        nonlocal done
-        done += 1
-        files.extend(res["files"])
-        faults.extend(res["faults"])
-        omissions.extend(res["omissions"])
-        inconsistencies.extend(res["inconsistencies"])
-        truth[_period(mi)] = res["truth"]
+    results: dict[int, dict] = {}
+    done = (run.in_workers(months, n_workers) if n_workers > 1 else ((mi, run.month(mi)) for mi in months))
+    for mi, res in done:
+        results[mi] = res
         if progress:
-            progress(done, len(months))
+            progress(len(results), len(months))
+    return run.finish(results)
 
-    if n_workers > 1:
-        global _WORKER_STATE
-        _WORKER_STATE = (prog, out, index, forced, incons)
-        try:
-            with multiprocessing.get_context("fork").Pool(n_workers) as pool:
-                for mi, res in zip(months, pool.imap(_period_worker, months)):
-                    collect(mi, res)
-        finally:
-            _WORKER_STATE = None
-    else:
-        for mi in months:
-            collect(mi, _period_output(prog, mi, out, index, forced, incons[mi]))
+
+def _write_manifest(run: SampleRun, files, faults, omissions, inconsistencies, truth) -> dict:
+    prog, months, out, seed, scale = run.prog, run.months, run.out, run.seed, run.scale
     summary = programme_summary(prog)
     manifest = {
         "generator": "etl.sample",
