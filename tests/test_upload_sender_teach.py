@@ -5,6 +5,7 @@ the units list (a file that needs it says so next to the control), and a header 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import re
 import tomllib
@@ -74,7 +75,7 @@ def upload(at, name: str, data: bytes):
 
 
 def shown(elements) -> str:
-    return " ".join(re.sub(r"\\(.)", r"\1", e.value) for e in elements)
+    return " ".join(html.unescape(re.sub(r"\\(.)", r"\1", e.value)) for e in elements)
 
 
 def test_an_xls_file_is_checked_like_any_other(page):
