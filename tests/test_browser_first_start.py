@@ -31,13 +31,17 @@ WATCH_JS = """() => ({
 })"""
 
 
-def test_first_start_builds_while_signing_in_then_shows_chinese_menu(tmp_path, monkeypatch, fixture_files, browser):
+def _sample_folder(tmp_path, fixture_files, monkeypatch) -> None:
+    """The fixture files as the bundled sample (COCKPIT_SAMPLE) that a first start builds from."""
     sample = tmp_path / "sample"
     sample.mkdir()
     for f in fixture_files:
         shutil.copy(f, sample / f.name)
     (sample / "manifest.json").write_text(json.dumps({"generator": "test"}), encoding="utf-8")
     monkeypatch.setenv("COCKPIT_SAMPLE", str(sample))
+
+def test_first_start_builds_while_signing_in_then_shows_chinese_menu(tmp_path, monkeypatch, fixture_files, browser):
+    _sample_folder(tmp_path, fixture_files, monkeypatch)
     db = tmp_path / "wh" / "cockpit.duckdb"
     seen_nav: set[str] = set()
     seen_bar: list[str] = []
@@ -82,12 +86,7 @@ def test_first_start_bar_reports_each_stage(tmp_path, monkeypatch, fixture_files
     moves through the three stages with counts (the sign-in page itself starts the build)."""
     from ui.data import FirstBuild, _build
 
-    sample = tmp_path / "sample"
-    sample.mkdir()
-    for f in fixture_files:
-        shutil.copy(f, sample / f.name)
-    (sample / "manifest.json").write_text(json.dumps({"generator": "test"}), encoding="utf-8")
-    monkeypatch.setenv("COCKPIT_SAMPLE", str(sample))
+    _sample_folder(tmp_path, fixture_files, monkeypatch)
     db = tmp_path / "wh" / "cockpit.duckdb"
     monkeypatch.setenv("COCKPIT_DB", str(db))
     build, texts = FirstBuild(), []
