@@ -813,14 +813,7 @@ def rss_kb(pid: int) -> tuple[int, int]:
     return vals.get("VmRSS", 0), vals.get("VmHWM", 0)
 
 
-READY_JS = """() => {
-    const busy = document.querySelector('[data-testid="stStatusWidget"]')
-        || document.querySelector('[data-testid="stSkeleton"]');
-    const now = Date.now();
-    if (busy) { window.__idleSince = null; return false; }
-    if (!window.__idleSince) { window.__idleSince = now; }
-    return now - window.__idleSince > 600;
-}"""
+from browser import IDLE_JS as READY_JS, IDLE_MS  # noqa: E402 - Streamlit's run state, held IDLE_MS
 
 
 def bench_server(state_db: Path, port: int, sessions: int) -> dict:
@@ -865,7 +858,7 @@ def bench_server(state_db: Path, port: int, sessions: int) -> dict:
                         page.wait_for_function(READY_JS, timeout=120_000, polling=100)
                     except Exception:
                         ok = False
-                    secs = time.perf_counter() - t0 - (0.6 if ok else 0)  # minus the idle window
+                    secs = time.perf_counter() - t0 - (IDLE_MS / 1000 if ok else 0)  # minus the idle window
                     boxes = error_boxes(page)
                     out["pages"].append({"url": url, "round": round_, "seconds": secs, "ok": ok and not boxes,
                                          "errors": boxes[:2]})
@@ -884,7 +877,7 @@ def bench_server(state_db: Path, port: int, sessions: int) -> dict:
                     ok += not error_boxes(tab)
                 except Exception:
                     pass
-            out["concurrent"] = {"sessions": sessions, "seconds": time.perf_counter() - t0 - 0.6, "ok": ok}
+            out["concurrent"] = {"sessions": sessions, "seconds": time.perf_counter() - t0 - IDLE_MS / 1000, "ok": ok}
             for c in ctxs:
                 c.close()
             browser.close()
@@ -1210,8 +1203,8 @@ def bench_first_start(work: Path) -> dict:
     load0 = os.getloadavg()
     server = subprocess.Popen([PY, str(ROOT / "scripts" / "serve.py"), "--server.port", str(port),
                                "--server.address", "127.0.0.1", "--server.headless", "true"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}"
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(base / "server.err").open("w"))
+    url = f"http://127.0.0.1:{port}"  # stderr to a file: a pipe read only at the end could fill and stop the server
     out: dict = {"load_start": load0, "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M")}
     try:
         t_server = time.perf_counter()
@@ -1267,11 +1260,12 @@ def bench_first_start(work: Path) -> dict:
     finally:
         server.terminate()
         try:
-            _, err = server.communicate(timeout=20)
+            server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
-            _, err = server.communicate()
-    out["notes"] = [ln for ln in (err or "").splitlines() if ln.startswith("bootstrap ")]
+            server.wait()
+    err = (base / "server.err").read_text(encoding="utf-8", errors="replace")
+    out["notes"] = [ln for ln in err.splitlines() if ln.startswith("bootstrap ")]
     out["load_end"] = os.getloadavg()
     # the build alone, from the command line: its CPU seconds, part by part
     cli = base / "cli"

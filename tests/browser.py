@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -22,6 +24,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 SERVERS: dict[str, Path] = {}  # base URL of a running test server -> its accounts store
+LOGS: dict[str, Path] = {}  # base URL of a running test server -> the file its output goes to
 
 
 def free_port() -> int:
@@ -43,10 +46,14 @@ def cockpit_server(db: Path, port: int | None = None, env: dict[str, str] | None
             raise RuntimeError(f"port {port} is already in use")
     env = {**os.environ, **(env or {}), "COCKPIT_DB": str(db)}
     accounts = Path(env.get("COCKPIT_ACCOUNTS") or db.parent / "accounts.sqlite")
+    # the server's output goes to a file, never to a pipe nobody reads: a full pipe would stop the
+    # server at its next log line, and the test would wait for a page that never comes
+    log = Path(tempfile.mkdtemp(prefix="cockpit-server-")) / "server.log"
+    out = log.open("wb")
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "scripts" / "serve.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60
@@ -56,40 +63,55 @@ def cockpit_server(db: Path, port: int | None = None, env: dict[str, str] | None
                 break
             except OSError:
                 if proc.poll() is not None:
-                    raise RuntimeError(proc.stdout.read().decode(errors="replace"))
+                    raise RuntimeError(server_log(log))
                 time.sleep(0.3)
         else:
-            raise RuntimeError("streamlit did not start in 60 s")
-        SERVERS[url] = accounts
+            raise RuntimeError("streamlit did not start in 60 s\n" + server_log(log))
+        SERVERS[url], LOGS[url] = accounts, log
         yield url
     finally:
         SERVERS.pop(url, None)
+        LOGS.pop(url, None)
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        out.close()
+        shutil.rmtree(log.parent, ignore_errors=True)
+
+
+def server_log(log: Path, tail: int = 4000) -> str:
+    """The last characters a test server printed."""
+    try:
+        return log.read_bytes()[-tail:].decode(errors="replace")
+    except OSError:
+        return ""
 
 
 def open_page(page, url: str, *, role: str = "centre", unit: str | None = None,
               wait_text: str | None = None) -> None:
     """Go to `url` as a signed-in user of `role` (a unit user of `unit`, 平城区 by default) and
-    wait until the page has rendered. The first page of a user on a server signs in through the
-    real form; later browser contexts of the same user get that session's cookie (while the
-    session is alive in the server's store), so a test suite signs in once per user and server.
-    Every browser test opens pages through here."""
+    wait until the page has rendered. On a test server the user's session is opened in the
+    server's accounts store, as the sign-in form would, and its cookie given to the browser (the
+    form itself is tested in tests/test_browser_accounts.py); behind a proxy the page signs in
+    through the form. Later browser contexts of the same user share that session while it is
+    alive. Every browser test opens pages through here."""
     ctx = page.context
     who = (role, unit)
     if getattr(ctx, "_cockpit_user", None) != who:
         key = (_base_of(url), role, unit)
         cookies = _SESSIONS.get(key)
-        if cookies and _session_alive(key[0], cookies):
+        if not (cookies and _session_alive(key[0], cookies)):
+            cookies = _new_session(key[0], role, unit)
+        if cookies:
             ctx.clear_cookies()
             ctx.add_cookies(cookies)
             page.goto(url)
         else:
             sign_in(page, url, role=role, unit=unit)
-            _SESSIONS[key] = [c for c in ctx.cookies() if c["name"] == "cockpit_session"]
+            cookies = [c for c in ctx.cookies() if c["name"] == "cockpit_session"]
+        _SESSIONS[key] = cookies
         ctx._cockpit_user = who
     else:
         page.goto(url)
@@ -102,6 +124,18 @@ _SESSIONS: dict[tuple, list[dict]] = {}  # (server, role, unit) → the session 
 def _base_of(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def _new_session(base: str, role: str, unit: str | None) -> list[dict] | None:
+    """The cookie of a new session of the test account of `role` on the test server at `base`
+    (None when `base` is not one of ours, e.g. a proxy in front of it)."""
+    from accounts.store import Store
+
+    path = SERVERS.get(base)
+    if path is None:
+        return None
+    token = Store(path).open_session(account_for_server(base, role, unit).login, "127.0.0.1")
+    return [{"name": "cockpit_session", "value": token, "url": base + "/", "sameSite": "Strict"}]
 
 
 def _session_alive(base: str, cookies: list[dict]) -> bool:
@@ -118,8 +152,16 @@ def _session_alive(base: str, cookies: list[dict]) -> bool:
 
 def signed_in_state(browser, url: str, *, role: str = "centre", unit: str | None = None) -> dict:
     """The browser state (the session cookie) of a signed-in user of `role`, for
-    `browser.new_context(storage_state=...)`: many contexts of one signed-in user. Signs in
-    through the form the first time (open_page)."""
+    `browser.new_context(storage_state=...)`: many contexts of one signed-in user. On a test
+    server the session is opened in its store, with no page shown; otherwise through the form."""
+    cookies = _new_session(_base_of(url), role, unit)
+    if cookies:
+        ctx = browser.new_context()
+        try:
+            ctx.add_cookies(cookies)
+            return ctx.storage_state()
+        finally:
+            ctx.close()
     ctx = browser.new_context(viewport=DESKTOP)
     try:
         open_page(ctx.new_page(), url, role=role, unit=unit)
@@ -172,34 +214,61 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
-def warm_up(browser, url: str) -> None:
-    """Open a fresh server's root once, signed in: the first page a server runs decides its
-    navigation, and the first run pays for the imports and the first queries, so no test's
-    timing starts with them."""
+def warm_up(browser, url: str, wait_text: str = "数据截至") -> None:
+    """Open a page of a fresh server once (its root by default), signed in: the first page a
+    server runs decides its navigation, and the first run pays for the imports and the first
+    queries, so no test's timing starts with them."""
     ctx = browser.new_context(viewport=DESKTOP)
     try:
-        open_page(ctx.new_page(), url + "/", wait_text="数据截至")
+        open_page(ctx.new_page(), url if urllib.parse.urlsplit(url).path else url + "/", wait_text=wait_text)
     finally:
         ctx.close()
 
 
+# The app has finished running its script: Streamlit's own run state on the app element (as its
+# end-to-end tests read it) says so, the connection is up, and no status widget or skeleton shows;
+# held for a short while, since a script may ask for a rerun (or the page reload) as it ends.
+IDLE_MS = 400
+IDLE_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const busy = !app || app.getAttribute('data-test-script-state') !== 'notRunning'
+        || app.getAttribute('data-test-connection-state') !== 'CONNECTED'
+        || document.querySelector('[data-testid="stStatusWidget"]')
+        || document.querySelector('[data-testid="stSkeleton"]');
+    const now = Date.now();
+    if (busy) { window.__idleSince = null; return false; }
+    if (!window.__idleSince) { window.__idleSince = now; }
+    return now - window.__idleSince > %d;
+}""" % IDLE_MS
+
+
 def wait_ready(page, text: str | None = None, timeout_ms: int = 90_000) -> None:
-    """Wait until Streamlit has rendered (`text` visible, if given) and finished running the script."""
-    page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
-    if text:
-        # the first visible match: a page may hold the same text hidden at this width (周报's 16:9
-        # drawing on a phone, its stacked phone version on a desktop)
-        page.get_by_text(text).filter(visible=True).first.wait_for(timeout=timeout_ms)
-    # the status widget ("Running…") must stay away for a while: the script may start late
-    page.wait_for_function(
-        """() => {
-            const busy = document.querySelector('[data-testid="stStatusWidget"]')
-                || document.querySelector('[data-testid="stSkeleton"]');
-            const now = Date.now();
-            if (busy) { window.__idleSince = null; return false; }
-            if (!window.__idleSince) { window.__idleSince = now; }
-            return now - window.__idleSince > 1200;
-        }""", timeout=timeout_ms, polling=200)
+    """Wait until Streamlit has rendered (`text` visible, if given) and finished running the script.
+    On a timeout the error says what the page showed and what its server printed last."""
+    try:
+        page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
+        if text:
+            # the first visible match: a page may hold the same text hidden at this width (周报's
+            # 16:9 drawing on a phone, its stacked phone version on a desktop)
+            page.get_by_text(text).filter(visible=True).first.wait_for(timeout=timeout_ms)
+        page.wait_for_function(IDLE_JS, timeout=timeout_ms, polling=100)
+    except Exception as e:
+        if type(e).__name__ != "TimeoutError":
+            raise
+        message = f"waiting for {text!r} at {page.url}: {e}\n{_what_was_seen(page)}"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        with (ARTIFACTS / "wait_failures.txt").open("a", encoding="utf-8") as fh:  # kept past the run's output
+            fh.write(f"{time.strftime('%H:%M:%S')} {message}\n\n")
+        raise AssertionError(message) from None
+
+
+def _what_was_seen(page) -> str:
+    try:
+        body = page.inner_text("body", timeout=5_000)[:1500]
+    except Exception as e:  # noqa: BLE001 - the page itself may be gone
+        body = f"(no page text: {e})"
+    log = LOGS.get(_base_of(page.url))
+    return f"--- the page showed:\n{body}\n--- its server printed last:\n{server_log(log) if log else '(not a test server)'}"
 
 
 class PageErrors:
