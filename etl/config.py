@@ -93,6 +93,12 @@ def trusted_proxies() -> frozenset[str]:
     return frozenset(a.strip() for a in os.environ.get("COCKPIT_TRUSTED_PROXIES", "").split(",") if a.strip())
 
 
+def warm_renderer() -> bool:
+    """COCKPIT_WARM_RENDERER=0 leaves kaleido's browser to start with the first 周报 drawn instead
+    of with the server (on by default: the first reader does not wait for it)."""
+    return os.environ.get("COCKPIT_WARM_RENDERER", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
 def demo_mode() -> bool | None:
     """COCKPIT_DEMO=1 shows the demo accounts on the sign-in page, 0 never; unset: shown while
     the accounts store holds the demo accounts start.sh made for the sample programme."""

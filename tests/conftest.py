@@ -15,6 +15,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import fixtures  # noqa: E402
 
+# Test processes and the servers they start do not start kaleido's browser up front: the tests
+# that draw a 周报 start it when they draw (tests/test_briefing.py tests the warm-up itself).
+os.environ.setdefault("COCKPIT_WARM_RENDERER", "0")
+
 
 def pytest_collection_modifyitems(items):
     """Browser test files first, then the others, each group with its largest files first (tests

@@ -200,3 +200,19 @@ def test_command_line_refuses_a_month_without_data(fixture_db, tmp_path, capsys)
 def test_view_text_from_data_is_not_markup():
     # plotly reads <b>, <a href> … in text: a name from a county's file must show as typed
     assert briefing._cut("<b>某项目</b>", 20) == "&lt;b&gt;某项目&lt;/b&gt;"
+
+
+def test_renderer_warm_up_is_started_once_and_can_be_switched_off(monkeypatch):
+    """The server starts kaleido's browser once, in the background (app.py); COCKPIT_WARM_RENDERER=0
+    leaves it to the first 周报 drawn."""
+    from ui import briefing
+
+    drawn = []
+    monkeypatch.setattr(briefing, "render_images", lambda images: drawn.append([i.name for i in images]))
+    monkeypatch.setattr(briefing, "_warm_thread", None)
+    monkeypatch.setenv("COCKPIT_WARM_RENDERER", "0")
+    assert briefing.warm_renderer() is None and drawn == []
+    monkeypatch.setenv("COCKPIT_WARM_RENDERER", "1")
+    first = briefing.warm_renderer()
+    first.join(10)
+    assert briefing.warm_renderer() is first and drawn == [["warm.svg"]]

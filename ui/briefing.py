@@ -36,6 +36,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import polars as pl
 
+from etl import config
 from etl.status import RED_GAP_PTS, RED_LATE_START_MONTHS
 from ui import figures, summary
 from ui.export import Image, render_images, tables_xlsx, zip_bytes
@@ -393,10 +394,13 @@ _warm_lock = threading.Lock()
 _warm_thread: threading.Thread | None = None
 
 
-def warm_renderer() -> threading.Thread:
+def warm_renderer() -> threading.Thread | None:
     """Start kaleido's browser in the background, once per server process, so the first reader
-    of the 周报 does not wait for Chromium to start (≈ 2–4 s); later calls return at once."""
+    of the 周报 does not wait for Chromium to start (≈ 2–4 s); later calls return at once. None
+    when switched off (COCKPIT_WARM_RENDERER=0)."""
     global _warm_thread
+    if not config.warm_renderer():
+        return None
     with _warm_lock:
         if _warm_thread is None:
             fig = go.Figure(go.Bar(x=["甲"], y=[1]), layout={"font": {"family": FONT}})
