@@ -207,6 +207,9 @@ def test_sign_in_through_the_form(fixture_db):
     at.text_input[1].input(PASSWORD)
     at.button[0].click().run()
     assert not at.exception
+    # signed in: the run ends with the cookie written and the page opened anew (ui.auth._enter)
+    assert [c.value for c in at.caption] == ["正在进入驾驶舱…"] and not at.title
+    at.run()  # what the browser's reload runs
     assert at.title[0].value.endswith("项目建设总览")
     assert "退出登录" in [b.label for b in at.button]
     assert "云州区" in _texts(at)
@@ -222,6 +225,7 @@ def test_forced_password_change(fixture_db):
     at.text_input[0].input("must-change")
     at.text_input[1].input("initial-pass")
     at.button[0].click().run()
+    at.run()  # the browser's reload after signing in
     assert "请先修改密码" in _texts(at)
     labels = [t.label for t in at.text_input]
     assert labels == ["当前密码", "新密码", "再次输入新密码"]
@@ -229,7 +233,9 @@ def test_forced_password_change(fixture_db):
     at.text_input[1].input("changed-pass")
     at.text_input[2].input("changed-pass")
     at.button[0].click().run()
-    assert not at.exception and at.title[0].value.endswith("项目建设总览")
+    assert not at.exception and "正在进入驾驶舱…" in [c.value for c in at.caption]
+    at.run()  # the browser's reload
+    assert at.title[0].value.endswith("项目建设总览")
     assert not store.get("must-change").must_change and store.sign_in("must-change", "changed-pass").ok
 
 
@@ -312,7 +318,7 @@ def test_audit_log_and_throttle_take_the_forwarded_address(fixture_db, store, mo
         at.text_input[1].input(PASSWORD)
         at.button[0].click().run()
         assert not at.exception
-        return at
+        return at.run() if "正在进入驾驶舱…" in [c.value for c in at.caption] else at  # signed in: the reload
 
     assert "该地址登录失败次数过多" in _texts(sign_in())
     assert store.audit_log(1)[0]["action"] == "login_throttled" and store.audit_log(1)[0]["address"] == recorded

@@ -64,6 +64,21 @@ def test_deep_link_kept_through_sign_in(server, ctx):
     tab.get_by_label("账号").wait_for(timeout=60_000)
 
 
+@pytest.mark.parametrize("path", ["//evil.test/x", "/%2F%2Fevil.test/x", "/%5Cevil.test/x"])
+def test_no_page_at_an_address_read_as_another_site(server, path):
+    """Signing in opens the address kept when the form showed, a path of this site only
+    (ui/auth.py): a path a browser would read as another site ("//host") is not served at all, so
+    no sign-in form can keep it."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        status = urllib.request.urlopen(server + path, timeout=30).status
+    except urllib.error.HTTPError as e:
+        status = e.code
+    assert status in (400, 404)
+
+
 @pytest.mark.parametrize("role, unit, own, other", [
     ("unit", "平城区", "平城区供热管网改造工程", "云州区光伏制氢项目"),
     ("unit", "云州区", "云州区光伏制氢项目", "平城区供热管网改造工程"),

@@ -11,8 +11,10 @@ With COCKPIT_AUTH=oidc the user signs in at the city's identity provider (st.log
 
 from __future__ import annotations
 
+import json
 import os
 import time
+from typing import NoReturn
 
 import streamlit as st
 
@@ -132,8 +134,7 @@ def audited_download(make, file_name: str):
 
 def _set_cookie(token: str | None, reload: bool = False) -> None:
     """Write (or clear) the session cookie in the browser; the token is ours (URL-safe). With
-    `reload`, the browser then reloads its address: the first run of a session decides which
-    page it shows, and the one before signing in could not."""
+    `reload`, the browser then opens the address asked for (see _enter)."""
     if token:
         js = f"document.cookie = '{COOKIE}={token}; path=/; SameSite=Strict';"
     else:
@@ -144,11 +145,30 @@ def _set_cookie(token: str | None, reload: bool = False) -> None:
 
 
 # The address asked for is kept in the tab while the sign-in form shows, and opened again once
-# signed in (also after the identity provider, which returns to "/"). Same-origin paths only.
+# signed in (also after the identity provider, which returns to "/": a sign-in form shown at "/"
+# keeps an address kept before it). Only paths of this site are opened: not "//host" or "/\\host",
+# which a browser reads as another site. The address is chosen once per page, so running the
+# script again (Streamlit may mount the element twice) cannot change where the page goes.
 _NEXT = "cockpit_next"
-_KEEP = f"<script>sessionStorage.setItem('{_NEXT}', location.pathname + location.search);</script>"
-_RETURN = (f" const next = sessionStorage.getItem('{_NEXT}') || location.pathname + location.search;"
-           f" sessionStorage.removeItem('{_NEXT}'); window.location.replace(next.startsWith('/') ? next : '/');")
+_KEEP_JS = ("(() => { const here = location.pathname + location.search;"
+            f" if (here !== '/' || !sessionStorage.getItem('{_NEXT}')) sessionStorage.setItem('{_NEXT}', here); }})();")
+_KEEP = f"<script>{_KEEP_JS}</script>"
+_RETURN = (" if (!window.cockpitNext) {"
+           f" const next = sessionStorage.getItem('{_NEXT}') || location.pathname + location.search;"
+           " window.cockpitNext = /^[/](?![/\\\\])/.test(next) ? next : '/';"
+           f" sessionStorage.removeItem('{_NEXT}'); }}"
+           " window.location.replace(window.cockpitNext);")
+
+
+def _enter(token: str) -> NoReturn:
+    """Signed in: write the session cookie and open the address asked for, and end this run. The
+    first run of a session decides which page it shows, and the one before signing in could not,
+    so the browser loads the page anew. Nothing else is drawn in this run: a page drawn here could
+    run again before the browser has loaded the script (the first st.html of a tab waits for its
+    code), the script's element would be replaced, and the browser would stay where it is."""
+    _set_cookie(token, reload=True)
+    st.caption("正在进入驾驶舱…")
+    st.stop()
 
 
 def _flush_cookie() -> None:
@@ -181,9 +201,9 @@ _NO_SIDEBAR = ("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollaps
                "[data-testid='stSidebarNav'], [data-testid='stExpandSidebarButton'] {display: none;}</style>")
 
 
-def _sign_in_form() -> Account | None:
-    """The sign-in form; the account once signed in (the form is then cleared and the browser
-    reloads the address it asked for, now with the session cookie)."""
+def _sign_in_form() -> None:
+    """The sign-in form; once signed in, the form is cleared and the browser opens the address it
+    asked for, now with the session cookie (_enter)."""
     box = st.empty()
     with box.container():
         st.markdown(_NO_SIDEBAR, unsafe_allow_html=True)
@@ -207,9 +227,7 @@ def _sign_in_form() -> Account | None:
     if not submitted or not result.ok:
         return None
     box.empty()
-    token = start_session(result.account)
-    _set_cookie(token, reload=True)
-    return result.account
+    _enter(start_session(result.account))
 
 
 def demo_shown(s: Store) -> bool:
@@ -238,8 +256,9 @@ def _demo_hint() -> None:
         st.code("\n".join(lines), language=None)
 
 
-def _change_password(user: Account) -> Account | None:
-    """The forced change of a password an administrator set; the account once changed."""
+def _change_password(user: Account) -> None:
+    """The forced change of a password an administrator set; once changed, the page is opened
+    anew (_enter)."""
     box = st.empty()
     with box.container():
         st.markdown(_NO_SIDEBAR, unsafe_allow_html=True)
@@ -266,8 +285,7 @@ def _change_password(user: Account) -> Account | None:
         return None
     box.empty()
     current_user(force=True)
-    _set_cookie(st.session_state.get(TOKEN), reload=True)
-    return changed
+    _enter(st.session_state.get(TOKEN))
 
 
 def _sidebar(user: Account) -> None:
@@ -288,15 +306,13 @@ def gate() -> Account:
     if user is None and config.auth_mode() == "oidc":
         if st.session_state.get(_NOTICE) and _oidc_logged_in():  # idle too long: end the provider's session too
             st.logout()
-        user = _oidc_user()
+        _oidc_user()  # a user the provider sent back is signed in, and the page opened anew
     if user is None:
-        user = _sign_in_form()
-        if user is None:
-            st.stop()
+        _sign_in_form()
+        st.stop()
     if user.must_change and config.auth_mode() == "builtin":
-        user = _change_password(user)
-        if user is None:
-            st.stop()
+        _change_password(user)
+        st.stop()
     _sidebar(user)
     return user
 
@@ -337,7 +353,9 @@ def account_from_claims(claims: dict, s: Store) -> tuple[Account | None, str]:
     return None, f"账号「{login}」尚未开通驾驶舱权限，请联系推进中心"
 
 
-def _oidc_user() -> Account | None:
+def _oidc_user() -> None:
+    """A user the identity provider has signed in: refused with the reason, or given a session
+    and the page asked for (_enter). Nothing when the provider has not signed anyone in."""
     if not _oidc_logged_in():
         return None
     s = store()
@@ -354,12 +372,24 @@ def _oidc_user() -> Account | None:
         s.add(account.login, account.role, password=None, unit=account.unit, name=account.name,
               must_change=False, by="统一身份认证", address=client_address())
     s.audit("login", login=account.login, address=client_address(), detail="统一身份认证")
-    _set_cookie(start_session(account), reload=True)  # the provider sent the user back to "/"
-    return account
+    _enter(start_session(account))  # the provider sent the user back to "/"
 
 
 def _oidc_sign_in() -> None:
+    """The button that sends the user to the identity provider. The address asked for is kept
+    first, by the same script that then leaves for the provider: st.login() would leave as soon
+    as the server says so, possibly before the browser has run the script that keeps it (the
+    first st.html of a tab waits for its code to load), and the user would come back to "/"."""
     st.subheader("登录")
     st.write("请使用全市统一身份认证账号登录。")
     if st.button("统一身份认证登录", type="primary"):
-        st.login()
+        try:
+            from streamlit.user_info import generate_login_redirect_url, validate_auth_credentials
+
+            validate_auth_credentials("default")
+            target = generate_login_redirect_url("default")
+        except ImportError:  # another Streamlit: its own redirect (the deep link may then be lost)
+            st.login()
+            return
+        st.html(f"<script>{_KEEP_JS} window.location.assign({json.dumps(target)});</script>",
+                unsafe_allow_javascript=True)
