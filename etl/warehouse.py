@@ -145,7 +145,10 @@ ADDED_COLUMNS = {"load_log": ("filled_date",), "quarantine": ("plan_wan",)}
 
 
 # derived relations this version added, built from project_month when an older state lacks them
-ADDED_TABLES = {"period_schedule": "period_schedule.sql", "mart_league_month": "mart_league_month.sql"}
+ADDED_TABLES = {"period_schedule": "period_schedule.sql", "mart_league_month": "mart_league_month.sql",
+                "mart_approval_month": "mart_approval_month.sql", "mart_factor_month": "mart_factor_month.sql"}
+# marts whose file builds `<name>_build` for the months of mart_periods (the others build their table)
+PERIOD_MARTS = frozenset({"mart_league_month"})
 
 
 def needs_upgrade(db: Path | None = None) -> bool:
@@ -177,7 +180,7 @@ def upgrade(db: Path | None = None) -> Path | None:
             for table, sql_file in ADDED_TABLES.items():
                 if _has_table(con, table):
                     continue
-                if table.startswith("mart_"):  # a mart's file builds the months of mart_periods
+                if table in PERIOD_MARTS:  # the file builds the months of mart_periods
                     _temp(con, "mart_periods", "select period from project_month union select period from problem_month")
                     _run_sql_file(con, sql_file)
                     con.execute(f"create table {table} as select * from {table}_build")
@@ -244,6 +247,9 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection, periods: list[dt.date] | Non
     # approvals and factor guarantees (small): rebuilt whole on every load, after projects
     _run_sql_file(con, "approvals.sql")
     _run_sql_file(con, "factors.sql")
+    # each month's items and factors as last reported by then, which the approvals page filters
+    _run_sql_file(con, "mart_approval_month.sql")
+    _run_sql_file(con, "mart_factor_month.sql")
     _run_sql_file(con, "period_schedule.sql")  # each month's 序时进度 for the city and unit figures
     for name, (table, column) in INDEXES.items():
         con.execute(f"create index {name} on {table} ({column})")

@@ -567,6 +567,7 @@ def param_space(state: Path) -> dict[str, list]:
         "limit": [10, 20, 50],
         "top": [10, 20],
         "n": [10, 20],
+        "target_days": [20],
     }
     # aliases
     space.update({k: [v] for k, v in consts.items()})

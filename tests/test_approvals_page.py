@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import re
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -33,29 +34,49 @@ def _tile(html: str, label: str) -> tuple[str, str]:
 
 # ---------------------------------------------------------------- builders on the fixture
 
+def warehouse_with(tmp_path, fixture_db, **tables: pl.DataFrame) -> queries.Warehouse:
+    """A warehouse holding only the approvals marts (the fixture's columns), filled with `tables`'
+    rows (columns they leave out are null), for a query's known answer on rows made up here."""
+    src = duckdb.connect(str(fixture_db), read_only=True)
+    empty = {n: src.sql(f"select * from {n} limit 0").pl() for n in ("mart_approval_month", "mart_factor_month")}
+    src.close()
+    path = tmp_path / "approvals.duckdb"
+    con = duckdb.connect(str(path))
+    for name, frame in empty.items():
+        rows = pl.concat([frame, tables[name]], how="diagonal_relaxed") if name in tables else frame
+        con.register("incoming", rows.select(frame.columns).cast(frame.schema).to_arrow())
+        con.execute(f"create table {name} as select * from incoming")
+        con.unregister("incoming")
+    con.close()
+    return queries.Warehouse(path)
+
+
 def test_queue_summaries(fixture_db):
-    items = queries.run("approvals_items", period=P, unit=None)
-    rank = ap.department_ranking(items)
+    at = dict(period=P, unit=None)
+    rank = queries.run("approvals_departments", **at)
     assert rank.select("department", "items", "overdue", "overdue_waiting").rows()[:2] == [
         ("市住房和城乡建设局", 1, 1, 0), ("市生态环境局", 1, 1, 1)]
     assert rank.filter(pl.col("department") == "平城区行政审批服务管理局").row(0, named=True)["avg_days"] == \
         pytest.approx((1 + 5 + 14) / 3)
-    held = ap.held_starts(items)
+    held = queries.run("approvals_held", **at, limit=ap.LIST_ROWS)
     assert held.select("project_code", "item_name", "working_days").rows() == [(C["C"], "用地预审与选址", 20)]
-    assert ap.waiting_over_limit(items)["item_name"].to_list() == ["环评"]
-    assert ap.low_risk_chains(items).is_empty() and ap.zone_shares(items).is_empty()
+    assert queries.run("approvals_overdue", **at, limit=ap.LIST_ROWS)["item_name"].to_list() == ["环评"]
+    assert queries.run("approvals_low_risk", **at, target_days=ap.LOW_RISK_TARGET_DAYS).is_empty()
+    assert queries.run("approvals_zones", **at).is_empty()
 
 
 def test_factor_summaries(fixture_db):
-    f = queries.run("approvals_factors", period=P, unit=None)
-    s = {r["kind"]: r for r in ap.factor_summary(f).iter_rows(named=True)}
+    at = dict(period=P, unit=None)
+    s = {r["kind"]: r for r in queries.run("factors_by_kind", **at).iter_rows(named=True)}
     assert (s["land"]["needed"], s["land"]["secured"], s["land"]["gap_projects"]) == (64.5, 12.0, 1)
     assert (s["funding"]["gap"], s["funding"]["overdue"]) == (2000.0, 1)
-    assert ap.key_waiting(f).select("project_code", "kind").rows() == [(C["B"], "funding")]
-    assert ap.land_reserve(f) == {"key_mu": 12.0, "total_mu": 12.0, "share": 1.0, "met": True}
+    keyw = queries.run("factors_key_waiting", **at, limit=ap.LIST_ROWS)
+    assert keyw.select("project_code", "kind").rows() == [(C["B"], "funding")]
+    totals = queries.run("approvals_totals", **at).row(0, named=True)
+    assert ap.land_reserve(totals) == {"key_mu": 12.0, "total_mu": 12.0, "share": 1.0, "met": True}
 
 
-def test_low_risk_share_known_answer():
+def test_low_risk_share_known_answer(tmp_path, fixture_db):
     """Two low-risk projects: one whole chain in 18 working days, one in 23; one still in progress."""
     rows = [("X", "project", 1, None), ("X", "planning", 3, None), ("X", "construction", 4, None),
             ("X", "acceptance", 6, None), ("X", "property", 4, dt.date(2026, 10, 20)),
@@ -66,10 +87,14 @@ def test_low_risk_share_known_answer():
                           "unit_name": ["平城区"] * len(rows), "item": [r[1] for r in rows],
                           "working_days": [r[2] for r in rows],
                           "completed_date": [r[3] or dt.date(2026, 8, 1) for r in rows],
-                          "is_low_risk": [True] * len(rows)})
+                          "is_low_risk": [True] * len(rows), "period": [P] * len(rows)})
     items = items.with_columns(pl.when(pl.col("project_code") == "Z").then(None).otherwise(pl.col("completed_date"))
                                .alias("completed_date"))
-    chains = ap.low_risk_chains(items)
+    wh = warehouse_with(tmp_path, fixture_db, mart_approval_month=items)
+    try:
+        chains = wh.run("approvals_low_risk", period=P, unit=None, target_days=ap.LOW_RISK_TARGET_DAYS)
+    finally:
+        wh.close()
     assert chains.select("project_code", "total_days", "complete", "within").rows() == [
         ("X", 18, True, True), ("Y", 23, True, False), ("Z", 3, False, False)]
     assert ap.low_risk_share(chains) == {"complete": 2, "within": 1, "share": 0.5, "in_progress": 1}
