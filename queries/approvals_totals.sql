@@ -30,17 +30,33 @@ item_counts as (
     from items
 ),
 
+-- per project first, so each project is counted once without a distinct count over the month
+factor_projects as (
+    select
+        project_code,
+        count(*) as factors,
+        bool_or(gap > 0) as has_gap,
+        count(*) filter (where is_overdue) as overdue,
+        bool_or(is_key and gap > 0) as key_waiting,
+        bool_or(is_key and gap > 0 and is_overdue) as key_overdue,
+        count(*) filter (where is_key and gap > 0 and is_overdue) as key_overdue_rows,
+        sum(secured) filter (where kind = 'land') as land,
+        sum(secured) filter (where kind = 'land' and is_key) as land_key
+    from factors
+    group by project_code
+),
+
 factor_counts as (
     select
-        count(*) as factors,
-        count(distinct project_code) filter (where gap > 0) as gap_projects,
-        count(*) filter (where is_overdue) as factors_overdue,
-        count(distinct project_code) filter (where is_key and gap > 0) as key_waiting_projects,
-        count(distinct project_code) filter (where is_key and gap > 0 and is_overdue) as key_overdue_projects,
-        count(*) filter (where is_key and gap > 0 and is_overdue) as key_overdue_rows,
-        coalesce(sum(secured) filter (where kind = 'land'), 0) as land_total_mu,
-        coalesce(sum(secured) filter (where kind = 'land' and is_key), 0) as land_key_mu
-    from factors
+        cast(coalesce(sum(factors), 0) as bigint) as factors,
+        count(*) filter (where has_gap) as gap_projects,
+        cast(coalesce(sum(overdue), 0) as bigint) as factors_overdue,
+        count(*) filter (where key_waiting) as key_waiting_projects,
+        count(*) filter (where key_overdue) as key_overdue_projects,
+        cast(coalesce(sum(key_overdue_rows), 0) as bigint) as key_overdue_rows,
+        coalesce(sum(land), 0) as land_total_mu,
+        coalesce(sum(land_key), 0) as land_key_mu
+    from factor_projects
 )
 
 select * from item_counts cross join factor_counts

@@ -2,7 +2,9 @@
 -- etl/sql/approvals.sql), with the project's unit, zone, key flag, library and start as reported
 -- that month (its latest attributes when it sent no progress row that month). The approvals page
 -- and the quarterly analysis filter this by `period = $period` instead of each finding the latest
--- report and the project's month again. Ordered by month, so a month's rows are read alone.
+-- report and the project's month again. Ordered by month, so a month's rows are read alone, and
+-- within it the items still being handled (past their limit first) together, which the page's
+-- lists read: a scan then unpacks the names of a few blocks of rows, not of the whole month.
 create or replace table mart_approval_month as
 
 with months as (
@@ -58,4 +60,4 @@ final as (
 )
 
 select * from final
-order by period;
+order by period, is_waiting desc, is_overdue desc, library, project_code;

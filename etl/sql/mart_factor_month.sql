@@ -1,7 +1,8 @@
 -- Every month × every factor guarantee (kind and detail) as last reported at or before that month
 -- (factor_month, etl/sql/factors.sql), with the project's unit, zone and key flag as reported that
 -- month (its latest when it sent no progress row that month). The approvals page and the quarterly
--- analysis filter this by `period = $period`. Ordered by month, so a month's rows are read alone.
+-- analysis filter this by `period = $period`. Ordered by month, so a month's rows are read alone,
+-- and within it key projects' missing factors together (the list the page and the analysis read).
 create or replace table mart_factor_month as
 
 with months as (
@@ -49,4 +50,4 @@ final as (
 )
 
 select * from final
-order by period;
+order by period, is_key desc, gap > 0 desc, is_overdue desc, project_code;
