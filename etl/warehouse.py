@@ -146,9 +146,10 @@ ADDED_COLUMNS = {"load_log": ("filled_date",), "quarantine": ("plan_wan",)}
 
 # derived relations this version added, built from project_month when an older state lacks them
 ADDED_TABLES = {"period_schedule": "period_schedule.sql", "mart_league_month": "mart_league_month.sql",
-                "mart_approval_month": "mart_approval_month.sql", "mart_factor_month": "mart_factor_month.sql"}
+                "mart_approval_month": "mart_approval_month.sql", "mart_factor_month": "mart_factor_month.sql",
+                "mart_progress_month": "mart_progress_month.sql"}
 # marts whose file builds `<name>_build` for the months of mart_periods (the others build their table)
-PERIOD_MARTS = frozenset({"mart_league_month"})
+PERIOD_MARTS = frozenset({"mart_league_month", "mart_progress_month"})
 
 
 def needs_upgrade(db: Path | None = None) -> bool:
@@ -200,7 +201,7 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 # relations built from the raw tables, in build order (each from etl/sql/<name>.sql)
 DERIVED = ("project_month", "projects", "problem_month", "problems", "milestones", "mart_annual_month",
-           "mart_league_month")
+           "mart_league_month", "mart_progress_month")
 # one project's rows are read by code (its months, its file): without an index every such read
 # scans the whole relation (project_month is ordered by month; projects is after a load's inserts)
 INDEXES = {"project_month_code": ("project_month", "project_code"), "projects_code": ("projects", "project_code")}
@@ -300,13 +301,14 @@ def _rebuild_marts(con: duckdb.DuckDBPyConnection, first: dt.date | None) -> Non
               "union select period from problem_month where problem_id in (select problem_id from rebuilt_problems)",
               {"first": first})
     con.execute("drop table if exists mart_unit_month")  # an earlier version's unit roll-ups, now in the league's
-    _run_sql_file(con, "mart_league_month.sql")
-    if first is None:
-        con.execute("create or replace table mart_league_month as "
-                    "select * from mart_league_month_build order by period, unit_kind, unit_code, unit_name")
-    else:
-        con.execute("delete from mart_league_month where period in (select period from mart_periods)").fetchall()
-        con.execute("insert into mart_league_month by name select * from mart_league_month_build").fetchall()
+    for name, order in (("mart_league_month", "period, unit_kind, unit_code, unit_name"),
+                        ("mart_progress_month", "period, cut, dim, unit_code, group_key")):
+        _run_sql_file(con, f"{name}.sql")
+        if first is None:
+            con.execute(f"create or replace table {name} as select * from {name}_build order by {order}")
+        else:
+            con.execute(f"delete from {name} where period in (select period from mart_periods)").fetchall()
+            con.execute(f"insert into {name} by name select * from {name}_build").fetchall()
 
 
 def _rebuild_changed(con: duckdb.DuckDBPyConnection, changed: list[dt.date], old_period: str | None) -> None:

@@ -1,0 +1,49 @@
+-- Plan and completion of the annual projects of every month, summed per library cut, per county
+-- or development zone and per value of each dimension the pages cut by: the roll-ups the unit
+-- table (queries/by_unit.sql) and the progress page's cuts (queries/progress_by_dim.sql) read, so
+-- neither sums the projects again. Aggregates only, no project rows: published to everyone.
+--   cut: as in mart_annual_month ('all', 'new_start', 'continuing', 'key')
+--   dim: 'unit', 'sector', 'library', 'key_level', 'six_new', 'invest_kind'; group_key is the
+--        project's value of it (its unit_code for 'unit'), null when not given
+-- mart_periods (etl/warehouse.py): the months being rebuilt.
+create or replace temp view mart_progress_month_build as
+
+with annual as (
+    select *
+    from mart_annual_month
+    where period in (select period from mart_periods)
+),
+
+keyed as (
+    select a.*, d.dim,
+        case d.dim
+            when 'unit' then a.unit_code
+            when 'sector' then a.sector
+            when 'library' then a.library
+            when 'key_level' then a.key_level
+            when 'six_new' then a.six_new_type
+            when 'invest_kind' then a.invest_kind
+        end as group_key
+    from annual as a
+    cross join (values ('unit'), ('sector'), ('library'), ('key_level'), ('six_new'), ('invest_kind')) as d(dim)
+),
+
+final as (
+    select
+        period,
+        cut,
+        dim,
+        unit_code,
+        group_key,
+        count(*) as projects,
+        sum(annual_plan_wan) as plan_wan,
+        sum(completed_month_wan) as month_wan,
+        sum(completed_ytd_wan) as ytd_wan,
+        count(*) filter (where status = 'red') as red,
+        count(*) filter (where status = 'yellow') as yellow,
+        count(*) filter (where status = 'green') as green
+    from keyed
+    group by period, cut, dim, unit_code, group_key
+)
+
+select * from final
