@@ -294,7 +294,8 @@ def _rebuild_marts(con: duckdb.DuckDBPyConnection, first: dt.date | None) -> Non
         _temp(con, "mart_periods", "select period from project_month union select period from problem_month")
     else:
         con.execute("delete from mart_annual_month where period >= ?", [first]).fetchall()
-        con.execute("insert into mart_annual_month by name select * from mart_annual_month_build").fetchall()
+        con.execute("insert into mart_annual_month by name select * from mart_annual_month_build "
+                    "order by period, cut, unit_code").fetchall()
         _temp(con, "mart_periods",
               "select period from project_month where period >= $first "
               "union select period from problem_month where period >= $first "
@@ -308,7 +309,7 @@ def _rebuild_marts(con: duckdb.DuckDBPyConnection, first: dt.date | None) -> Non
             con.execute(f"create or replace table {name} as select * from {name}_build order by {order}")
         else:
             con.execute(f"delete from {name} where period in (select period from mart_periods)").fetchall()
-            con.execute(f"insert into {name} by name select * from {name}_build").fetchall()
+            con.execute(f"insert into {name} by name select * from {name}_build order by {order}").fetchall()
 
 
 def _rebuild_changed(con: duckdb.DuckDBPyConnection, changed: list[dt.date], old_period: str | None) -> None:
@@ -324,8 +325,10 @@ def _rebuild_changed(con: duckdb.DuckDBPyConnection, changed: list[dt.date], old
     _temp(con, "rebuild_codes", "select distinct project_code from project_month "
                                 "where period in (select period from affected_periods)")
     con.execute("delete from project_month where period in (select period from affected_periods)").fetchall()
+    # in month order, as a full rebuild writes it: a query of one month then reads only that
+    # month's row groups (inserted unordered, every month's filter scanned the whole relation)
     con.execute(f"insert into project_month by name select * from ({status_sql('pm_base')}) "
-                f"where period in (select period from affected_periods)").fetchall()
+                f"where period in (select period from affected_periods) order by period, project_code").fetchall()
     con.execute("insert into rebuild_codes select distinct project_code from project_month "
                 "where period in (select period from affected_periods) "
                 "except select project_code from rebuild_codes").fetchall()
@@ -352,7 +355,7 @@ def _rebuild_changed(con: duckdb.DuckDBPyConnection, changed: list[dt.date], old
     _run_sql_file(con, "problem_asof.sql")
     con.execute("delete from problem_month where period >= ? "
                 "or problem_id in (select problem_id from rebuilt_problems)", [first]).fetchall()
-    con.execute("insert into problem_month by name select * from problem_asof").fetchall()
+    con.execute("insert into problem_month by name select * from problem_asof order by period, problem_id").fetchall()
     _run_sql_file(con, "problems.sql")
     _rebuild_marts(con, first)
     # milestones: every node when the data date moves (their state is judged against it)
