@@ -1,8 +1,9 @@
 -- Plan and completion of the annual projects of every month, summed per library cut, per county
 -- or development zone and per value of each dimension the pages cut by: the roll-ups the headline
--- figures (queries/overview_kpis.sql), the year's curve (queries/monthly_cumulative.sql), the unit
--- table (queries/by_unit.sql) and the progress page's cuts (queries/progress_by_dim.sql) read, so
--- none sums the projects again. Aggregates only, no project rows: published to everyone.
+-- figures (queries/overview_kpis.sql), the year's curve (queries/monthly_cumulative.sql), the
+-- forecast's history (queries/forecast_history.sql), the unit table (queries/by_unit.sql) and the
+-- progress page's cuts (queries/progress_by_dim.sql) read, so none sums the projects again.
+-- Aggregates only, no project rows: published to everyone.
 --   due_to_start / started: new starts planned to start by the month's end, and of them those
 --   started (a start date, or money spent this year)
 --   cut: as in mart_annual_month ('all', 'new_start', 'continuing', 'key')
