@@ -145,7 +145,11 @@ ADDED_COLUMNS = {"load_log": ("filled_date",), "quarantine": ("plan_wan",)}
 
 
 # derived relations this version added, built from project_month when an older state lacks them
-ADDED_TABLES = {"period_schedule": "period_schedule.sql", "mart_league_month": "mart_league_month.sql"}
+ADDED_TABLES = {"period_schedule": "period_schedule.sql", "mart_league_month": "mart_league_month.sql",
+                "mart_approval_month": "mart_approval_month.sql", "mart_factor_month": "mart_factor_month.sql",
+                "mart_progress_month": "mart_progress_month.sql"}
+# marts whose file builds `<name>_build` for the months of mart_periods (the others build their table)
+PERIOD_MARTS = frozenset({"mart_league_month", "mart_progress_month"})
 
 
 def needs_upgrade(db: Path | None = None) -> bool:
@@ -177,7 +181,7 @@ def upgrade(db: Path | None = None) -> Path | None:
             for table, sql_file in ADDED_TABLES.items():
                 if _has_table(con, table):
                     continue
-                if table.startswith("mart_"):  # a mart's file builds the months of mart_periods
+                if table in PERIOD_MARTS:  # the file builds the months of mart_periods
                     _temp(con, "mart_periods", "select period from project_month union select period from problem_month")
                     _run_sql_file(con, sql_file)
                     con.execute(f"create table {table} as select * from {table}_build")
@@ -197,7 +201,7 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 # relations built from the raw tables, in build order (each from etl/sql/<name>.sql)
 DERIVED = ("project_month", "projects", "problem_month", "problems", "milestones", "mart_annual_month",
-           "mart_league_month")
+           "mart_league_month", "mart_progress_month")
 # one project's rows are read by code (its months, its file): without an index every such read
 # scans the whole relation (project_month is ordered by month; projects is after a load's inserts)
 INDEXES = {"project_month_code": ("project_month", "project_code"), "projects_code": ("projects", "project_code")}
@@ -244,6 +248,9 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection, periods: list[dt.date] | Non
     # approvals and factor guarantees (small): rebuilt whole on every load, after projects
     _run_sql_file(con, "approvals.sql")
     _run_sql_file(con, "factors.sql")
+    # each month's items and factors as last reported by then, which the approvals page filters
+    _run_sql_file(con, "mart_approval_month.sql")
+    _run_sql_file(con, "mart_factor_month.sql")
     _run_sql_file(con, "period_schedule.sql")  # each month's 序时进度 for the city and unit figures
     for name, (table, column) in INDEXES.items():
         con.execute(f"create index {name} on {table} ({column})")
@@ -287,20 +294,22 @@ def _rebuild_marts(con: duckdb.DuckDBPyConnection, first: dt.date | None) -> Non
         _temp(con, "mart_periods", "select period from project_month union select period from problem_month")
     else:
         con.execute("delete from mart_annual_month where period >= ?", [first]).fetchall()
-        con.execute("insert into mart_annual_month by name select * from mart_annual_month_build").fetchall()
+        con.execute("insert into mart_annual_month by name select * from mart_annual_month_build "
+                    "order by period, cut, unit_code").fetchall()
         _temp(con, "mart_periods",
               "select period from project_month where period >= $first "
               "union select period from problem_month where period >= $first "
               "union select period from problem_month where problem_id in (select problem_id from rebuilt_problems)",
               {"first": first})
     con.execute("drop table if exists mart_unit_month")  # an earlier version's unit roll-ups, now in the league's
-    _run_sql_file(con, "mart_league_month.sql")
-    if first is None:
-        con.execute("create or replace table mart_league_month as "
-                    "select * from mart_league_month_build order by period, unit_kind, unit_code, unit_name")
-    else:
-        con.execute("delete from mart_league_month where period in (select period from mart_periods)").fetchall()
-        con.execute("insert into mart_league_month by name select * from mart_league_month_build").fetchall()
+    for name, order in (("mart_league_month", "period, unit_kind, unit_code, unit_name"),
+                        ("mart_progress_month", "period, cut, dim, unit_code, group_key")):
+        _run_sql_file(con, f"{name}.sql")
+        if first is None:
+            con.execute(f"create or replace table {name} as select * from {name}_build order by {order}")
+        else:
+            con.execute(f"delete from {name} where period in (select period from mart_periods)").fetchall()
+            con.execute(f"insert into {name} by name select * from {name}_build order by {order}").fetchall()
 
 
 def _rebuild_changed(con: duckdb.DuckDBPyConnection, changed: list[dt.date], old_period: str | None) -> None:
@@ -316,8 +325,10 @@ def _rebuild_changed(con: duckdb.DuckDBPyConnection, changed: list[dt.date], old
     _temp(con, "rebuild_codes", "select distinct project_code from project_month "
                                 "where period in (select period from affected_periods)")
     con.execute("delete from project_month where period in (select period from affected_periods)").fetchall()
+    # in month order, as a full rebuild writes it: a query of one month then reads only that
+    # month's row groups (inserted unordered, every month's filter scanned the whole relation)
     con.execute(f"insert into project_month by name select * from ({status_sql('pm_base')}) "
-                f"where period in (select period from affected_periods)").fetchall()
+                f"where period in (select period from affected_periods) order by period, project_code").fetchall()
     con.execute("insert into rebuild_codes select distinct project_code from project_month "
                 "where period in (select period from affected_periods) "
                 "except select project_code from rebuild_codes").fetchall()
@@ -344,7 +355,7 @@ def _rebuild_changed(con: duckdb.DuckDBPyConnection, changed: list[dt.date], old
     _run_sql_file(con, "problem_asof.sql")
     con.execute("delete from problem_month where period >= ? "
                 "or problem_id in (select problem_id from rebuilt_problems)", [first]).fetchall()
-    con.execute("insert into problem_month by name select * from problem_asof").fetchall()
+    con.execute("insert into problem_month by name select * from problem_asof order by period, problem_id").fetchall()
     _run_sql_file(con, "problems.sql")
     _rebuild_marts(con, first)
     # milestones: every node when the data date moves (their state is judged against it)

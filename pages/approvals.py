@@ -18,8 +18,9 @@ from ui.gaps import gaps_notice
 f = sidebar(show_library=False)
 page_header(f"{f.unit_name}审批与要素保障", f.period)
 gaps_notice(f.period, f.unit)  # senders missing since last month
-items = q("approvals_items", period=f.period, unit=f.unit)
-factors = q("approvals_factors", period=f.period, unit=f.unit)
+# what the page shows, counted and summed by the queries (the items and factors as last reported)
+at = dict(period=f.period, unit=f.unit)
+totals = q("approvals_totals", **at).row(0, named=True)
 subtitle = f"{period_label(f.period)} · {f.unit_name} · {data_date_label(f.period)}"
 first, last = known_years()
 
@@ -37,24 +38,24 @@ with st.expander("计算口径", icon=":material/rule:"):
 with st.expander(STATUS_RULE_TITLE, icon=":material/traffic:"):
     st.markdown(STATUS_RULE_TEXT)
 
-if items.is_empty() and factors.is_empty():
+if not totals["items"] and not totals["factors"]:
     no_data(f"{period_label(f.period)}{f.unit_name}没有报送审批事项和要素保障")
     st.stop()
 
-unknown = items.filter(~items["calendar_known"]) if items.height else items
-if unknown.height:
-    st.warning(f"{unknown.height}项审批事项的日期超出法定节假日日历的已知年份（{first}—{last}年），未计算工作日；"
+if totals["unknown_calendar"]:
+    st.warning(f"{totals['unknown_calendar']}项审批事项的日期超出法定节假日日历的已知年份（{first}—{last}年），未计算工作日；"
                f"请在国务院公布节假日安排后更新 chinesecalendar。", icon=":material/event_busy:")
 
-chains = ap.low_risk_chains(items)
+chains = q("approvals_low_risk", **at, target_days=ap.LOW_RISK_TARGET_DAYS)
 lr = ap.low_risk_share(chains)
-rank = ap.department_ranking(items)
-zones = ap.zone_shares(items)
-held = ap.held_starts(items)
-waiting = ap.waiting_over_limit(items)
-fsum = ap.factor_summary(factors)
-keyw = ap.key_waiting(factors)
-land = ap.land_reserve(factors)
+rank = q("approvals_departments", **at)
+zones = q("approvals_zones", **at)
+held = q("approvals_held", **at, limit=ap.LIST_ROWS)
+waiting = q("approvals_overdue", **at, limit=ap.LIST_ROWS)
+fsum = q("factors_by_kind", **at)
+keyw = q("factors_key_waiting", **at, limit=ap.LIST_ROWS)
+land = ap.land_reserve(totals)
+n_held = int(held["total"][0]) if held.height else 0
 zone_all = zones.filter(zones["unit_name"] == "全部开发区").to_dicts()
 zone_all = zone_all[0] if zone_all else {}
 
@@ -62,24 +63,21 @@ tiles([
     Tile(f"低风险项目≤{ap.LOW_RISK_TARGET_DAYS}工作日", pct(lr["share"]),
          f"全流程办结 {lr['complete']}个，达标 {lr['within']}个" if lr["complete"] else "尚无全流程办结的项目",
          help=ap.TARGET_NAME + "（规划目标）"),
-    Tile("审批事项超时限", f"{int(rank['overdue'].sum()) if rank.height else 0}项",
-         f"其中仍在办理 {waiting.height}项", help="用时（工作日）超过办理时限"),
-    Tile("开工受审批制约", f"{held.height}个", "未开工、有审批事项在办的新开工项目"),
+    Tile("审批事项超时限", f"{totals['overdue']}项",
+         f"其中仍在办理 {totals['overdue_waiting']}项", help="用时（工作日）超过办理时限"),
+    Tile("开工受审批制约", f"{n_held}个", "未开工、有审批事项在办的新开工项目"),
     Tile("开发区承诺制", pct(zone_all.get("promise_share")),
          f"代办 {pct(zone_all.get('agent_share'))}" if zone_all else "所选范围没有开发区项目"),
-    Tile("要素有缺口的项目", f"{factors.filter(factors['gap'] > 0)['project_code'].n_unique() if factors.height else 0}个",
-         f"逾期未落实 {int(factors['is_overdue'].sum()) if factors.height else 0}项"),
-    Tile("重点工程等待要素", f"{keyw['project_code'].n_unique() if keyw.height else 0}个",
-         f"其中逾期 {keyw.filter(keyw['is_overdue'])['project_code'].n_unique() if keyw.height else 0}个"),
+    Tile("要素有缺口的项目", f"{totals['gap_projects']}个", f"逾期未落实 {totals['factors_overdue']}项"),
+    Tile("重点工程等待要素", f"{totals['key_waiting_projects']}个", f"其中逾期 {totals['key_overdue_projects']}个"),
     Tile("重点工程用地保障占比", pct(land["share"]),
          f"要求不低于{ap.LAND_RESERVE_TARGET * 100:.0f}%，" + ("已达到" if land["met"] else "未达到")
          if land["share"] is not None else "没有用地数据"),
-    Tile("在办审批事项", f"{int(items['is_waiting'].sum()) if items.height else 0}项",
-         f"已办结 {int(items['completed_date'].is_not_null().sum()) if items.height else 0}项"),
+    Tile("在办审批事项", f"{totals['waiting']}项", f"已办结 {totals['done']}项"),
 ])
 
 st.header("审批")
-if items.is_empty():
+if not totals["items"]:
     no_data("所选范围没有报送审批事项")
 else:
     st.subheader("各审批部门办理情况（谁慢）")
@@ -90,21 +88,25 @@ else:
     downloads(rt, f"审批部门排名_{f.unit_name}", f"{f.unit_name}审批部门办理情况（{period_label(f.period)}）",
               subtitle, key="rank", period=f.period)
 
-    st.subheader(f"开工受审批制约的项目（{held.height}个）")
+    st.subheader(f"开工受审批制约的项目（{n_held}个）")
     if held.is_empty():
         st.markdown("没有因审批事项未办结而未开工的新开工项目。")
     else:
         ht = ap.held_table(held)
         show_table(ht)
+        if note := ap.list_note(held):
+            st.caption(note)
         downloads(ht, f"开工受审批制约的项目_{f.unit_name}", f"{f.unit_name}开工受审批制约的项目",
                   subtitle, key="held", period=f.period)
 
-    st.subheader(f"超时限仍在办理的审批事项（{waiting.height}项）")
+    st.subheader(f"超时限仍在办理的审批事项（{totals['overdue_waiting']}项）")
     if waiting.is_empty():
         st.markdown("没有超过办理时限仍在办理的审批事项。")
     else:
         wt = ap.items_table(waiting)
         show_table(wt)
+        if note := ap.list_note(waiting):
+            st.caption(note)
         downloads(wt, f"超时限审批事项_{f.unit_name}", f"{f.unit_name}超时限仍在办理的审批事项", subtitle,
                   key="waiting", period=f.period)
 
@@ -125,7 +127,7 @@ else:
             show_table(ap.low_risk_table(chains))
 
 st.header("要素保障")
-if factors.is_empty():
+if not totals["factors"]:
     no_data("所选范围没有报送要素保障")
 else:
     chart(ap.factor_bars(fsum, "各类要素落实情况（已落实 / 需求）", subtitle), "要素落实情况", f.period, key="factor_bars")
@@ -133,7 +135,7 @@ else:
     left, right = st.columns(2)
     with left:
         st.subheader("各责任部门")
-        show_table(ap.factor_by_department(factors).rename(
+        show_table(q("factors_by_department", **at).rename(
             {"department": "责任部门", "rows": "要素（项）", "gap_rows": "有缺口（项）", "overdue": "逾期未落实（项）"}))
     with right:
         st.subheader("重点工程用地保障")
@@ -143,11 +145,13 @@ else:
             st.markdown(f"已落实用地 **{land['total_mu']:,.1f}亩**，其中重点工程 **{land['key_mu']:,.1f}亩**，"
                         f"占 **{pct(land['share'])}**（规划要求预留不低于{ap.LAND_RESERVE_TARGET * 100:.0f}%，"
                         f"{'已达到' if land['met'] else '未达到'}）。")
-    st.subheader(f"等待要素保障的重点工程（{keyw['project_code'].n_unique() if keyw.height else 0}个）")
+    st.subheader(f"等待要素保障的重点工程（{totals['key_waiting_projects']}个）")
     if keyw.is_empty():
         st.markdown("重点工程的要素均已落实。")
     else:
         kt = ap.factor_table(keyw)
         show_table(kt)
+        if note := ap.list_note(keyw):
+            st.caption(note)
         downloads(kt, f"等待要素的重点工程_{f.unit_name}", f"{f.unit_name}等待要素保障的重点工程", subtitle,
                   key="key_waiting", period=f.period)

@@ -7,30 +7,23 @@ with schedule as (
     where period = $period
 ),
 
-annual as not materialized (
-    select * from mart_annual_month where cut = coalesce($library, 'all')
+-- the month's and last year's sums per unit, built at load time (etl/sql/mart_progress_month.sql)
+rollup as not materialized (
+    select *
+    from mart_progress_month
+    where cut = coalesce($library, 'all') and dim = 'unit'
 ),
 
 this_month as (
-    select
-        unit_code,
-        count(*) as projects,
-        sum(annual_plan_wan) as plan_wan,
-        sum(completed_month_wan) as month_wan,
-        sum(completed_ytd_wan) as ytd_wan,
-        count(*) filter (where status = 'red') as red,
-        count(*) filter (where status = 'yellow') as yellow,
-        count(*) filter (where status = 'green') as green
-    from annual
+    select unit_code, projects, plan_wan, month_wan, ytd_wan, red, yellow, green
+    from rollup
     where period = $period
-    group by unit_code
 ),
 
 last_year as (
-    select unit_code, sum(completed_ytd_wan) as ytd_last_year_wan
-    from annual
+    select unit_code, ytd_wan as ytd_last_year_wan
+    from rollup
     where period = $period - interval 1 year
-    group by unit_code
 ),
 
 final as (

@@ -2,11 +2,11 @@
 -- Year-to-date completion and plan at every month of this year (up to $period) and of every
 -- earlier year, for the city (unit_code null) and each county / development zone: the input
 -- of the year-end forecast (ui/forecast.py). $library: new_start, continuing, key or null.
+-- each month's sums per unit, built at load time (etl/sql/mart_progress_month.sql)
 with annual as (
-    select period, unit_code, annual_plan_wan, completed_ytd_wan
-    from project_month
-    where library <> 'reserve'
-      and ($library is null or ($library = 'key' and is_key) or library = $library)
+    select period, unit_code, plan_wan, ytd_wan, projects
+    from mart_progress_month
+    where cut = coalesce($library, 'all') and dim = 'unit'
       and period <= $period
 ),
 
@@ -15,9 +15,9 @@ final as (
         unit_code,
         year(period) as year,
         month(period) as month,
-        sum(annual_plan_wan) as plan_wan,
-        sum(completed_ytd_wan) as ytd_wan,
-        count(*) as projects
+        sum(plan_wan) as plan_wan,
+        sum(ytd_wan) as ytd_wan,
+        cast(sum(projects) as bigint) as projects
     from annual
     group by grouping sets ((unit_code, year(period), month(period)), (year(period), month(period)))
 )

@@ -1,9 +1,10 @@
 -- scope: public
 -- Year-to-date completion month by month, this year against last year, with the plan.
+-- each month's sums per unit, built at load time (etl/sql/mart_progress_month.sql)
 with annual as (
-    select period, annual_plan_wan, completed_ytd_wan
-    from mart_annual_month
-    where cut = coalesce($library, 'all')
+    select period, plan_wan, ytd_wan
+    from mart_progress_month
+    where cut = coalesce($library, 'all') and dim = 'unit'
       and ($unit is null or unit_code = $unit)
       and year(period) in (year($period), year($period) - 1)
 ),
@@ -12,8 +13,8 @@ by_month as (
     select
         year(period) as year,
         month(period) as month,
-        sum(annual_plan_wan) as plan_wan,
-        sum(completed_ytd_wan) as ytd_wan
+        sum(plan_wan) as plan_wan,
+        sum(ytd_wan) as ytd_wan
     from annual
     group by all
 ),

@@ -9,38 +9,38 @@ with schedule as (
     where period = $period
 ),
 
-annual as not materialized (
+-- the month's and last year's sums per unit, built at load time (etl/sql/mart_progress_month.sql)
+rollup as not materialized (
     select *
-    from mart_annual_month
-    where cut = coalesce($library, 'all')
+    from mart_progress_month
+    where cut = coalesce($library, 'all') and dim = 'unit'
       and ($unit is null or unit_code = $unit)
 ),
 
 this_month as (
     select
-        sum(annual_plan_wan) as plan_wan,
-        sum(completed_month_wan) as month_wan,
-        sum(completed_ytd_wan) as ytd_wan,
-        count(*) as projects,
-        count(*) filter (where library = 'new_start') as new_start,
-        count(*) filter (where library = 'continuing') as continuing,
-        count(*) filter (where is_key) as key_projects,
-        count(*) filter (where library = 'new_start' and planned_start <= last_day($period)) as due_to_start,
-        count(*) filter (where library = 'new_start' and planned_start <= last_day($period)
-                         and (actual_start is not null or completed_ytd_wan > 0)) as started,
-        count(*) filter (where status = 'red') as red,
-        count(*) filter (where status = 'yellow') as yellow,
-        count(*) filter (where status = 'green') as green,
-        count(*) filter (where is_key and status = 'red') as key_red,
-        count(*) filter (where is_key and status = 'yellow') as key_yellow,
-        count(*) filter (where is_key and status = 'green') as key_green
-    from annual
+        sum(plan_wan) as plan_wan,
+        sum(month_wan) as month_wan,
+        sum(ytd_wan) as ytd_wan,
+        cast(coalesce(sum(projects), 0) as bigint) as projects,
+        cast(coalesce(sum(new_start), 0) as bigint) as new_start,
+        cast(coalesce(sum(continuing), 0) as bigint) as continuing,
+        cast(coalesce(sum(key_projects), 0) as bigint) as key_projects,
+        cast(coalesce(sum(due_to_start), 0) as bigint) as due_to_start,
+        cast(coalesce(sum(started), 0) as bigint) as started,
+        cast(coalesce(sum(red), 0) as bigint) as red,
+        cast(coalesce(sum(yellow), 0) as bigint) as yellow,
+        cast(coalesce(sum(green), 0) as bigint) as green,
+        cast(coalesce(sum(key_red), 0) as bigint) as key_red,
+        cast(coalesce(sum(key_yellow), 0) as bigint) as key_yellow,
+        cast(coalesce(sum(key_green), 0) as bigint) as key_green
+    from rollup
     where period = $period
 ),
 
 last_year as (
-    select sum(completed_ytd_wan) as ytd_last_year_wan
-    from annual
+    select sum(ytd_wan) as ytd_last_year_wan
+    from rollup
     where period = $period - interval 1 year
 ),
 

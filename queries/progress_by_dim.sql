@@ -9,40 +9,33 @@ with schedule as (
     where period = $period
 ),
 
-annual as not materialized (
-    select
-        *,
-        case $dim
-            when 'unit' then unit_code
-            when 'sector' then sector
-            when 'library' then library
-            when 'key_level' then key_level
-            when 'six_new' then six_new_type
-            when 'invest_kind' then invest_kind
-        end as group_key
-    from mart_annual_month
-    where cut = coalesce($library, 'all')
+-- the month's and last year's sums per unit and group, built at load time
+-- (etl/sql/mart_progress_month.sql), summed over the units in view
+rollup as not materialized (
+    select *
+    from mart_progress_month
+    where cut = coalesce($library, 'all') and dim = $dim
       and ($unit is null or unit_code = $unit)
 ),
 
 this_month as (
     select
         group_key,
-        count(*) as projects,
-        sum(annual_plan_wan) as plan_wan,
-        sum(completed_month_wan) as month_wan,
-        sum(completed_ytd_wan) as ytd_wan,
-        count(*) filter (where status = 'red') as red,
-        count(*) filter (where status = 'yellow') as yellow,
-        count(*) filter (where status = 'green') as green
-    from annual
+        cast(sum(projects) as bigint) as projects,
+        sum(plan_wan) as plan_wan,
+        sum(month_wan) as month_wan,
+        sum(ytd_wan) as ytd_wan,
+        cast(sum(red) as bigint) as red,
+        cast(sum(yellow) as bigint) as yellow,
+        cast(sum(green) as bigint) as green
+    from rollup
     where period = $period
     group by group_key
 ),
 
 last_year as (
-    select group_key, sum(completed_ytd_wan) as ytd_last_year_wan
-    from annual
+    select group_key, sum(ytd_wan) as ytd_last_year_wan
+    from rollup
     where period = $period - interval 1 year
     group by group_key
 ),

@@ -533,7 +533,8 @@ def param_space(state: Path) -> dict[str, list]:
     consts = {}
     for module, attr, key in (("ui.leaders", "CITY_LEADER_PATTERN", "city_pattern"),
                               ("ui.leaders", "MILESTONE_WINDOW_DAYS", "days"),
-                              ("etl.problem_rules", "NO_PROBLEM_PATTERN", "no_problem_pattern")):
+                              ("etl.problem_rules", "NO_PROBLEM_PATTERN", "no_problem_pattern"),
+                              ("ui.approvals", "LOW_RISK_TARGET_DAYS", "target_days")):
         try:
             consts[key] = getattr(__import__(module, fromlist=[attr]), attr)
         except (ImportError, AttributeError):

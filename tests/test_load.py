@@ -327,3 +327,23 @@ def test_every_derived_relation_built_load_by_load_equals_a_full_rebuild(tmp_pat
     got = _assert_same_as_full_rebuild(db, tmp_path)
     b = got["project_month"].filter(pl.col("project_code") == fixtures.CODES["B"])
     assert "平城区供热管网改造" in b["name"].to_list()
+
+
+def test_rebuilt_months_are_stored_in_month_order(tmp_path, fixture_files):
+    """Loads that change earlier months rewrite the later months of the year; the rows they insert
+    are stored month by month (as a full rebuild writes them), so a month's filter reads only its
+    own row groups. Read in storage order, each load adds at most one step back in `period`."""
+    db = tmp_path / "cockpit.duckdb"
+    files = sorted(fixture_files, key=lambda p: ("2026-10" not in p.name and "经开区月报.xlsx" != p.name, p.name))
+    for f in files:  # newest first: every older month rewrites the months after it
+        load_files([f], db=db)
+    con, _ = connect_read(db)
+    con.execute("set threads = 1")
+    try:
+        for table, key in (("project_month", "period, project_code"), ("mart_annual_month", "period"),
+                           ("problem_month", "period, problem_id"), ("mart_progress_month", "period")):
+            keys = con.sql(f"select {key} from {table}").fetchall()  # storage order
+            steps_back = sum(1 for a, b in zip(keys, keys[1:]) if b < a)
+            assert steps_back <= len(files), (table, steps_back)
+    finally:
+        con.close()

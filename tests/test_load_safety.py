@@ -180,6 +180,9 @@ def test_a_warehouse_of_an_earlier_version_is_upgraded_once(tmp_path, fixture_fi
     con.execute("alter table quarantine drop column plan_wan")
     con.execute("drop table period_schedule")  # the month's 序时进度 for city and unit figures
     con.execute("drop table mart_league_month")  # the 比亮晒 rows of units and departments
+    con.execute("drop table mart_approval_month")  # each month's approval items and factors as last reported
+    con.execute("drop table mart_factor_month")
+    con.execute("drop table mart_progress_month")  # plan and completion summed per unit and dimension
     con.close()
     assert needs_upgrade(db)
     new = upgrade(db)
@@ -188,6 +191,8 @@ def test_a_warehouse_of_an_earlier_version_is_upgraded_once(tmp_path, fixture_fi
 
     assert queries.run("quarantine_summary", db=db, period="2026-09-01", unit=None).height == 1
     assert queries.run("league_departments", db=db, period="2026-09-01").height > 0
+    assert queries.run("approvals_totals", db=db, period="2026-09-01", unit=None).height == 1
+    assert queries.run("by_unit", db=db, period="2026-09-01", library=None)["projects"].sum() > 0
     assert queries.run("overview_kpis", db=db, period="2026-09-01", unit=None, library=None)["time_progress"][0] == 0.75
 
 

@@ -8,26 +8,46 @@ import dataclasses
 import datetime as dt
 import re
 
+import duckdb
 import polars as pl
 import pytest
 
 import queries
 from ui.report import quarterly, word
+from test_approvals_page import warehouse_with
 from test_report import TODAY, check_facts, opened
 
 OCT = dt.date(2026, 10, 1)  # the fixture's approvals and factors are sent with the October files
 
 
+def _frames(run) -> dict[str, pl.DataFrame]:
+    names = {n for names in quarterly.PROBLEM_SOURCES.values() for n in names}
+    params = quarterly.problem_params(OCT)
+    return {n: run(n, **{k: v for k, v in params.items() if k in queries.parameters(n)}) for n in names}
+
+
 @pytest.fixture(scope="module")
 def frames(fixture_db):
-    return {name: queries.run(name, period=OCT, unit=None) for name in quarterly.PROBLEM_SOURCES}
+    return _frames(queries.run)
+
+
+@pytest.fixture(scope="module")
+def rows(fixture_db) -> dict[str, pl.DataFrame]:
+    """The items and factors as last reported by October, read straight from the marts, to work the
+    sentences' numbers out here (not through the queries or the sentences' code)."""
+    con = duckdb.connect(str(fixture_db), read_only=True)
+    try:
+        return {kind: con.sql(f"select * from mart_{kind}_month where period = ?", params=[OCT]).pl()
+                for kind in ("approval", "factor")}
+    finally:
+        con.close()
 
 
 @pytest.fixture(scope="module")
 def report(fixture_db, frames):
     """The quarterly analysis with the approval/factor sentences of the fixture's October data."""
     d = quarterly.load(2026, 3, today=TODAY)
-    extra = [fn(frames[name], OCT) for name, fn in quarterly.PROBLEM_SOURCES.items()]
+    extra = [fn(frames, OCT) for fn in quarterly.PROBLEM_SOURCES]
     return quarterly.build(dataclasses.replace(d, extra=[s for s in extra if s is not None]))
 
 
@@ -36,8 +56,9 @@ def _problems_section(text: str) -> str:
 
 
 def test_sources_are_the_approvals_queries():
-    assert set(quarterly.PROBLEM_SOURCES) == {"approvals_items", "approvals_factors"}
-    assert set(quarterly.PROBLEM_SOURCES) <= set(queries.names())
+    names = {n for names in quarterly.PROBLEM_SOURCES.values() for n in names}
+    assert names == {"approvals_totals", "approvals_departments", "approvals_low_risk", "factors_key_waiting"}
+    assert names <= set(queries.names())
 
 
 def test_no_approval_data_no_sentence(fixture_db):
@@ -48,8 +69,8 @@ def test_no_approval_data_no_sentence(fixture_db):
     assert "审批" not in section and "要素" not in section and "三是数据报送质量有待提高" in section
 
 
-def test_approvals_sentence_numbers_are_the_query(report, frames):
-    items = frames["approvals_items"]
+def test_approvals_sentence_numbers_are_the_query(report, rows):
+    items = rows["approval"]
     text = word.text_of(opened(report))
     check_facts(report, text)
     section = _problems_section(text)
@@ -70,8 +91,8 @@ def test_approvals_sentence_numbers_are_the_query(report, frames):
     assert facts["审批事项"] == items.height and facts["超过办理时限的审批事项"] == over.height
 
 
-def test_factors_sentence_numbers_are_the_query(report, frames):
-    factors = frames["approvals_factors"]
+def test_factors_sentence_numbers_are_the_query(report, rows):
+    factors = rows["factor"]
     section = _problems_section(word.text_of(opened(report)))
     key_gap = factors.filter(pl.col("is_key") & (pl.col("gap") > 0))
     late = key_gap.filter(pl.col("is_overdue"))
@@ -97,7 +118,17 @@ def _items(rows):
     cols = ["project_code", "name", "unit_name", "item", "department", "working_days", "accepted_date",
             "completed_date", "is_waiting", "is_overdue", "is_low_risk"]
     return pl.DataFrame([dict(zip(cols, r)) for r in rows], schema_overrides={
-        "accepted_date": pl.Date, "completed_date": pl.Date, "working_days": pl.Int32})
+        "accepted_date": pl.Date, "completed_date": pl.Date, "working_days": pl.Int32}).with_columns(
+        period=pl.lit(OCT), calendar_known=pl.lit(True))
+
+
+def _sentence(tmp_path, fixture_db, fn, **tables):
+    """`fn`'s sentence from its queries run on a warehouse holding only `tables`' rows."""
+    wh = warehouse_with(tmp_path, fixture_db, **tables)
+    try:
+        return fn(_frames(wh.run), OCT)
+    finally:
+        wh.close()
 
 
 D1, D2 = dt.date(2026, 3, 2), dt.date(2026, 3, 20)
@@ -114,15 +145,15 @@ D1, D2 = dt.date(2026, 3, 2), dt.date(2026, 3, 20)
     ([("P1", "甲", "平城区", "property", "局乙", 20, D1, D2, False, False, True)],
      "低风险小型项目全流程办结1个，其中1个在20个工作日以内，占100.0%，达到全流程不超过20个工作日的规划目标。"),
 ])
-def test_low_risk_target(rows, expected):
-    s = quarterly.approvals_sentence(_items(rows), OCT)
+def test_low_risk_target(tmp_path, fixture_db, rows, expected):
+    s = _sentence(tmp_path, fixture_db, quarterly.approvals_sentence, mart_approval_month=_items(rows))
     assert expected in s.text
     assert all(f.shown in s.text for f in s.facts)
 
 
-def test_land_below_target():
+def test_land_below_target(tmp_path, fixture_db):
     f = pl.DataFrame({"project_code": ["K", "N"], "name": ["甲", "乙"], "kind": ["land", "land"], "kind_seq": [1, 1],
                       "gap": [0.0, 0.0], "secured": [5.0, 95.0], "unit": ["亩", "亩"], "is_key": [True, False],
-                      "is_overdue": [False, False], "planned_date": [D1, D1]})
-    s = quarterly.factors_sentence(f, OCT)
+                      "is_overdue": [False, False], "planned_date": [D1, D1], "period": [OCT, OCT]})
+    s = _sentence(tmp_path, fixture_db, quarterly.factors_sentence, mart_factor_month=f)
     assert "重点工程的要素均已落实；已落实用地100.0亩，其中重点工程5.0亩，占5.0%，低于为重点工程预留不低于10%用地指标的规划要求。" in s.text

@@ -73,6 +73,8 @@ def param_values(projects: dict) -> dict[str, list]:
         "today": [dt.date(2026, 11, 27)],
         "months": [3],
         "no_problem_pattern": [NO_PROBLEM_PATTERN],
+        "limit": [500, 1],
+        "target_days": [20],
     }
 
 

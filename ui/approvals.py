@@ -1,5 +1,6 @@
 """审批与要素: the approval queue and factor guarantees as tables and figures (pure functions:
-frames from queries/approvals_*.sql in, frames and plotly figures out)."""
+frames from queries/approvals_*.sql and queries/factors_*.sql in, frames and plotly figures out;
+the counting and summing is done by those queries)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from ui.labels import APPROVAL_COLUMNS, FACTOR_COLUMNS
 LOW_RISK_TARGET_DAYS = 20     # the plan: a low-risk small project's whole chain in at most 20 working days
 LAND_RESERVE_TARGET = 0.10    # the plan: at least 10 % of the land quota kept for key projects
 TARGET_NAME = f"低风险小型项目全流程审批不超过{LOW_RISK_TARGET_DAYS}个工作日"
+LIST_ROWS = 500               # rows a list on the page shows (the longest over first); its heading counts all
 
 
 def _date(col: str) -> pl.Expr:
@@ -25,85 +27,19 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+def list_note(rows: pl.DataFrame) -> str | None:
+    """「共1,234项，列出排在前面的500项。」 under a list the query cut at LIST_ROWS (its `total` column)."""
+    total = int(rows["total"][0]) if rows.height else 0
+    return f"共{total:,}项，列出排在前面的{rows.height:,}项。" if total > rows.height else None
+
+
 # ---------------------------------------------------------------- approvals
-
-def low_risk_chains(items: pl.DataFrame) -> pl.DataFrame:
-    """Each low-risk small project: working days summed over its items (the approval time, not the
-    company's building time), whether its chain is complete (不动产登记 办结) and within the target."""
-    lr = items.filter(pl.col("is_low_risk"))
-    if lr.is_empty():
-        return pl.DataFrame(schema={"project_code": pl.String, "name": pl.String, "unit_name": pl.String,
-                                    "items": pl.UInt32, "total_days": pl.Int64, "complete": pl.Boolean,
-                                    "within": pl.Boolean})
-    out = lr.group_by("project_code", "name", "unit_name").agg(
-        pl.len().alias("items"),
-        pl.col("working_days").sum().cast(pl.Int64).alias("total_days"),
-        ((pl.col("item") == "property") & pl.col("completed_date").is_not_null()).any().alias("complete"),
-    )
-    return out.with_columns(
-        (pl.col("complete") & (pl.col("total_days") <= LOW_RISK_TARGET_DAYS)).alias("within")
-    ).sort("complete", "total_days", "project_code", descending=[True, False, False])
-
 
 def low_risk_share(chains: pl.DataFrame) -> dict:
     complete = chains.filter(pl.col("complete"))
     within = int(complete["within"].sum()) if complete.height else 0
     return {"complete": complete.height, "within": within, "share": _share(within, complete.height),
             "in_progress": chains.height - complete.height}
-
-
-def department_ranking(items: pl.DataFrame) -> pl.DataFrame:
-    """Per department: items handled, past their limit (still waiting and done late), average working
-    days of the completed ones; the slowest first."""
-    accepted = items.filter(pl.col("accepted_date").is_not_null())
-    if accepted.is_empty():
-        return pl.DataFrame(schema={"department": pl.String, "items": pl.UInt32, "done": pl.UInt32,
-                                    "waiting": pl.UInt32, "overdue": pl.UInt32, "overdue_waiting": pl.UInt32,
-                                    "avg_days": pl.Float64, "overdue_rate": pl.Float64})
-    out = accepted.group_by("department").agg(
-        pl.len().alias("items"),
-        pl.col("completed_date").is_not_null().sum().alias("done"),
-        pl.col("is_waiting").sum().alias("waiting"),
-        pl.col("is_overdue").sum().alias("overdue"),
-        (pl.col("is_overdue") & pl.col("is_waiting")).sum().alias("overdue_waiting"),
-        pl.col("working_days").filter(pl.col("completed_date").is_not_null()).mean().alias("avg_days"),
-    ).with_columns((pl.col("overdue") / pl.col("items")).alias("overdue_rate"))
-    return out.sort(["overdue", "overdue_rate", "department"], descending=[True, True, False])
-
-
-def zone_shares(items: pl.DataFrame) -> pl.DataFrame:
-    """承诺制 and 代办 in the development zones: projects with an item under each, per zone and all zones."""
-    z = items.filter(pl.col("zone_code").is_not_null())
-    schema = {"unit_name": pl.String, "projects": pl.UInt32, "promise": pl.UInt32, "agent": pl.UInt32,
-              "promise_share": pl.Float64, "agent_share": pl.Float64}
-    if z.is_empty():
-        return pl.DataFrame(schema=schema)
-    per = z.group_by("unit_name", "project_code").agg(pl.col("is_promise").any(), pl.col("is_agent").any())
-
-    def agg(df: pl.DataFrame) -> pl.DataFrame:
-        return df.agg(pl.len().alias("projects"), pl.col("is_promise").sum().alias("promise"),
-                      pl.col("is_agent").sum().alias("agent"))
-
-    by_zone = agg(per.group_by("unit_name")).sort("unit_name")
-    total = agg(per.select(pl.lit("全部开发区").alias("unit_name"), "is_promise", "is_agent").group_by("unit_name"))
-    out = pl.concat([by_zone, total], how="vertical_relaxed")
-    return out.with_columns((pl.col("promise") / pl.col("projects")).alias("promise_share"),
-                            (pl.col("agent") / pl.col("projects")).alias("agent_share")).cast(schema)
-
-
-def held_starts(items: pl.DataFrame) -> pl.DataFrame:
-    """New starts not yet started that wait on an approval: the first item they wait for, the longest over."""
-    w = items.filter((pl.col("library") == "new_start") & pl.col("actual_start").is_null() & pl.col("is_waiting"))
-    if w.is_empty():
-        return w
-    return (w.sort("item_seq").group_by("project_code", maintain_order=True).first()
-            .sort(["is_overdue", "days_over", "project_code"], descending=[True, True, False]))
-
-
-def waiting_over_limit(items: pl.DataFrame) -> pl.DataFrame:
-    """Items still being handled past their limit, the longest over first."""
-    return items.filter(pl.col("is_waiting") & pl.col("is_overdue")).sort(
-        ["days_over", "project_code"], descending=[True, False])
 
 
 def items_table(df: pl.DataFrame) -> pl.DataFrame:
@@ -188,42 +124,10 @@ def department_bars(rank: pl.DataFrame, title: str, subtitle: str, top: int = 15
 
 # ---------------------------------------------------------------- factors
 
-def factor_summary(factors: pl.DataFrame) -> pl.DataFrame:
-    """Per kind: projects, needed, secured, gap (in the kind's unit), secured share, past the planned date."""
-    if factors.is_empty():
-        return pl.DataFrame(schema={"kind": pl.String, "kind_seq": pl.Int32, "unit": pl.String,
-                                    "projects": pl.UInt32, "needed": pl.Float64, "secured": pl.Float64,
-                                    "gap": pl.Float64, "gap_projects": pl.UInt32, "overdue": pl.UInt32,
-                                    "secured_rate": pl.Float64})
-    out = factors.group_by("kind", "kind_seq", "unit").agg(
-        pl.col("project_code").n_unique().cast(pl.UInt32).alias("projects"),
-        pl.col("needed").sum(), pl.col("secured").sum(), pl.col("gap").sum(),
-        pl.col("project_code").filter(pl.col("gap") > 0).n_unique().cast(pl.UInt32).alias("gap_projects"),
-        pl.col("is_overdue").sum().cast(pl.UInt32).alias("overdue"),
-    )
-    return out.with_columns((pl.col("secured") / pl.col("needed")).alias("secured_rate")).sort("kind_seq")
-
-
-def factor_by_department(factors: pl.DataFrame) -> pl.DataFrame:
-    if factors.is_empty():
-        return pl.DataFrame(schema={"department": pl.String, "rows": pl.UInt32, "gap_rows": pl.UInt32,
-                                    "overdue": pl.UInt32})
-    return factors.group_by("department").agg(
-        pl.len().alias("rows"), (pl.col("gap") > 0).sum().alias("gap_rows"), pl.col("is_overdue").sum().alias("overdue"),
-    ).sort(["overdue", "gap_rows", "department"], descending=[True, True, False])
-
-
-def key_waiting(factors: pl.DataFrame) -> pl.DataFrame:
-    """Key projects still waiting for a factor, those past the planned date first."""
-    return factors.filter(pl.col("is_key") & (pl.col("gap") > 0)).sort(
-        ["is_overdue", "kind_seq", "gap"], descending=[True, False, True])
-
-
-def land_reserve(factors: pl.DataFrame) -> dict:
-    """Land secured for key projects as a share of all land secured (the plan keeps ≥ 10 % for them)."""
-    land = factors.filter(pl.col("kind") == "land")
-    total = float(land["secured"].sum()) if land.height else 0.0
-    key = float(land.filter(pl.col("is_key"))["secured"].sum()) if land.height else 0.0
+def land_reserve(totals: dict) -> dict:
+    """Land secured for key projects as a share of all land secured (the plan keeps ≥ 10 % for them),
+    from approvals_totals' `land_total_mu` and `land_key_mu`."""
+    total, key = float(totals.get("land_total_mu") or 0), float(totals.get("land_key_mu") or 0)
     share = key / total if total else None
     return {"key_mu": key, "total_mu": total, "share": share,
             "met": share is not None and share >= LAND_RESERVE_TARGET}

@@ -32,10 +32,15 @@ MAX_NAMES = summary.MAX_NAMES
 RED_ROWS = 10  # red key projects listed in the table
 LIBRARIES = (None, "new_start", "continuing", "key")
 
-# extra sources for 四、存在的问题: query name (called with period and unit=None, the whole city)
-# -> function(frame, period) -> Sentence | None. Used only when the query file exists; filled in
-# below with the approvals page's queries (审批 who is slow, the 20-working-day target; 要素保障).
-PROBLEM_SOURCES: dict[str, object] = {}
+# extra sources for 四、存在的问题: function(frames, period) -> Sentence | None -> the queries it
+# reads (each called with PROBLEM_PARAMS, the whole city; `frames` maps their names to results).
+# Used only when every query file exists; filled in below with the approvals page's queries
+# (审批 who is slow, the 20-working-day target; 要素保障).
+PROBLEM_SOURCES: dict[object, tuple[str, ...]] = {}
+
+
+def problem_params(period: dt.date) -> dict:
+    return {"period": period, "unit": None, "target_days": ap.LOW_RISK_TARGET_DAYS, "limit": ap.LIST_ROWS}
 
 
 @dataclass(frozen=True)
@@ -95,9 +100,14 @@ def load(year: int, quarter: int, run: Runner | None = None, today: dt.date | No
     today = today or config.today()
     deadline = dt.date(period.year + (period.month == 12), period.month % 12 + 1, config.report_deadline_day())
     extra = []
-    for name, fn in PROBLEM_SOURCES.items():
-        if name in queries.names():
-            s = fn(run(name, period=period, unit=None), period)
+    frames: dict[str, pl.DataFrame] = {}
+    for fn, names in PROBLEM_SOURCES.items():
+        if set(names) <= set(queries.names()):
+            for name in names:
+                if name not in frames:
+                    frames[name] = run(name, **{k: v for k, v in problem_params(period).items()
+                                                if k in queries.parameters(name)})
+            s = fn(frames, period)
             if s is not None:
                 extra.append(s)
     return QuarterData(
@@ -356,85 +366,92 @@ def reporting_sentence(fresh: pl.DataFrame, flags: pl.DataFrame, period: dt.date
     return plain("数据报送", text, *facts)
 
 
-def approvals_sentence(items: pl.DataFrame, period: dt.date) -> Sentence | None:
+def approvals_sentence(frames: dict[str, pl.DataFrame], period: dt.date) -> Sentence | None:
     """审批: items past their limit by department (who is slow) and the low-risk 20-working-day share
-    against the plan's target (ui.approvals, as on the approvals page). None when nothing was reported."""
-    if items.is_empty():
+    against the plan's target, from the approvals page's queries (approvals_totals,
+    approvals_departments, approvals_low_risk). None when nothing was reported."""
+    totals = frames["approvals_totals"].row(0, named=True)
+    n_items = totals["items"]
+    if not n_items:
         return None
-    rank = ap.department_ranking(items)
+    rank = frames["approvals_departments"]
     slow = rank.filter(pl.col("overdue") > 0)
     n_over = int(slow["overdue"].sum()) if slow.height else 0
     n_wait = int(slow["overdue_waiting"].sum()) if slow.height else 0
-    text = f"审批办理仍有堵点。截至{period_label(period)}末，全市报送审批事项{items.height}项"
-    facts = [Fact("审批事项", items.height, f"审批事项{items.height}项", "approvals_items（条数）")]
+    text = f"审批办理仍有堵点。截至{period_label(period)}末，全市报送审批事项{n_items}项"
+    facts = [Fact("审批事项", n_items, f"审批事项{n_items}项", "approvals_totals.items")]
     if n_over:
         depts = [f"{r['department'] or '未明确审批部门'}（{r['overdue']}项）" for r in slow.head(MAX_NAMES).iter_rows(named=True)]
         text += (f"，超过办理时限{n_over}项（其中仍在办理{n_wait}项），涉及{slow.height}个审批部门："
                  + "、".join(depts) + ("等" if slow.height > MAX_NAMES else ""))
-        facts += [Fact("超过办理时限的审批事项", n_over, f"超过办理时限{n_over}项", "approvals_items.is_overdue"),
-                  Fact("超时限仍在办理", n_wait, f"仍在办理{n_wait}项", "approvals_items.is_overdue & is_waiting"),
-                  Fact("有超时限事项的审批部门", slow.height, f"{slow.height}个审批部门", "approvals_items.department")]
+        facts += [Fact("超过办理时限的审批事项", n_over, f"超过办理时限{n_over}项", "approvals_departments.overdue"),
+                  Fact("超时限仍在办理", n_wait, f"仍在办理{n_wait}项", "approvals_departments.overdue_waiting"),
+                  Fact("有超时限事项的审批部门", slow.height, f"{slow.height}个审批部门", "approvals_departments.department")]
         facts += [Fact(f"{r['department'] or '未明确审批部门'}超时限事项", r["overdue"], shown,
-                       "approvals_items.is_overdue（按审批部门）")
+                       "approvals_departments.overdue（按审批部门）")
                   for r, shown in zip(slow.head(MAX_NAMES).iter_rows(named=True), depts)]
     else:
         text += "，均未超过办理时限"
-    lr = ap.low_risk_share(ap.low_risk_chains(items))
+    lr = ap.low_risk_share(frames["approvals_low_risk"])
     days = ap.LOW_RISK_TARGET_DAYS
     if lr["complete"]:
         met = lr["within"] == lr["complete"]
         text += (f"；低风险小型项目全流程办结{lr['complete']}个，其中{lr['within']}个在{days}个工作日以内，"
                  f"占{pct(lr['share'])}，" + ("达到" if met else "未达到") + f"全流程不超过{days}个工作日的规划目标。")
         facts += [Fact("全流程办结的低风险小型项目", lr["complete"], f"全流程办结{lr['complete']}个",
-                       "approvals_items.is_low_risk（不动产登记办结）"),
-                  Fact(f"{days}个工作日以内", lr["within"], f"其中{lr['within']}个", "approvals_items.working_days 之和"),
+                       "approvals_low_risk.complete（不动产登记办结）"),
+                  Fact(f"{days}个工作日以内", lr["within"], f"其中{lr['within']}个", "approvals_low_risk.within"),
                   Fact(f"{days}个工作日以内占比", lr["share"], pct(lr["share"]), "ui.approvals.low_risk_share")]
     else:
         text += f"；尚无全流程办结的低风险小型项目，{days}个工作日的规划目标暂无法评价。"
     return plain("审批", text, *facts)
 
 
-def factors_sentence(factors: pl.DataFrame, period: dt.date) -> Sentence | None:
+def factors_sentence(frames: dict[str, pl.DataFrame], period: dt.date) -> Sentence | None:
     """要素保障: key projects waiting on a factor past its planned date, and the land kept for key
-    projects against the plan's 10 % (ui.approvals, as on the approvals page). None when nothing was reported."""
-    if factors.is_empty():
+    projects against the plan's 10 %, from the approvals page's queries (approvals_totals,
+    factors_key_waiting). None when nothing was reported."""
+    totals = frames["approvals_totals"].row(0, named=True)
+    if not totals["factors"]:
         return None
-    keyw = ap.key_waiting(factors)
-    late = keyw.filter(pl.col("is_overdue"))
-    n_wait, n_late = keyw["project_code"].n_unique(), late["project_code"].n_unique()
+    late = frames["factors_key_waiting"].filter(pl.col("is_overdue"))
+    n_wait, n_late = totals["key_waiting_projects"], totals["key_overdue_projects"]
     text = "要素保障不够到位。"
     facts = []
     if n_wait:
         text += f"{n_wait}个重点工程仍在等待要素保障"
-        facts.append(Fact("等待要素保障的重点工程", n_wait, f"{n_wait}个重点工程", "approvals_factors.is_key & gap > 0"))
+        facts.append(Fact("等待要素保障的重点工程", n_wait, f"{n_wait}个重点工程", "approvals_totals.key_waiting_projects"))
         if n_late:
             rows = late.head(MAX_NAMES).iter_rows(named=True)
             shown = [f"{r['name']}{ap.kind_label(r['kind'])}缺口{ap._amount(r['gap'], r['unit'])}（计划{date_label(r['planned_date'])}落实）"
                      for r in rows]
             text += (f"，其中{n_late}个过了计划落实时间仍未落实：" + "；".join(shown)
-                     + ("等" if late.height > MAX_NAMES else ""))
-            facts.append(Fact("过了计划落实时间的重点工程", n_late, f"其中{n_late}个", "approvals_factors.is_overdue"))
+                     + ("等" if totals["key_overdue_rows"] > MAX_NAMES else ""))
+            facts.append(Fact("过了计划落实时间的重点工程", n_late, f"其中{n_late}个", "approvals_totals.key_overdue_projects"))
             facts += [Fact(f"{r['name']}{ap.kind_label(r['kind'])}缺口", r["gap"], f"缺口{ap._amount(r['gap'], r['unit'])}",
-                           "approvals_factors.gap") for r in late.head(MAX_NAMES).iter_rows(named=True)]
+                           "factors_key_waiting.gap") for r in late.head(MAX_NAMES).iter_rows(named=True)]
         else:
             text += "，均未超过计划落实时间"
     else:
         text += "重点工程的要素均已落实"
-    land = ap.land_reserve(factors)
+    land = ap.land_reserve(totals)
     target = f"{ap.LAND_RESERVE_TARGET * 100:.0f}%"
     if land["share"] is not None:
         text += (f"；已落实用地{land['total_mu']:,.1f}亩，其中重点工程{land['key_mu']:,.1f}亩，占{pct(land['share'])}，"
                  + ("达到" if land["met"] else "低于") + f"为重点工程预留不低于{target}用地指标的规划要求。")
-        facts += [Fact("已落实用地（亩）", land["total_mu"], f"已落实用地{land['total_mu']:,.1f}亩", "approvals_factors.secured（用地）"),
+        facts += [Fact("已落实用地（亩）", land["total_mu"], f"已落实用地{land['total_mu']:,.1f}亩", "approvals_totals.land_total_mu"),
                   Fact("重点工程已落实用地（亩）", land["key_mu"], f"重点工程{land['key_mu']:,.1f}亩",
-                       "approvals_factors.secured（用地、重点工程）"),
+                       "approvals_totals.land_key_mu"),
                   Fact("重点工程用地占比", land["share"], pct(land["share"]), "ui.approvals.land_reserve")]
     else:
         text += f"；尚无已落实的用地，为重点工程预留{target}用地指标的要求暂无法评价。"
     return plain("要素保障", text, *facts)
 
 
-PROBLEM_SOURCES.update({"approvals_items": approvals_sentence, "approvals_factors": factors_sentence})
+PROBLEM_SOURCES.update({
+    approvals_sentence: ("approvals_totals", "approvals_departments", "approvals_low_risk"),
+    factors_sentence: ("approvals_totals", "factors_key_waiting"),
+})
 
 
 # ---------------------------------------------------------------- 五、下步工作建议

@@ -1,0 +1,53 @@
+-- Every month × every factor guarantee (kind and detail) as last reported at or before that month
+-- (factor_month, etl/sql/factors.sql), with the project's unit, zone and key flag as reported that
+-- month (its latest when it sent no progress row that month). The approvals page and the quarterly
+-- analysis filter this by `period = $period`. Ordered by month, so a month's rows are read alone,
+-- and within it key projects' missing factors together (the list the page and the analysis read).
+create or replace table mart_factor_month as
+
+with months as (
+    select period from project_month
+    union
+    select period from factor_month
+),
+
+reports as (
+    select
+        *,
+        lead(period) over (partition by project_code, kind, detail order by period) as next_period
+    from factor_month
+),
+
+latest as (
+    select m.period as at_period, r.*
+    from months as m
+    join reports as r
+      on r.period <= m.period and m.period < coalesce(r.next_period, date '9999-12-31')
+),
+
+final as (
+    select
+        l.at_period as period,
+        l.project_code,
+        l.name,
+        l.kind,
+        l.kind_seq,
+        l.detail,
+        l.unit,
+        l.needed,
+        l.secured,
+        l.gap,
+        l.department,
+        l.planned_date,
+        l.is_overdue,
+        l.period as report_period,
+        coalesce(pm.unit_code, l.unit_code) as unit_code,
+        coalesce(pm.unit_name, l.unit_name) as unit_name,
+        coalesce(pm.zone_code, l.zone_code) as zone_code,
+        coalesce(pm.is_key, l.is_key) as is_key
+    from latest as l
+    left join project_month as pm on pm.period = l.at_period and pm.project_code = l.project_code
+)
+
+select * from final
+order by period, is_key desc, gap > 0 desc, is_overdue desc, project_code;
