@@ -6,7 +6,8 @@ from ui.auth import gate
 from ui.briefing import warm_renderer
 from ui.data import ensure_data, start_first_build
 from ui.labels import APP_TITLE
-from ui.widgets import frame_css, phone_menu_closes
+from ui.links import page_path
+from ui.widgets import frame_css, frame_script
 
 st.set_page_config(page_title=APP_TITLE, page_icon="static/favicon.png", layout="wide",
                    initial_sidebar_state="auto")
@@ -48,7 +49,7 @@ def _home() -> None:
 # the navigation comes first: the sidebar shows the Chinese menu while a first start builds the data
 pg = st.navigation({**PAGES, "": [st.Page(_home, title="首页", url_path="home", default=True, visibility="hidden")]})
 frame_css()
-phone_menu_closes()
+frame_script([page_path(p.url_path) for group in PAGES.values() for p in group])
 st.sidebar.caption(APP_TITLE)
 # first start: the sidebar is already there while the sample warehouse is built; the overview
 # shows once its months are in (what needs earlier months says 「加载中」), other pages wait

@@ -143,3 +143,22 @@ def test_leader_question_within_two_taps(server, phone, report, n, question, wal
     screenshot(phone, f"question_{n}")
     report.append(f"{n}. {question}: {w.taps} 次点击, {seconds:.1f} 秒")
     assert w.taps <= MAX_TAPS, f"{question}: {w.taps} taps"
+
+
+def test_an_answer_opens_inside_the_running_app_and_back_returns(server, phone):
+    """A tap on a home-page answer opens its page inside the running app, as the menu does (the
+    whole app loaded again cost a phone about a second per tap); the address is the page's own,
+    so Back returns to the home page and a reload reopens the same view."""
+    open_page(phone, server + HOME, wait_text="数据截至")
+    phone.evaluate("window.__sameApp = true")
+    phone.locator("a.ans", has_text="红色重点工程").first.tap()
+    wait_ready(phone, "包联领导：李明（市长）")
+    opened, same_app = phone.url, phone.evaluate("window.__sameApp === true")
+    phone.go_back()
+    wait_ready(phone, "10月新开工")
+    back, back_title = phone.url, phone.locator("h1").first.inner_text()
+    phone.goto(opened)
+    wait_ready(phone, "包联领导：李明（市长）")
+    assert same_app, "the tap loaded the whole app again"
+    assert opened.endswith("/mobile?period=2026-10&status=red&show=list")
+    assert back.endswith(HOME) and back_title == "全市项目建设总览"

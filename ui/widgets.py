@@ -5,6 +5,7 @@ export, tables, table downloads, the file uploader. Streamlit's and plotly's own
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 # Imported whole here, before any page builds a figure: plotly looks pandas up in sys.modules
 # without importing it, and on a fresh server a second session could find it half-initialised
@@ -66,12 +67,12 @@ def frame_css() -> None:
     st.markdown(CSS, unsafe_allow_html=True)
 
 
-PHONE_MENU_JS = """<script>
+FRAME_JS = """<script>
 (function () {
+  if (window.__cockpitFrame) { window.__cockpitFrame.pages = PAGES; return; }
+  var frame = window.__cockpitFrame = {pages: PAGES};
   // on a phone the sidebar menu covers most of the screen and stays open after a page is
   // chosen: close it as soon as a page (or a link inside it) is tapped
-  if (window.__cockpitMenuCloses) { return; }
-  window.__cockpitMenuCloses = true;
   document.addEventListener("click", function (e) {
     if (window.innerWidth > 640) { return; }
     var link = e.target.closest && e.target.closest('[data-testid="stSidebarNav"] a');
@@ -82,13 +83,32 @@ PHONE_MENU_JS = """<script>
       if (close) { close.click(); }
     }, 60);
   }, true);
+  // a link to another view of the cockpit (the home page's answers, cards, lists) opens inside
+  // the running app, as the menu does, instead of loading the whole app again: the address
+  // changes, and Streamlit runs the page named by the new address with its query (its handling
+  // of the browser's back and forward buttons), so Back, a copied link and a reload keep working
+  document.addEventListener("click", function (e) {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) { return; }
+    var a = e.target.closest && e.target.closest("a[href]");
+    if (!a || a.hasAttribute("download") || (a.target && a.target !== "_self")) { return; }
+    var url = new URL(a.href, location.href);
+    if (url.origin !== location.origin || frame.pages.indexOf(url.pathname.replace(/\\/$/, "")) < 0) { return; }
+    if (url.pathname === location.pathname && url.search === location.search && url.hash) { return; }
+    e.preventDefault();
+    history.pushState(null, "", url.pathname + url.search + url.hash);
+    dispatchEvent(new PopStateEvent("popstate", {state: null}));
+    var main = document.querySelector('[data-testid="stMain"]');
+    if (main) { main.scrollTo(0, 0); }
+    window.scrollTo(0, 0);
+  });
 })();
 </script>"""
 
 
-def phone_menu_closes() -> None:
-    """The frame's one script: the phone's menu closes when a page is chosen."""
-    st.html(PHONE_MENU_JS, unsafe_allow_javascript=True)
+def frame_script(page_paths: list[str]) -> None:
+    """The frame's one script (app.py): the phone's menu closes when a page is chosen, and links to
+    the cockpit's pages (`page_paths`, as ui.links.page_path gives them) open inside the running app."""
+    st.html(FRAME_JS.replace("PAGES", json.dumps(sorted(set(page_paths)))), unsafe_allow_javascript=True)
 
 
 def page_header(title: str, period: dt.date | None = None) -> None:
