@@ -7,11 +7,13 @@ from ui.briefing import warm_renderer
 from ui.data import ensure_data, start_first_build
 from ui.labels import APP_TITLE
 from ui.links import page_path
+from ui.warm import warm_pages
 from ui.widgets import frame_css, frame_script
 
 st.set_page_config(page_title=APP_TITLE, page_icon="static/favicon.png", layout="wide",
                    initial_sidebar_state="auto")
 warm_renderer()  # kaleido's browser starts once per server, in the background (the 周报 draws with it)
+warm_pages()  # and the other pages' imports (the maps' folium and pydeck), so no first view waits for them
 start_first_build()  # first start: the sample warehouse is built while the first user signs in
 user = gate()  # sign-in; nothing below runs for a visitor
 
