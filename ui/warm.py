@@ -13,6 +13,8 @@ import importlib
 import threading
 from pathlib import Path
 
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
 PAGES = Path(__file__).resolve().parent.parent / "pages"
 
 _thread: threading.Thread | None = None
@@ -50,5 +52,8 @@ def warm_pages() -> threading.Thread:
         if _thread is None:
             _thread = threading.Thread(target=_import_all, args=(page_modules(),), name="page-import-warm-up",
                                        daemon=True)
+            # with the frame's script context: a custom component (the map's streamlit-folium) is
+            # registered with the server only when declared inside one, and would answer 404 otherwise
+            add_script_run_ctx(_thread, get_script_run_ctx())
             _thread.start()
         return _thread
