@@ -21,10 +21,10 @@ st.markdown(CSS + """<style>
                 box-shadow:0 0 0 1px #e4e9f0;}
 .briefing-text {font-size:1.02rem;line-height:1.9;max-width:72rem;}
 /* a phone gets the same content stacked and readable; the 16:9 drawing stays for the download */
-.st-key-briefing_phone {display:none;}
+.st-key-briefing_phone, .st-key-briefing_phone_body {display:none;}
 @media (max-width: 640px) {
   .briefing-view {display:none;}
-  .st-key-briefing_phone {display:flex;}
+  .st-key-briefing_phone, .st-key-briefing_phone_body {display:flex;}
   .block-container {padding-top:1.2rem !important;padding-left:0.6rem !important;padding-right:0.6rem !important;}
 }
 </style>""", unsafe_allow_html=True)
@@ -45,11 +45,13 @@ if not b.has_data:
     no_data("本月没有年度建设项目数据，无法生成周报")
     st.stop()
 
-gaps_notice(f.period, None)  # senders missing since last month
 st.markdown(f"<div class='briefing-view'>{view_svg(f.period, state())}</div>", unsafe_allow_html=True)
 with st.container(key="briefing_phone"):
     st.title(f"周报（{period_label(f.period)}）")
     st.markdown(f"<div class='cockpit-date'><b>{data_date_label(f.period)}</b></div>", unsafe_allow_html=True)
+# under the title on both widths: the view's own (which carries the title) or the phone's
+gaps_notice(f.period, None)  # senders missing since last month
+with st.container(key="briefing_phone_body"):
     tiles([Tile(label, value, note, tone="red" if color == briefing.RED else "blue")
            for label, value, note, color in briefing.tiles(b)])
     for name, fig in briefing.charts(b):

@@ -51,15 +51,15 @@ def test_briefing_view_fits_a_1920x1080_screen(server, browser):
 
 
 def test_briefing_on_a_phone_is_stacked_and_readable(server, browser):
-    """A phone gets the same content stacked (title, data date, figures, charts) instead of the
-    16:9 drawing shrunk to a third of its size; the drawing stays for the download."""
+    """A phone gets the same content stacked (title, data date, notices, figures,
+    charts) instead of the 16:9 drawing shrunk to a third of its size; the drawing stays
+    for the download."""
     page = browser.new_page(viewport=PHONE, device_scale_factor=2)
     open_page(page, server + URL)
     wait_ready(page, "数据分析")
     view_shown = page.evaluate("() => { const v = document.querySelector('.briefing-view');"
                                " return !!v && v.getBoundingClientRect().width > 0; }")
-    phone = page.locator(".st-key-briefing_phone")
-    phone_text = phone.inner_text() if phone.count() else ""
+    phone_text = " ".join(page.locator(".st-key-briefing_phone, .st-key-briefing_phone_body").all_inner_texts())
     overflow = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
     screenshot(page, "briefing_phone")
     page.close()

@@ -132,3 +132,29 @@ def test_lateness_counts_from_the_filled_date_when_the_file_has_one(tmp_path, fi
     assert got["云州区"][0] == ("late" if today > dt.date(2026, 11, 5) else "on_time") and got["云州区"][1] is None
     table = admin.freshness_frame(df)
     assert table.filter(pl.col("报送单位") == "平城区")["填报日期"].to_list() == ["2026-11-03"]
+
+
+def _kinds(node):
+    """The main area's elements in the order a page draws them: title, data date, notice."""
+    from streamlit.testing.v1.element_tree import Info, Markdown, Title, Warning
+
+    if isinstance(node, Title):
+        yield "title"
+    elif isinstance(node, Markdown) and "class='cockpit-date'" in node.value:
+        yield "date"
+    elif isinstance(node, (Warning, Info)):
+        yield "notice"
+    for child in getattr(node, "children", {}).values():
+        yield from _kinds(child)
+
+
+@pytest.mark.parametrize("page", ["overview", "progress", "league", "leaders", "map", "mobile", "problems", "approvals",
+                                  "briefing"])
+def test_every_page_puts_its_title_and_data_date_before_its_notices(use, page):
+    """周报 on a phone showed the missing-sender notice above its title: on every page the title
+    comes first, then the data date, then the notices (the order the page draws them is the
+    order on a phone, where columns stack)."""
+    at = page_test(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    kinds = list(_kinds(at.main))
+    assert "notice" in kinds and kinds.index("title") < kinds.index("date") < kinds.index("notice"), kinds
