@@ -174,3 +174,32 @@ def test_mobile_map_on_a_phone(server, browser):
     assert opened.endswith(f"/dossier?project={B}")
     assert "平城区供热管网改造工程" in body and "数据截至2026年10月31日" in body
     assert errors.external == [] and errors.ours() == []
+
+
+def test_key_project_map_fits_a_phone(server, browser):
+    """/map on a 390 px phone: the map is as tall as the fitted city needs (its desktop 640 px left
+    ~300 px empty under the city), the development-zone labels start off as on the phone map (they
+    crowded 平城区's name onto its cluster), and no label covers another, a cluster or a marker."""
+    from ui.maps import NARROW_MIN_HEIGHT
+
+    page = browser.new_page(viewport=PHONE, device_scale_factor=2)
+    errors = PageErrors(page)
+    open_page(page, f"{server}/map?period=2026-10")
+    wait_ready(page, "重点工程地图")
+    frame = _map_frame(page)
+    layout = _layout_of(frame)
+    iframe = page.query_selector("iframe[title*='st_folium']").bounding_box()
+    # the map, and the city's outline in it: what is left empty above and below the city
+    fit = frame.evaluate("""() => {
+        const m = document.querySelector('.leaflet-container').getBoundingClientRect();
+        const c = document.querySelector('path.cp-city-outline').getBoundingClientRect();
+        return {height: m.height, above: c.top - m.top, below: m.bottom - c.bottom,
+                zones: document.querySelectorAll('.cp-zone').length};
+    }""")
+    screenshot(page, "map_phone")
+    page.close()
+    assert NARROW_MIN_HEIGHT <= iframe["height"] < 640 and abs(fit["height"] - iframe["height"]) <= 2, (iframe, fit)
+    assert fit["above"] >= 0 and fit["below"] >= 0 and fit["above"] + fit["below"] <= 120, fit
+    assert fit["zones"] == 0
+    assert layout["labels"] == 10 and layout["overlaps"] == [] and layout["cut"] == []
+    assert errors.external == [] and errors.ours() == []

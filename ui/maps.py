@@ -81,6 +81,8 @@ NO_TILES = TileProvider(key="none", label="无底图（仅行政区划）", crs=
 
 
 ATTRIBUTION = "行政区划边界仅供示意"
+FIT_PAD = 36  # px around the fitted city or county
+NARROW_MIN_HEIGHT = 320  # px: a phone's map is never cut lower than this
 
 
 def load_config(path: Path | None = None, env: dict | None = None) -> MapConfig:
@@ -355,6 +357,28 @@ _PLACE_LABELS = """(function (map) {
 })(%(map)s);"""
 
 
+# A map narrower than a desktop column (a phone, where columns stack) is cut to the height the
+# fitted city needs instead of the desktop height (a 640 px map left ~300 px empty under the city
+# on a 390 px phone), and starts without the development-zone labels that crowd the centre there
+# (one tap on the layer control away, as on the phone map). Runs once the component has set the
+# frame height (streamlit-folium's initComponent, after the map's own script).
+_NARROW_FIT = """setTimeout(function () {
+    var map = %(map)s, el = map.getContainer(), w = el.clientWidth, pad = PAD;
+    if (w >= 640) { return; }
+    var zones = ZONES;
+    if (zones && map.hasLayer(zones)) { map.removeLayer(zones); }
+    var b = L.latLngBounds(BOUNDS), z = map.getZoom();
+    var nw = map.project(b.getNorthWest(), z), se = map.project(b.getSouthEast(), z);
+    var h = Math.round(Math.min(el.clientHeight, Math.max(MIN_H, (w - 2 * pad) * (se.y - nw.y) / (se.x - nw.x) + 2 * pad)));
+    if (h < el.clientHeight) {
+        el.style.height = h + 'px';
+        if (window.Streamlit) { window.Streamlit.setFrameHeight(h); }
+        map.invalidateSize(false);
+    }
+    map.fitBounds(b, {padding: [pad, pad]});
+}, 0);"""
+
+
 _CSS = """<style>
 .cp-pop {font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; font-size: 13px; color: #1f2933;}
 .cp-pop-title {font-weight: 700; font-size: 15px; margin-bottom: 4px; line-height: 1.35;}
@@ -588,7 +612,10 @@ def project_map(df: pl.DataFrame, *, provider: TileProvider = NO_TILES, unit: st
         "extra": _MOBILE_CSS if mobile else ""}), name="cockpit_map_css")
     # padding keeps the edge counties' names and clusters (天镇县, 广灵县 in the east) inside a
     # narrow phone map: a cluster disc (up to 52 px) with its red badge reaches 35 px from its point
-    m.fit_bounds(_fit(unit, crs), padding=(36, 36))
+    fit = _fit(unit, crs)
+    m.fit_bounds(fit, padding=(FIT_PAD, FIT_PAD))
+    MapScript(_NARROW_FIT.replace("BOUNDS", script_json(fit)).replace("ZONES", zones.get_name())
+              .replace("MIN_H", str(NARROW_MIN_HEIGHT)).replace("PAD", str(FIT_PAD))).add_to(m)
     return use_local_assets(m, static_base)
 
 
