@@ -130,6 +130,12 @@ def test_map_offline_with_markers_boundaries_and_escaped_popup(server, browser):
     injected = frame.evaluate("() => document.querySelectorAll('.leaflet-popup-content script, .leaflet-popup-content img').length")
     screenshot(page, "map_desktop_popup")
     boxes = error_boxes(page)
+    # the popup's link opens the project's file inside the running app, as the page's links do
+    page.evaluate("window.__sameApp = true")
+    frame.click(".leaflet-popup-content a.cp-pop-link")
+    page.wait_for_url(f"**/dossier?project={HOSTILE_CODE}", timeout=30_000)
+    wait_ready(page, "项目档案")
+    same_app = page.evaluate("window.__sameApp === true")
     page.close()
 
     assert counts["counties"] == 10 and counts["outline"] == 1 and counts["labels"] == 10
@@ -145,6 +151,7 @@ def test_map_offline_with_markers_boundaries_and_escaped_popup(server, browser):
     assert near >= 3
     assert HOSTILE in popup_text and "包联领导" in popup_text and "&lt;" not in popup_text
     assert link == [f"/dossier?project={HOSTILE_CODE}", "_top"]
+    assert same_app, "the popup's link loaded the whole app again"
     assert injected == 0 and dialogs == []
     assert boxes == [] and errors.external == [] and errors.ours() == []
 

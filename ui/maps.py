@@ -379,6 +379,17 @@ _NARROW_FIT = """setTimeout(function () {
 }, 0);"""
 
 
+# The popups' links (a project's file, a zone's map) open inside the running app when the page
+# around the map offers it (app.py's frame script, ui/widgets.py), as its other links do;
+# otherwise, or with a modifier key, they load the page in the whole window (target=_top).
+_POPUP_LINKS = """document.addEventListener('click', function (e) {
+    var a = e.target.closest && e.target.closest('a.cp-pop-link'), app = null;
+    if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) { return; }
+    try { app = window.top.__cockpitFrame; } catch (err) { return; }
+    if (app && app.open(a.href)) { e.preventDefault(); }
+});"""
+
+
 _CSS = """<style>
 .cp-pop {font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; font-size: 13px; color: #1f2933;}
 .cp-pop-title {font-weight: 700; font-size: 15px; margin-bottom: 4px; line-height: 1.35;}
@@ -603,6 +614,7 @@ def project_map(df: pl.DataFrame, *, provider: TileProvider = NO_TILES, unit: st
     MapScript("var c = %(map)s.getContainer(), z = function () { c.classList.toggle('cp-far', %(map)s.getZoom() < 9.5); };"
               "%(map)s.on('zoomend', z); z();").add_to(m)
     MapScript(_PLACE_LABELS).add_to(m)
+    MapScript(_POPUP_LINKS).add_to(m)
     # Leaflet's controls say "Zoom in", "Zoom out", "Layers" on hover: in Chinese here
     MapScript("L.control.zoom({zoomInTitle: '放大', zoomOutTitle: '缩小', position: 'topleft'}).addTo(%(map)s);"
               "%(map)s.getContainer().querySelectorAll('.leaflet-control-layers-toggle')"

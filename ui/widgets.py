@@ -83,23 +83,27 @@ FRAME_JS = """<script>
       if (close) { close.click(); }
     }, 60);
   }, true);
-  // a link to another view of the cockpit (the home page's answers, cards, lists) opens inside
-  // the running app, as the menu does, instead of loading the whole app again: the address
-  // changes, and Streamlit runs the page named by the new address with its query (its handling
-  // of the browser's back and forward buttons), so Back, a copied link and a reload keep working
-  document.addEventListener("click", function (e) {
-    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) { return; }
-    var a = e.target.closest && e.target.closest("a[href]");
-    if (!a || a.hasAttribute("download") || (a.target && a.target !== "_self")) { return; }
-    var url = new URL(a.href, location.href);
-    if (url.origin !== location.origin || frame.pages.indexOf(url.pathname.replace(/\\/$/, "")) < 0) { return; }
-    if (url.pathname === location.pathname && url.search === location.search && url.hash) { return; }
-    e.preventDefault();
+  // a link to another view of the cockpit (the home page's answers, cards, lists, the map's
+  // popups) opens inside the running app, as the menu does, instead of loading the whole app
+  // again: the address changes, and Streamlit runs the page named by the new address with its
+  // query (its handling of the browser's back and forward buttons), so Back, a copied link and a
+  // reload keep working. open() says whether it took the link.
+  frame.open = function (href) {
+    var url = new URL(href, location.href);
+    if (url.origin !== location.origin || frame.pages.indexOf(url.pathname.replace(/\\/$/, "")) < 0) { return false; }
+    if (url.pathname === location.pathname && url.search === location.search && url.hash) { return false; }
     history.pushState(null, "", url.pathname + url.search + url.hash);
     dispatchEvent(new PopStateEvent("popstate", {state: null}));
     var main = document.querySelector('[data-testid="stMain"]');
     if (main) { main.scrollTo(0, 0); }
     window.scrollTo(0, 0);
+    return true;
+  };
+  document.addEventListener("click", function (e) {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) { return; }
+    var a = e.target.closest && e.target.closest("a[href]");
+    if (!a || a.hasAttribute("download") || (a.target && a.target !== "_self")) { return; }
+    if (frame.open(a.href)) { e.preventDefault(); }
   });
 })();
 </script>"""
