@@ -94,11 +94,20 @@ def problems_on(page, errors: PageErrors, url: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("size,size_name", [(DESKTOP, "desktop"), (PHONE, "phone")])
+@pytest.fixture(scope="module")
+def contexts(browser):
+    """One browser context per screen size for the page tour, as one user's browser would be: its
+    cache keeps the app's code between pages (every test's own context would load it anew)."""
+    made = {"desktop": browser.new_context(viewport=DESKTOP), "phone": browser.new_context(viewport=PHONE)}
+    yield made
+    for c in made.values():
+        c.close()
+
+
+@pytest.mark.parametrize("size_name", ["desktop", "phone"])
 @pytest.mark.parametrize("url", list(EXPECTED))
-def test_page_in_browser(server, browser, url, size, size_name):
-    ctx = browser.new_context(viewport=size)
-    page = ctx.new_page()
+def test_page_in_browser(server, contexts, url, size_name):
+    page = contexts[size_name].new_page()
     errors = PageErrors(page)
     try:
         open_page(page, address(server, url))
@@ -108,7 +117,7 @@ def test_page_in_browser(server, browser, url, size, size_name):
         found += [f"{url}: {f}" for f in forbidden_in(visible_text(page))]
         screenshot(page, f"pages_{url}_{size_name}")
     finally:
-        ctx.close()
+        page.close()
     assert found == []
 
 
