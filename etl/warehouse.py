@@ -146,6 +146,8 @@ ADDED_COLUMNS = {"load_log": ("filled_date",), "quarantine": ("plan_wan",)}
 
 # derived relations this version added, built from project_month when an older state lacks them
 ADDED_TABLES = {"period_schedule": "period_schedule.sql", "mart_league_month": "mart_league_month.sql",
+                # a state from before the approvals sheets: their (empty) relations, before the marts on them
+                "approval_month": "approvals.sql", "factor_month": "factors.sql",
                 "mart_approval_month": "mart_approval_month.sql", "mart_factor_month": "mart_factor_month.sql",
                 "mart_progress_month": "mart_progress_month.sql"}
 # marts whose file builds `<name>_build` for the months of mart_periods (the others build their table)

@@ -183,6 +183,8 @@ def test_a_warehouse_of_an_earlier_version_is_upgraded_once(tmp_path, fixture_fi
     con.execute("drop table mart_approval_month")  # each month's approval items and factors as last reported
     con.execute("drop table mart_factor_month")
     con.execute("drop table mart_progress_month")  # plan and completion summed per unit and dimension
+    for table in ("approval_month", "approvals", "factor_month", "factors"):  # before the approvals sheets
+        con.execute(f"drop table {table}")
     con.close()
     assert needs_upgrade(db)
     new = upgrade(db)
