@@ -94,6 +94,12 @@ def unit_sentence(row: dict, cfg: lg.LeagueConfig, group: str = "units") -> Sent
     return plain("单位", text, *facts)
 
 
+# column widths of the two ranking tables (cm; the page's text is 15.6 cm wide): rank, unit, score,
+# change and badge narrow, the metrics' value-and-detail cells (「88.4%（160/181）」) wide enough for a line
+UNIT_WIDTHS_CM = (1.3, 3.0, 1.2, 1.2, 1.3, 2.9, 1.6, 3.0)
+DEPARTMENT_WIDTHS_CM = (1.3, 3.3, 1.2, 1.2, 1.3, 3.0, 2.2, 2.0)
+
+
 def compact_table(df: pl.DataFrame, cfg: lg.LeagueConfig, group: str, detail: list[str]) -> pl.DataFrame:
     """Rank, unit, score, change, badge and a few metrics (a table that fits a portrait page)."""
     rows = []
@@ -153,7 +159,7 @@ def build(d: NoticeData) -> Report:
     rep.add(Heading("一、县（区）、开发区排名"))
     if d.units.filter(pl.col("ranked")).height:
         rep.add(Table(compact_table(d.units, d.cfg, "units", detail_u), "表1　县（区）、开发区“比亮晒”排名",
-                      (1.9, 2.9, 1.3, 1.3, 1.6, 3.0, 1.5, 2.1), 9))
+                      UNIT_WIDTHS_CM, 9))
         rep.say(badge_sentence(d.units, "县（区）、开发区")).say(moves_sentence(d.units, d.has_previous))
     else:
         rep.say(plain("无排名", "本期无参与排名的县（区）、开发区。"))
@@ -165,7 +171,7 @@ def build(d: NoticeData) -> Report:
     rep.add(Heading("三、市直部门排名"))
     if d.departments.height and d.departments.filter(pl.col("ranked")).height:
         rep.add(Table(compact_table(d.departments, d.cfg, "departments", detail_d), "表2　市直部门“比亮晒”排名",
-                      (1.9, 3.1, 1.3, 1.3, 1.6, 2.6, 2.0, 1.8), 9))
+                      DEPARTMENT_WIDTHS_CM, 9))
         rep.say(badge_sentence(d.departments, "市直部门")).say(moves_sentence(d.departments, d.has_previous))
     else:
         rep.say(plain("无排名", "本期无参与排名的市直部门。"))
@@ -195,7 +201,7 @@ def build_unit(d: NoticeData, code: str) -> Report:
     rep.add(Heading("二、全市排名"))
     detail = [m for m in ("completion", "growth", "key_green") if m in d.cfg.weights["units"]]
     rep.add(Table(compact_table(d.units, d.cfg, "units", detail), "表2　县（区）、开发区“比亮晒”排名",
-                  (1.9, 2.9, 1.3, 1.3, 1.6, 3.0, 1.5, 2.1), 9))
+                  UNIT_WIDTHS_CM, 9))
     rep.say(badge_sentence(d.units, "县（区）、开发区"))
     rep.add(Heading("三、评分办法"))
     rep.say(plain("评分办法", lg.METHOD_TEXT))
