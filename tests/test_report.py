@@ -290,3 +290,22 @@ def test_cli(fixture_db, tmp_path, monkeypatch):
     assert (tmp_path / "项目专报_2026-10_王建国.docx").is_file()
     assert main(["special", "--period", "2026-10", "--leader", "没有这个人", "--out", str(tmp_path)]) == 2
     assert main(["quarterly", "--quarter", "2026Q1", "--out", str(tmp_path)]) == 2  # no data for 2026-03
+
+
+def test_command_line_upgrades_a_warehouse_of_an_earlier_version(tmp_path, fixture_files, monkeypatch, capsys):
+    """`python -m ui.report` on a warehouse an earlier version built (without a mart this version's
+    queries read) upgrades it first, as the server does, instead of failing on the missing table."""
+    import duckdb
+
+    from etl.warehouse import current_state, load_files
+    from ui.report.__main__ import main
+
+    db = tmp_path / "wh" / "cockpit.duckdb"
+    assert load_files(fixture_files, db=db).ok
+    con = duckdb.connect(str(current_state(db)))
+    con.execute("drop table mart_progress_month")
+    con.close()
+    monkeypatch.setenv("COCKPIT_DB", str(db))
+    assert main(["quarterly", "--quarter", "2026Q3", "--out", str(tmp_path / "out")]) == 0
+    assert "已生成1个Word文档" in capsys.readouterr().out
+    assert list((tmp_path / "out").glob("*.docx"))

@@ -584,9 +584,11 @@ def available_period(asked: dt.date | None) -> tuple[dt.date | None, str | None]
     """The month a command line run works on (`asked`, or else the latest) and, when the
     warehouse or that month has no data, the message saying so."""
     import queries
+    from etl.warehouse import upgrade
 
     if queries.state_name() is None:
         return None, "数据仓库尚未建立（COCKPIT_DB）"
+    upgrade()  # a warehouse an earlier version built gets this version's relations, as the server does
     periods = queries.run("periods")["period"].to_list()
     period = asked or (periods[0] if periods else None)
     if period not in periods:
