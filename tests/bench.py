@@ -814,7 +814,7 @@ def rss_kb(pid: int) -> tuple[int, int]:
     return vals.get("VmRSS", 0), vals.get("VmHWM", 0)
 
 
-from browser import IDLE_JS as READY_JS, IDLE_MS  # noqa: E402 - Streamlit's run state, held IDLE_MS
+from browser import IDLE_JS as READY_JS, IDLE_MS, stop  # noqa: E402 - Streamlit's run state, held IDLE_MS
 
 
 def bench_server(state_db: Path, port: int, sessions: int) -> dict:
@@ -998,11 +998,7 @@ def pinned_server(state_db: Path, port: int, cpus: str | None):
                 time.sleep(0.3)
         yield base, proc.pid
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc, 15)
         fh.close()
 
 
@@ -1259,12 +1255,7 @@ def bench_first_start(work: Path) -> dict:
         time.sleep(1)
         out["server_cpu_s"] = _cpu_of(server.pid)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server, 20)
     err = (base / "server.err").read_text(encoding="utf-8", errors="replace")
     out["notes"] = [ln for ln in err.splitlines() if ln.startswith("bootstrap ")]
     out["load_end"] = os.getloadavg()

@@ -72,13 +72,19 @@ def cockpit_server(db: Path, port: int | None = None, env: dict[str, str] | None
     finally:
         SERVERS.pop(url, None)
         LOGS.pop(url, None)
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc, 10)
         out.close()
         shutil.rmtree(log.parent, ignore_errors=True)
+
+
+def stop(proc: subprocess.Popen, timeout: float) -> None:
+    """End a server process: asked to stop, killed if it has not within `timeout` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def server_log(log: Path, tail: int = 4000) -> str:
