@@ -23,7 +23,7 @@ import streamlit as st
 from etl import config, divisions, taught
 from etl.read import FileError, FileReport, read_file
 from etl.schema import KIND_LABEL, columns, kind_columns
-from ui.format import escape, period_label, wan
+from ui.format import by_value, escape, period_label, wan
 from ui.widgets import download_button, show_table
 
 ALLOWED_SUFFIXES = (".xlsx", ".xls", ".csv", ".parquet")
@@ -357,7 +357,7 @@ _STATE_STAMP = re.compile(r"^state-(\d{8})-(\d{6})-")
 def history_frame(log: pl.DataFrame) -> pl.DataFrame:
     """The load log (admin_history query) with Chinese headers."""
     back = pl.col("action") == "rollback"
-    restored = pl.col("file_name").map_elements(state_time, return_dtype=pl.String)
+    restored = by_value(log, "file_name", state_time)
     count = [pl.col(c).cast(pl.String).fill_null("") for c in ("rows_read", "rows_accepted", "rows_quarantined")]
     return log.select(
         pl.col("loaded_at").dt.strftime("%Y-%m-%d %H:%M:%S").alias("时间"),

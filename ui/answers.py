@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import polars as pl
 
 from ui import cards
-from ui.format import escape, gap_text, pct, ytd_label, yi
+from ui.format import by_value, escape, gap_text, pct, ytd_label, yi
 from ui.labels import STATUS
 
 CSS = """<style>
@@ -146,7 +146,7 @@ def starts_table(rows: pl.DataFrame) -> pl.DataFrame:
     return rows.select(
         pl.col("name").alias("项目名称"),
         pl.col("unit_name").alias("县区/开发区"),
-        pl.col("key_level").map_elements(cards.level_text, return_dtype=pl.String).alias("级别"),
+        by_value(rows, "key_level", cards.level_text).alias("级别"),
         pl.col("status").replace_strict(STATUS, default=None).alias("红黄绿"),
         pl.col("leader").alias("包联领导"),
         pl.col("responsible_unit").alias("责任单位"),

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from etl.vocab import FACTOR_KIND
+from ui.format import by_value
 from ui.memo import memo
 from ui.figures import BLUE, GREY, ORANGE, _layout, count_axis
 from ui.labels import APPROVAL_COLUMNS, FACTOR_COLUMNS
@@ -63,7 +64,7 @@ def ranking_table(rank: pl.DataFrame) -> pl.DataFrame:
         pl.col("done").alias("已办结（个）"), pl.col("waiting").alias("办理中（个）"),
         pl.col("overdue").alias("超时限（个）"), pl.col("overdue_waiting").alias("其中仍在办理（个）"),
         (pl.col("overdue_rate") * 100).round(1).alias("超时限比例（%）"),
-        pl.col("avg_days").map_elements(lambda v: f"{v:.1f}", return_dtype=pl.String).fill_null("—")
+        by_value(rank, "avg_days", lambda v: f"{v:.1f}").fill_null("—")
         .alias("已办结平均用时（工作日）"))
 
 
@@ -138,6 +139,13 @@ def kind_label(kind: str, detail: str | None = None) -> str:
     return f"{label}·{detail}" if detail else label
 
 
+def kind_label_expr(kind: str = "kind", detail: str = "detail") -> pl.Expr:
+    """kind_label as a polars expression: 「土地·建设用地」, 「能耗」 when there is no detail."""
+    label = pl.col(kind).replace_strict(FACTOR_KIND, default=pl.col(kind), return_dtype=pl.String)
+    has = pl.col(detail).fill_null("") != ""
+    return pl.when(has).then(pl.concat_str([label, pl.lit("·"), pl.col(detail)])).otherwise(label)
+
+
 def _amount(v: float | None, unit: str) -> str:
     if v is None:
         return "—"
@@ -149,8 +157,7 @@ def factor_table(df: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame({v: [] for v in FACTOR_COLUMNS.values()})
     return df.select(
         pl.col("project_code"), pl.col("name"), pl.col("unit_name"),
-        pl.struct("kind", "detail").map_elements(lambda s: kind_label(s["kind"], s["detail"] or None),
-                                                 return_dtype=pl.String).alias("kind_text"),
+        kind_label_expr().alias("kind_text"),
         pl.col("unit"), pl.col("needed").round(1), pl.col("secured").round(1), pl.col("gap").round(1),
         pl.col("department").fill_null("—"), _date("planned_date"),
         pl.when(pl.col("is_overdue")).then(pl.lit("逾期未落实")).when(pl.col("gap") > 0).then(pl.lit("待落实"))

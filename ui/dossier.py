@@ -17,7 +17,7 @@ from etl.vocab import INVEST_KIND, KEY_LEVEL, LIBRARY_LONG, PROBLEM_STATE, STATU
 from ui import cards
 from ui.memo import memo
 from ui.figures import BLUE, GREY, ORANGE, _layout
-from ui.format import date_label, escape, money, pct, period_label, wan
+from ui.format import by_value, date_label, escape, money, pct, period_label, wan
 
 NODE_STATE = {
     "done": "按期完成",
@@ -204,7 +204,7 @@ def investment_chart(months: pl.DataFrame, year: int, title: str, subtitle: str)
 def progress_table(months: pl.DataFrame) -> pl.DataFrame:
     """形象进度 and investment month by month, newest first (amounts in 万元)."""
     return months.sort("period", descending=True).select(
-        pl.col("period").map_elements(period_label, return_dtype=pl.String).alias("月份"),
+        by_value(months, "period", period_label).alias("月份"),
         pl.col("progress_text").fill_null("—").alias("形象进度"),
         pl.col("completed_month_wan").round(0).alias("本月完成（万元）"),
         pl.col("completed_ytd_wan").round(0).alias("年累计完成（万元）"),
@@ -266,25 +266,26 @@ def milestone_gantt(ms: pl.DataFrame, data_date: dt.date, title: str, subtitle: 
 
 
 def milestone_table(ms: pl.DataFrame) -> pl.DataFrame:
-    def state(s, days):
-        return f"已逾期{days}天" if s == "overdue" else NODE_STATE.get(s, s)
+    state = (pl.when(pl.col("node_state") == "overdue")
+             .then(pl.format("已逾期{}天", pl.col("days_overdue").fill_null(0)))
+             .otherwise(pl.col("node_state").replace_strict(NODE_STATE, default=pl.col("node_state"),
+                                                            return_dtype=pl.String)))
 
     return ms.sort("node_seq").select(
         pl.col("node_seq").alias("序号"),
         pl.col("node_name").alias("节点名称"),
         pl.col("planned_date").dt.to_string("%Y-%m-%d").alias("计划完成时间"),
         pl.col("actual_date").dt.to_string("%Y-%m-%d").alias("实际完成时间"),
-        pl.struct("node_state", "days_overdue").map_elements(lambda r: state(r["node_state"], r["days_overdue"]),
-                                                             return_dtype=pl.String).alias("状态"),
+        state.alias("状态"),
         pl.col("remarks").fill_null("").alias("备注"),
     )
 
 
 def problem_table(pb: pl.DataFrame) -> pl.DataFrame:
     """Problems with the five responsibilities (五到位) and their state."""
-    def state(s, overdue, days):
-        label = PROBLEM_STATE.get(s, s)
-        return f"{label}（逾期{days}天）" if overdue else label
+    label = pl.col("state").replace_strict(PROBLEM_STATE, default=pl.col("state"), return_dtype=pl.String)
+    state = (pl.when(pl.col("is_overdue").fill_null(False))
+             .then(pl.format("{}（逾期{}天）", label, pl.col("days_overdue").fill_null(0))).otherwise(label))
 
     return pb.select(
         pl.col("problem_id").alias("问题编号"),
@@ -296,8 +297,7 @@ def problem_table(pb: pl.DataFrame) -> pl.DataFrame:
         pl.col("responsible_person").alias("责任人"),
         pl.col("solution").alias("解决措施"),
         pl.col("deadline").dt.to_string("%Y-%m-%d").alias("完成时限"),
-        pl.struct("state", "is_overdue", "days_overdue").map_elements(
-            lambda r: state(r["state"], r["is_overdue"], r["days_overdue"]), return_dtype=pl.String).alias("办理状态"),
+        state.alias("办理状态"),
         pl.col("missing_fields").replace("", None).alias("五到位缺项"),
     )
 
@@ -431,12 +431,10 @@ def approval_table(chain: pl.DataFrame) -> pl.DataFrame:
 
 def factor_status_table(fs: pl.DataFrame) -> pl.DataFrame:
     """Each factor: needed, secured and the gap in its unit, the department and planned date."""
-    from etl.vocab import FACTOR_KIND
+    from ui.approvals import kind_label_expr
 
     return fs.select(
-        pl.struct("kind", "detail").map_elements(
-            lambda s: FACTOR_KIND.get(s["kind"], s["kind"]) + (f"·{s['detail']}" if s["detail"] else ""),
-            return_dtype=pl.String).alias("要素"),
+        kind_label_expr().alias("要素"),
         pl.col("unit").alias("单位"), pl.col("needed").round(1).alias("需求量"),
         pl.col("secured").round(1).alias("已落实"), pl.col("gap").round(1).alias("缺口"),
         pl.col("department").fill_null("—").alias("责任部门"),

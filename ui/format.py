@@ -6,6 +6,8 @@ import datetime as dt
 import math
 import re
 
+import polars as pl
+
 
 def _missing(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
@@ -77,6 +79,20 @@ def times(x, digits: int = 1) -> str:
     if _missing(x):
         return "—"
     return f"{x:.{digits}f}倍"
+
+
+def by_value(frame: pl.DataFrame, column: str, fn, dtype=pl.String) -> pl.Expr:
+    """`pl.col(column)` with each value replaced by `fn(value)`, `fn` called here, in this thread,
+    once per distinct value (nulls stay null).
+
+    Never hand polars a Python function to run (`map_elements`, `map_batches`): polars runs it on its
+    own threads, which must then take the interpreter lock, while a page's thread holding that lock may
+    be waiting for those threads (pickling a frame into st.cache_data does). With one thread in polars'
+    pool, as in a process confined to one core, the server stops there for good.
+    tests/test_no_python_in_polars.py fails on any such call."""
+    values = frame.get_column(column).unique().to_list()
+    return pl.col(column).replace_strict({v: fn(v) for v in values if v is not None}, default=None,
+                                         return_dtype=dtype)
 
 
 def period_label(p: dt.date) -> str:

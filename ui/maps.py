@@ -29,7 +29,7 @@ from folium.template import Template
 
 from etl.divisions import ZONE_HOST, ZONES
 from ui import cards, geo
-from ui.format import escape, money, pct
+from ui.format import by_value, escape, money, pct
 from ui.labels import KEY_LEVEL, STATUS, STATUS_COLOR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -217,8 +217,7 @@ def project_table(df: pl.DataFrame, dossier_href: str = "/dossier") -> pl.DataFr
         pl.col("project_code").alias("项目代码"),
         pl.when(pl.col("lon").is_not_null() & pl.col("lat").is_not_null())
           .then(pl.lit("已上图")).otherwise(pl.lit("未报送")).alias("坐标"),
-        pl.col("project_code").map_elements(lambda c: dossier_link(dossier_href, c), return_dtype=pl.String)
-          .alias("项目档案"),
+        by_value(df, "project_code", lambda c: dossier_link(dossier_href, c)).alias("项目档案"),
     )
 
 

@@ -8,7 +8,7 @@ import polars as pl
 
 from etl.vocab import INVEST_KIND, KEY_LEVEL, LIBRARY, LIBRARY_LONG, SECTORS, SIX_NEW, STATUS
 from ui.figures import BLUE, GREY, ORANGE, _layout, month_axis
-from ui.format import period_label, wan
+from ui.format import by_value, period_label, wan
 from ui.labels import STATUS_DOT
 
 # dimension code -> (tab label, column header of the group)
@@ -97,7 +97,7 @@ def project_table(df: pl.DataFrame) -> pl.DataFrame:
 def history_table(df: pl.DataFrame) -> pl.DataFrame:
     """One project's months, oldest first."""
     return df.select(
-        pl.col("period").map_elements(period_label, return_dtype=pl.String).alias("月份"),
+        by_value(df, "period", period_label).alias("月份"),
         pl.col("library").replace_strict(LIBRARY, default="—").alias("项目类别"),  # a reserve month has no plan
         pl.col("annual_plan_wan").alias("年度计划（万元）"),
         pl.col("completed_month_wan").alias("本月完成（万元）"),

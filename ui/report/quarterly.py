@@ -20,7 +20,7 @@ from ui import approvals as ap
 from ui import figures, summary
 from ui import forecast as fc
 from ui.briefing import rank_units, short_unit
-from ui.format import data_date_label, date_label, gap_text, pct, period_label, ytd_label, yi
+from ui.format import by_value, data_date_label, date_label, gap_text, pct, period_label, ytd_label, yi
 from ui.labels import KEY_LEVEL, LIBRARY_FILTER
 from ui.report import (QUARTER_NAME, Heading, Picture, Report, Runner, Table, months_back, plain,
                        quarter_end)
@@ -539,8 +539,7 @@ def build(d: QuarterData) -> Report:
     rep.say(summary.counties(d.ranking)).say(moves_sentence(d.ranking, d.previous))
     rep.add(Table(ranking_table(d.ranking, fcs[None]), f"表2　各县区、开发区投资完成情况（{ytd_label(p)}）",
                   (1.1, 2.8, 1.8, 1.8, 1.6, 2.6, 1.5, 2.4), 9))
-    ranked = d.ranking.with_columns(pl.format("{}. {}", pl.col("rank"), pl.col("unit_name").map_elements(
-        short_unit, return_dtype=pl.String)).alias("unit_name"))
+    ranked = d.ranking.with_columns(pl.format("{}. {}", pl.col("rank"), by_value(d.ranking, "unit_name", short_unit)).alias("unit_name"))
     rep.add(Picture("units", figures.unit_bars(ranked, f"各县区、开发区年度投资完成率（{ytd_label(p)}）", sub,
                                                k.get("time_progress") or 0), "图2　各县区、开发区年度投资完成率"))
 
