@@ -165,6 +165,20 @@ def test_quarterly_extra_problem_sources(q3, monkeypatch):
     assert "三是审批事项超时限2项。" in text and any(t.startswith("四是数据报送质量有待提高") for t in text)
 
 
+def test_counts_in_the_text_have_thousands_separators():
+    """A count is written as the tables write it: 「89,799项」, like 「1,049亩」 (and 「7项」)."""
+    frames = {"approvals_totals": pl.DataFrame({"items": [89799]}),
+              "approvals_departments": pl.DataFrame({"department": ["市行政审批服务管理局", None],
+                                                     "overdue": [1204, 7], "overdue_waiting": [1011, 0]}),
+              "approvals_low_risk": pl.DataFrame({"complete": [True] * 3 + [False], "within": [True, True, False, False]})}
+    s = quarterly.approvals_sentence(frames, OCT)
+    assert s.text.startswith("审批办理仍有堵点。截至2026年10月末，全市报送审批事项89,799项，超过办理时限1,211项"
+                             "（其中仍在办理1,011项），涉及2个审批部门：市行政审批服务管理局（1,204项）、未明确审批部门（7项）；"
+                             "低风险小型项目全流程办结3个，其中2个"), s.text
+    for f in s.facts:
+        assert f.shown in s.text
+
+
 def test_forecast_sentence_with_history():
     from ui import forecast as fc
 
@@ -190,7 +204,8 @@ def test_notice(oct_notice):
     rep = notice.build(d)
     doc = opened(rep)
     text = word.text_of(doc)
-    assert doc.paragraphs[0].text == "2026年10月全市项目建设“比亮晒”排队通报" and doc.paragraphs[0].style.name == "Title"
+    assert doc.paragraphs[0].text == "2026年10月全市项目建设\n“比亮晒”排队通报" and doc.paragraphs[0].style.name == "Title"
+    assert doc.core_properties.title == "2026年10月全市项目建设“比亮晒”排队通报"
     assert "数据截至2026年10月31日" in text
     # the same ranking as the 比亮晒 page computes
     cfg = lg.load_config()

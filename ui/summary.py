@@ -92,9 +92,9 @@ def counties(ranking: pl.DataFrame) -> Sentence | None:
     n = ranking.height
     text = (f"分县区（开发区）看，完成率最高的是{best['unit_name']}（{pct(best['completion_rate'])}），"
             f"最低的是{worst['unit_name']}（{pct(worst['completion_rate'])}）；"
-            f"{n}个县区、开发区中，{ahead.height}个达到或快于序时进度，")
+            f"{n:,}个县区、开发区中，{ahead.height:,}个达到或快于序时进度，")
     if behind.height:
-        text += f"{behind.height}个落后序时进度{BEHIND_PTS}个百分点以上（{_names(behind['unit_name'].to_list())}）。"
+        text += f"{behind.height:,}个落后序时进度{BEHIND_PTS}个百分点以上（{_names(behind['unit_name'].to_list())}）。"
     else:
         text += f"没有落后序时进度{BEHIND_PTS}个百分点以上的。"
     return Sentence("县区", text, (
@@ -104,9 +104,9 @@ def counties(ranking: pl.DataFrame) -> Sentence | None:
         Fact("完成率最低", worst["unit_name"], worst["unit_name"], "by_unit.unit_name"),
         Fact(f"{worst['unit_name']}完成率", worst["completion_rate"], pct(worst["completion_rate"]),
              "by_unit.completion_rate"),
-        Fact("参与排名的县区、开发区", n, f"{n}个", "by_unit（年度计划投资大于0）"),
-        Fact("达到或快于序时进度", ahead.height, f"{ahead.height}个", "by_unit.gap_pts ≤ 0"),
-        Fact(f"落后序时进度{BEHIND_PTS}个百分点以上", behind.height, f"{behind.height}个",
+        Fact("参与排名的县区、开发区", n, f"{n:,}个", "by_unit（年度计划投资大于0）"),
+        Fact("达到或快于序时进度", ahead.height, f"{ahead.height:,}个", "by_unit.gap_pts ≤ 0"),
+        Fact(f"落后序时进度{BEHIND_PTS}个百分点以上", behind.height, f"{behind.height:,}个",
              f"by_unit.gap_pts > {BEHIND_PTS}"),
     ))
 
@@ -117,20 +117,20 @@ def key_projects(k: dict, red_key: pl.DataFrame, last_red: int | None = None) ->
     if not total:
         return None
     turned = red_key.filter(pl.col("turned_red"))
-    before = f"（上月{last_red}个）" if last_red is not None else ""
-    text = (f"重点工程{total}个，其中红色{k['key_red']}个{before}、黄色{k['key_yellow']}个、绿色{k['key_green']}个；")
+    before = f"（上月{last_red:,}个）" if last_red is not None else ""
+    text = (f"重点工程{total:,}个，其中红色{k['key_red']:,}个{before}、黄色{k['key_yellow']:,}个、绿色{k['key_green']:,}个；")
     if turned.height:
-        text += f"本月新转红{turned.height}个（{_names(turned['name'].to_list())}）。"
+        text += f"本月新转红{turned.height:,}个（{_names(turned['name'].to_list())}）。"
     else:
         text += "本月没有新转红的项目。"
-    last = (Fact("上月红色", last_red, f"上月{last_red}个", "overview_kpis.key_red（上月）"),) if before else ()
+    last = (Fact("上月红色", last_red, f"上月{last_red:,}个", "overview_kpis.key_red（上月）"),) if before else ()
     return Sentence("重点工程", text, (
-        Fact("重点工程", total, f"{total}个", "overview_kpis.key_projects"),
-        Fact("红色", k["key_red"], f"{k['key_red']}个", "overview_kpis.key_red"),
+        Fact("重点工程", total, f"{total:,}个", "overview_kpis.key_projects"),
+        Fact("红色", k["key_red"], f"{k['key_red']:,}个", "overview_kpis.key_red"),
         *last,
-        Fact("黄色", k["key_yellow"], f"{k['key_yellow']}个", "overview_kpis.key_yellow"),
-        Fact("绿色", k["key_green"], f"{k['key_green']}个", "overview_kpis.key_green"),
-        Fact("本月新转红（上月非红色或上月未报送）", turned.height, f"{turned.height}个",
+        Fact("黄色", k["key_yellow"], f"{k['key_yellow']:,}个", "overview_kpis.key_yellow"),
+        Fact("绿色", k["key_green"], f"{k['key_green']:,}个", "overview_kpis.key_green"),
+        Fact("本月新转红（上月非红色或上月未报送）", turned.height, f"{turned.height:,}个",
              "briefing_red_key.turned_red"),
     ))
 
@@ -140,14 +140,14 @@ def problems(problems: pl.DataFrame) -> Sentence:
 
     problems: the open problems of the month (briefing_problems), most overdue first."""
     overdue = problems.filter(pl.col("is_overdue"))
-    text = f"问题清单中未办结问题{problems.height}个，"
-    facts = [Fact("未办结问题", problems.height, f"{problems.height}个", "briefing_problems（条数）")]
+    text = f"问题清单中未办结问题{problems.height:,}个，"
+    facts = [Fact("未办结问题", problems.height, f"{problems.height:,}个", "briefing_problems（条数）")]
     if overdue.height:
         top = overdue.row(0, named=True)
-        text += (f"其中超过完成时限{overdue.height}个；超期最长的是{top['project_name']}"
+        text += (f"其中超过完成时限{overdue.height:,}个；超期最长的是{top['project_name']}"
                  f"“{top['description']}”（责任单位：{top['responsible_unit'] or '未明确'}，"
                  f"超期{top['days_overdue']}天）。")
-        facts += [Fact("超过完成时限", overdue.height, f"{overdue.height}个", "briefing_problems.is_overdue"),
+        facts += [Fact("超过完成时限", overdue.height, f"{overdue.height:,}个", "briefing_problems.is_overdue"),
                   Fact("超期最长的问题", top["problem_id"], top["project_name"], "briefing_problems.project_name"),
                   Fact("超期天数", top["days_overdue"], f"{top['days_overdue']}天", "briefing_problems.days_overdue")]
     else:

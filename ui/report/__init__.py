@@ -119,7 +119,7 @@ def to_document(report: Report, images: dict[str, bytes]):
     if report.title_page:
         word.title_page(doc, report.title, report.lines, ORGANISATION, report.date_text)
     else:
-        doc.add_paragraph(report.title, style="Title")
+        word.title(doc, report.title)
         for line in report.lines:
             word.centred(doc, line)
     for b in report.blocks:

@@ -40,7 +40,8 @@ class NoticeData:
 
     @property
     def title(self) -> str:
-        return f"{period_label(self.period)}全市项目建设“比亮晒”排队通报"
+        # two lines at the title's size, broken where the sense breaks (one line would leave 「报」 alone)
+        return f"{period_label(self.period)}全市项目建设\n“比亮晒”排队通报"
 
 
 def load(period: dt.date, run: Runner | None = None) -> NoticeData:
@@ -133,8 +134,8 @@ def moves_sentence(df: pl.DataFrame, has_previous: bool) -> Sentence:
     for label, part in (("名次上升", up), ("名次下降", down)):
         if part.height:
             items = [f"{n}（{c}）" for n, c in zip(part["unit_name"], part["change"])]
-            parts.append(f"{label}的有{part.height}个：{'、'.join(items)}")
-            facts.append(Fact(label, part.height, f"{part.height}个", "ui.league.rank_delta"))
+            parts.append(f"{label}的有{part.height:,}个：{'、'.join(items)}")
+            facts.append(Fact(label, part.height, f"{part.height:,}个", "ui.league.rank_delta"))
     if not parts:
         return plain("名次变化", "与上月相比，各单位名次没有变化。")
     return plain("名次变化", "与上月相比，" + "；".join(parts) + "。", *facts)

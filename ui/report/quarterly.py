@@ -254,12 +254,12 @@ def milestones_sentence(ms: pl.DataFrame, period: dt.date) -> Sentence:
     overdue = ms.filter(pl.col("node_state") == "overdue")
     due = ms.filter(pl.col("node_state") == "due")
     n_proj = overdue["project_code"].n_unique()
-    text = (f"挂图作战节点中，截至{period.month}月底超过计划完成时间仍未完成的{overdue.height}个（涉及{n_proj}个项目），"
-            f"未来{MILESTONE_DAYS}天内到期的{due.height}个。")
+    text = (f"挂图作战节点中，截至{period.month}月底超过计划完成时间仍未完成的{overdue.height:,}个（涉及{n_proj:,}个项目），"
+            f"未来{MILESTONE_DAYS}天内到期的{due.height:,}个。")
     return plain("节点", text,
-                 Fact("超期未完成节点", overdue.height, f"{overdue.height}个", "leader_milestones.node_state = overdue"),
-                 Fact("涉及项目", n_proj, f"{n_proj}个项目", "leader_milestones.project_code"),
-                 Fact(f"{MILESTONE_DAYS}天内到期节点", due.height, f"{due.height}个", "leader_milestones.node_state = due"))
+                 Fact("超期未完成节点", overdue.height, f"{overdue.height:,}个", "leader_milestones.node_state = overdue"),
+                 Fact("涉及项目", n_proj, f"{n_proj:,}个项目", "leader_milestones.project_code"),
+                 Fact(f"{MILESTONE_DAYS}天内到期节点", due.height, f"{due.height:,}个", "leader_milestones.node_state = due"))
 
 
 def leaders_sentence(key_rows: pl.DataFrame, period: dt.date) -> Sentence | None:
@@ -270,13 +270,13 @@ def leaders_sentence(key_rows: pl.DataFrame, period: dt.date) -> Sentence | None
     leaders = held["leader"].str.strip_chars().unique().sort().to_list()
     none = now.height - held.height
     red = held.filter(pl.col("status") == "red")["leader"].str.strip_chars().unique().sort().to_list()
-    text = f"{now.height}个重点工程由{len(leaders)}位领导包联"
-    text += f"，{none}个尚未明确包联领导" if none else "，均已明确包联领导"
+    text = f"{now.height:,}个重点工程由{len(leaders)}位领导包联"
+    text += f"，{none:,}个尚未明确包联领导" if none else "，均已明确包联领导"
     text += (f"；包联项目中有红色项目的领导{len(red)}位（{_names(red)}）。" if red else "；包联项目均无红色项目。")
-    facts = [Fact("重点工程", now.height, f"{now.height}个", "review_key_months（本月）"),
+    facts = [Fact("重点工程", now.height, f"{now.height:,}个", "review_key_months（本月）"),
              Fact("包联领导", len(leaders), f"{len(leaders)}位", "review_key_months.leader")]
     if none:
-        facts.append(Fact("未明确包联领导", none, f"{none}个", "review_key_months.leader 为空"))
+        facts.append(Fact("未明确包联领导", none, f"{none:,}个", "review_key_months.leader 为空"))
     if red:
         facts.append(Fact("包联项目有红色的领导", len(red), f"{len(red)}位", "review_key_months.status = red"))
     return plain("包联", text, *facts)
@@ -313,28 +313,28 @@ def review_tables(removals: pl.DataFrame, promotions: pl.DataFrame) -> tuple[pl.
 
 
 def review_sentence(removals: pl.DataFrame, promotions: pl.DataFrame) -> Sentence:
-    text = (f"按重点工程动态调整规则筛选，建议取消重点工程资格的{removals.height}个"
+    text = (f"按重点工程动态调整规则筛选，建议取消重点工程资格的{removals.height:,}个"
             + (f"（{_names(removals['name'].to_list())}）" if removals.height else "")
-            + f"，建议推荐申报省级重点工程的市级重点工程{promotions.height}个"
+            + f"，建议推荐申报省级重点工程的市级重点工程{promotions.height:,}个"
             + (f"（{_names(promotions['name'].to_list())}）" if promotions.height else "") + "。")
     return plain("动态调整", text,
-                 Fact("建议取消重点工程资格", removals.height, f"{removals.height}个", "etl.review.removals"),
-                 Fact("建议推荐申报省级重点工程", promotions.height, f"{promotions.height}个", "etl.review.promotions"))
+                 Fact("建议取消重点工程资格", removals.height, f"{removals.height:,}个", "etl.review.removals"),
+                 Fact("建议推荐申报省级重点工程", promotions.height, f"{promotions.height:,}个", "etl.review.promotions"))
 
 
 # ---------------------------------------------------------------- 四、存在的问题
 
 def lagging_sentence(kpis: dict, ranking: pl.DataFrame) -> Sentence:
     behind = ranking.filter(pl.col("gap_pts") > BEHIND_PTS)
-    text = f"一是部分项目进度滞后。全市年度建设项目中红色{kpis['red']}个、黄色{kpis['yellow']}个"
+    text = f"一是部分项目进度滞后。全市年度建设项目中红色{kpis['red']:,}个、黄色{kpis['yellow']:,}个"
     if behind.height:
-        text += f"；{behind.height}个县区、开发区落后序时进度{BEHIND_PTS}个百分点以上（{_names(behind['unit_name'].to_list())}）。"
+        text += f"；{behind.height:,}个县区、开发区落后序时进度{BEHIND_PTS}个百分点以上（{_names(behind['unit_name'].to_list())}）。"
     else:
         text += f"；没有落后序时进度{BEHIND_PTS}个百分点以上的县区、开发区。"
     return plain("进度滞后", text,
-                 Fact("红色年度建设项目", kpis["red"], f"红色{kpis['red']}个", "overview_kpis.red"),
-                 Fact("黄色年度建设项目", kpis["yellow"], f"黄色{kpis['yellow']}个", "overview_kpis.yellow"),
-                 Fact(f"落后序时进度{BEHIND_PTS}个百分点以上的县区", behind.height, f"{behind.height}个",
+                 Fact("红色年度建设项目", kpis["red"], f"红色{kpis['red']:,}个", "overview_kpis.red"),
+                 Fact("黄色年度建设项目", kpis["yellow"], f"黄色{kpis['yellow']:,}个", "overview_kpis.yellow"),
+                 Fact(f"落后序时进度{BEHIND_PTS}个百分点以上的县区", behind.height, f"{behind.height:,}个",
                       f"by_unit.gap_pts > {BEHIND_PTS}"))
 
 
@@ -346,21 +346,21 @@ def problems_sentence(problems: pl.DataFrame) -> Sentence:
 def reporting_sentence(fresh: pl.DataFrame, flags: pl.DataFrame, period: dt.date, lead: str) -> Sentence:
     late = fresh.filter(pl.col("state") == "late")["sender"].to_list()
     missing = fresh.filter(pl.col("state") == "missing")["sender"].to_list()
-    text = f"{lead}数据报送质量有待提高。{period_label(period)}数据应报{fresh.height}个单位"
-    facts = [Fact("应报单位", fresh.height, f"应报{fresh.height}个单位", "admin_freshness（条数）")]
+    text = f"{lead}数据报送质量有待提高。{period_label(period)}数据应报{fresh.height:,}个单位"
+    facts = [Fact("应报单位", fresh.height, f"应报{fresh.height:,}个单位", "admin_freshness（条数）")]
     if late:
-        text += f"，逾期报送{len(late)}个（{_names(late)}）"
-        facts.append(Fact("逾期报送", len(late), f"逾期报送{len(late)}个", "admin_freshness.state = late"))
+        text += f"，逾期报送{len(late):,}个（{_names(late)}）"
+        facts.append(Fact("逾期报送", len(late), f"逾期报送{len(late):,}个", "admin_freshness.state = late"))
     if missing:
-        text += f"，未报送{len(missing)}个（{_names(missing)}）"
-        facts.append(Fact("未报送", len(missing), f"未报送{len(missing)}个", "admin_freshness.state = missing"))
+        text += f"，未报送{len(missing):,}个（{_names(missing)}）"
+        facts.append(Fact("未报送", len(missing), f"未报送{len(missing):,}个", "admin_freshness.state = missing"))
     if not late and not missing:
         text += "，均已按时报送"
     n_proj = flags["project_code"].n_unique()
     if flags.height:
-        text += f"；{n_proj}个项目的{flags.height}处数据需与报送单位核实（如年累计与逐月完成不衔接）。"
-        facts += [Fact("待核实项目", n_proj, f"{n_proj}个项目", "consistency_flags.project_code"),
-                  Fact("待核实数据", flags.height, f"{flags.height}处", "consistency_flags（条数）")]
+        text += f"；{n_proj:,}个项目的{flags.height:,}处数据需与报送单位核实（如年累计与逐月完成不衔接）。"
+        facts += [Fact("待核实项目", n_proj, f"{n_proj:,}个项目", "consistency_flags.project_code"),
+                  Fact("待核实数据", flags.height, f"{flags.height:,}处", "consistency_flags（条数）")]
     else:
         text += "；报送数据未发现需要核实的情况。"
     return plain("数据报送", text, *facts)
@@ -378,15 +378,15 @@ def approvals_sentence(frames: dict[str, pl.DataFrame], period: dt.date) -> Sent
     slow = rank.filter(pl.col("overdue") > 0)
     n_over = int(slow["overdue"].sum()) if slow.height else 0
     n_wait = int(slow["overdue_waiting"].sum()) if slow.height else 0
-    text = f"审批办理仍有堵点。截至{period_label(period)}末，全市报送审批事项{n_items}项"
-    facts = [Fact("审批事项", n_items, f"审批事项{n_items}项", "approvals_totals.items")]
+    text = f"审批办理仍有堵点。截至{period_label(period)}末，全市报送审批事项{n_items:,}项"
+    facts = [Fact("审批事项", n_items, f"审批事项{n_items:,}项", "approvals_totals.items")]
     if n_over:
-        depts = [f"{r['department'] or '未明确审批部门'}（{r['overdue']}项）" for r in slow.head(MAX_NAMES).iter_rows(named=True)]
-        text += (f"，超过办理时限{n_over}项（其中仍在办理{n_wait}项），涉及{slow.height}个审批部门："
+        depts = [f"{r['department'] or '未明确审批部门'}（{r['overdue']:,}项）" for r in slow.head(MAX_NAMES).iter_rows(named=True)]
+        text += (f"，超过办理时限{n_over:,}项（其中仍在办理{n_wait:,}项），涉及{slow.height:,}个审批部门："
                  + "、".join(depts) + ("等" if slow.height > MAX_NAMES else ""))
-        facts += [Fact("超过办理时限的审批事项", n_over, f"超过办理时限{n_over}项", "approvals_departments.overdue"),
-                  Fact("超时限仍在办理", n_wait, f"仍在办理{n_wait}项", "approvals_departments.overdue_waiting"),
-                  Fact("有超时限事项的审批部门", slow.height, f"{slow.height}个审批部门", "approvals_departments.department")]
+        facts += [Fact("超过办理时限的审批事项", n_over, f"超过办理时限{n_over:,}项", "approvals_departments.overdue"),
+                  Fact("超时限仍在办理", n_wait, f"仍在办理{n_wait:,}项", "approvals_departments.overdue_waiting"),
+                  Fact("有超时限事项的审批部门", slow.height, f"{slow.height:,}个审批部门", "approvals_departments.department")]
         facts += [Fact(f"{r['department'] or '未明确审批部门'}超时限事项", r["overdue"], shown,
                        "approvals_departments.overdue（按审批部门）")
                   for r, shown in zip(slow.head(MAX_NAMES).iter_rows(named=True), depts)]
@@ -396,11 +396,11 @@ def approvals_sentence(frames: dict[str, pl.DataFrame], period: dt.date) -> Sent
     days = ap.LOW_RISK_TARGET_DAYS
     if lr["complete"]:
         met = lr["within"] == lr["complete"]
-        text += (f"；低风险小型项目全流程办结{lr['complete']}个，其中{lr['within']}个在{days}个工作日以内，"
+        text += (f"；低风险小型项目全流程办结{lr['complete']:,}个，其中{lr['within']:,}个在{days}个工作日以内，"
                  f"占{pct(lr['share'])}，" + ("达到" if met else "未达到") + f"全流程不超过{days}个工作日的规划目标。")
-        facts += [Fact("全流程办结的低风险小型项目", lr["complete"], f"全流程办结{lr['complete']}个",
+        facts += [Fact("全流程办结的低风险小型项目", lr["complete"], f"全流程办结{lr['complete']:,}个",
                        "approvals_low_risk.complete（不动产登记办结）"),
-                  Fact(f"{days}个工作日以内", lr["within"], f"其中{lr['within']}个", "approvals_low_risk.within"),
+                  Fact(f"{days}个工作日以内", lr["within"], f"其中{lr['within']:,}个", "approvals_low_risk.within"),
                   Fact(f"{days}个工作日以内占比", lr["share"], pct(lr["share"]), "ui.approvals.low_risk_share")]
     else:
         text += f"；尚无全流程办结的低风险小型项目，{days}个工作日的规划目标暂无法评价。"
@@ -419,15 +419,15 @@ def factors_sentence(frames: dict[str, pl.DataFrame], period: dt.date) -> Senten
     text = "要素保障不够到位。"
     facts = []
     if n_wait:
-        text += f"{n_wait}个重点工程仍在等待要素保障"
-        facts.append(Fact("等待要素保障的重点工程", n_wait, f"{n_wait}个重点工程", "approvals_totals.key_waiting_projects"))
+        text += f"{n_wait:,}个重点工程仍在等待要素保障"
+        facts.append(Fact("等待要素保障的重点工程", n_wait, f"{n_wait:,}个重点工程", "approvals_totals.key_waiting_projects"))
         if n_late:
             rows = late.head(MAX_NAMES).iter_rows(named=True)
             shown = [f"{r['name']}{ap.kind_label(r['kind'])}缺口{ap._amount(r['gap'], r['unit'])}（计划{date_label(r['planned_date'])}落实）"
                      for r in rows]
-            text += (f"，其中{n_late}个过了计划落实时间仍未落实：" + "；".join(shown)
+            text += (f"，其中{n_late:,}个过了计划落实时间仍未落实：" + "；".join(shown)
                      + ("等" if totals["key_overdue_rows"] > MAX_NAMES else ""))
-            facts.append(Fact("过了计划落实时间的重点工程", n_late, f"其中{n_late}个", "approvals_totals.key_overdue_projects"))
+            facts.append(Fact("过了计划落实时间的重点工程", n_late, f"其中{n_late:,}个", "approvals_totals.key_overdue_projects"))
             facts += [Fact(f"{r['name']}{ap.kind_label(r['kind'])}缺口", r["gap"], f"缺口{ap._amount(r['gap'], r['unit'])}",
                            "factors_key_waiting.gap") for r in late.head(MAX_NAMES).iter_rows(named=True)]
         else:
@@ -479,8 +479,8 @@ def advice(d: QuarterData, city: fc.Forecast, removals: pl.DataFrame, promotions
     if red.height:
         who = [f"{r['name']}（{r['leader'] or '未明确包联领导'}）" for r in red.iter_rows(named=True)]
         out.append(plain("建议", f"（二）盯紧红色重点工程。由包联领导牵头，逐一研究{'、'.join(who)}"
-                                 f"{'等' if d.red_key.height > MAX_NAMES else ''}{d.red_key.height}个红色重点工程的推进措施。",
-                         Fact("红色重点工程", d.red_key.height, f"{d.red_key.height}个", "briefing_red_key（条数）")))
+                                 f"{'等' if d.red_key.height > MAX_NAMES else ''}{d.red_key.height:,}个红色重点工程的推进措施。",
+                         Fact("红色重点工程", d.red_key.height, f"{d.red_key.height:,}个", "briefing_red_key（条数）")))
     else:
         out.append(plain("建议", "（二）保持重点工程推进势头。目前没有红色重点工程，继续按节点计划推进。"))
 
@@ -488,16 +488,16 @@ def advice(d: QuarterData, city: fc.Forecast, removals: pl.DataFrame, promotions
     if overdue.height:
         units = (overdue.group_by("responsible_unit").len().sort(["len", "responsible_unit"], descending=[True, False])
                  ["responsible_unit"].fill_null("未明确责任单位").to_list())
-        out.append(plain("建议", f"（三）推动问题清零销号。对超过完成时限的{overdue.height}个问题实行督办，"
+        out.append(plain("建议", f"（三）推动问题清零销号。对超过完成时限的{overdue.height:,}个问题实行督办，"
                                  f"压实{_etc(units)}责任单位的责任，办结后经企业满意方可销号。",
-                         Fact("超期问题", overdue.height, f"{overdue.height}个", "briefing_problems.is_overdue")))
+                         Fact("超期问题", overdue.height, f"{overdue.height:,}个", "briefing_problems.is_overdue")))
     else:
         out.append(plain("建议", "（三）推动问题清零销号。目前没有超过完成时限的问题，新发现问题按时限办结。"))
 
-    out.append(plain("建议", f"（四）动态调整重点工程。建议对{removals.height}个符合取消条件的重点工程研究取消其重点工程资格，"
-                             f"将{promotions.height}个表现突出的市级重点工程推荐申报省级重点工程，提请市政府研究。",
-                     Fact("建议取消", removals.height, f"{removals.height}个", "etl.review.removals"),
-                     Fact("建议推荐", promotions.height, f"{promotions.height}个", "etl.review.promotions")))
+    out.append(plain("建议", f"（四）动态调整重点工程。建议对{removals.height:,}个符合取消条件的重点工程研究取消其重点工程资格，"
+                             f"将{promotions.height:,}个表现突出的市级重点工程推荐申报省级重点工程，提请市政府研究。",
+                     Fact("建议取消", removals.height, f"{removals.height:,}个", "etl.review.removals"),
+                     Fact("建议推荐", promotions.height, f"{promotions.height:,}个", "etl.review.promotions")))
 
     missing = d.freshness.filter(pl.col("state").is_in(["late", "missing"]))["sender"].to_list()
     text = "（五）规范数据报送。"
@@ -548,8 +548,8 @@ def build(d: QuarterData) -> Report:
     rep.say(summary.key_projects(k, d.red_key)).say(milestones_sentence(d.milestones, p))
     rep.say(leaders_sentence(d.key_rows, p))
     if d.red_key.height:
-        rep.add(Table(red_table(d.red_key), f"表3　红色重点工程（{d.red_key.height}个"
-                                            + (f"，列前{RED_ROWS}个" if d.red_key.height > RED_ROWS else "") + "）",
+        rep.add(Table(red_table(d.red_key), f"表3　红色重点工程（{d.red_key.height:,}个"
+                                            + (f"，列前{RED_ROWS:,}个" if d.red_key.height > RED_ROWS else "") + "）",
                       (4.2, 2.4, 1.8, 1.6, 1.4, 4.2), 9))
     removals = review.removals(d.key_rows, p, d.review_cfg)
     promotions = review.promotions(d.key_rows, p, d.review_cfg)

@@ -84,7 +84,7 @@ def _defaults(doc) -> None:
 def new_document(title: str, author: str = "大同市项目推进中心", body_pt: float = BODY_PT) -> Document:
     """An empty A4 document with the house styles set (body and headings at `body_pt`)."""
     doc = Document()
-    doc.core_properties.title = title
+    doc.core_properties.title = title.replace("\n", "")
     doc.core_properties.author = author
     sec = doc.sections[0]
     sec.page_width, sec.page_height, sec.orientation = Mm(210), Mm(297), WD_ORIENT.PORTRAIT
@@ -153,11 +153,23 @@ def _page_numbers(section) -> None:
             _field(r, field)
 
 
-def title_page(doc: Document, title: str, lines: list[str], organisation: str, date_text: str) -> None:
+def title(doc: Document, text: str):
+    """The document's title; a line break where the text has one (a long title is broken where
+    its sense allows, as a government document's is, not where the line happens to end)."""
+    p = doc.add_paragraph(style="Title")
+    for i, line in enumerate(text.split("\n")):
+        run = p.add_run()
+        if i:
+            run.add_break()
+        run.add_text(line)
+    return p
+
+
+def title_page(doc: Document, title_text: str, lines: list[str], organisation: str, date_text: str) -> None:
     """The first page: title, the lines under it (data date …), the sender and the date."""
     for _ in range(4):
         doc.add_paragraph(style="Subtitle")
-    doc.add_paragraph(title, style="Title")
+    title(doc, title_text)
     doc.add_paragraph(style="Subtitle")
     for line in lines:
         doc.add_paragraph(line, style="Subtitle")
