@@ -15,7 +15,8 @@
 #
 # Settings: COCKPIT_RUN (run folder: config, pid files, logs; default data/run),
 # COCKPIT_BASE_PORT (default 8600), COCKPIT_BIND (nginx listen address, default 0.0.0.0),
-# and every COCKPIT_* setting of the README for the processes.
+# COCKPIT_CPUS (a comma list of cores: process i runs on the i-th, round robin; unset: every
+# process may use every core), and every COCKPIT_* setting of the README for the processes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -114,11 +115,14 @@ start() {
   "$PY" -m etl bootstrap
   # the same cookie secret in every process (XSRF tokens and sign-in cookies stay valid across them)
   [[ -f $RUN/cookie_secret ]] || "$PY" -c "import secrets; print(secrets.token_hex(32))" >"$RUN/cookie_secret"
+  local cpus=() pin=()
+  [[ -n ${COCKPIT_CPUS:-} ]] && IFS=, read -r -a cpus <<<"$COCKPIT_CPUS"
   for ((i = 1; i <= n; i++)); do
     local p=$((BASE + i))
+    ((${#cpus[@]})) && pin=(taskset -c "${cpus[(i - 1) % ${#cpus[@]}]}")
     STREAMLIT_SERVER_COOKIE_SECRET="$(cat "$RUN/cookie_secret")" \
       COCKPIT_TRUSTED_PROXIES="${COCKPIT_TRUSTED_PROXIES:-127.0.0.1}" \
-      "$PY" -m streamlit run app.py --server.port "$p" --server.address 127.0.0.1 --server.headless true \
+      "${pin[@]}" "$PY" -m streamlit run app.py --server.port "$p" --server.address 127.0.0.1 --server.headless true \
       >"$RUN/streamlit-$p.log" 2>&1 &
     echo $! >"$RUN/streamlit-$p.pid"
   done

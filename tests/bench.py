@@ -1069,34 +1069,56 @@ def bench_server_cost(state_db: Path, port: int, sessions: int = T_SESSIONS) -> 
     return out
 
 
-def bench_processes(state_db: Path, counts=(1, 2), sessions: int = T_SESSIONS) -> list[dict]:
+# (processes, the cores they run on, the cores the clients run on); None: every core
+PROCESS_LAYOUTS = ((1, "1", "0"), (2, "1", "0"), (1, None, None), (2, "0,1", None))
+
+
+def _own_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def bench_processes(state_db: Path, layouts=PROCESS_LAYOUTS, sessions: int = T_SESSIONS) -> list[dict]:
     """`sessions` mixed pages at once through nginx in front of N processes (scripts/deploy.sh),
-    after one warm-up round; the processes may use every core, the clients too."""
+    after a warm-up round, then 60 views 8×N at a time; for each layout of processes and clients
+    on the cores (COCKPIT_CPUS pins the processes, this process holds the clients)."""
     out = []
-    for n in counts:
+    every = set(range(os.cpu_count() or 1))
+    for n, cpus, client_cpus in layouts:
+        if cpus and max(int(c) for c in cpus.split(",")) >= len(every):
+            continue
         run = state_db.parent / f"deploy-{n}"
         port, base_port = 28700 + 10 * n, 28600 + 10 * n
         env = {**os.environ, "COCKPIT_DB": str(state_db), "COCKPIT_RUN": str(run), "COCKPIT_BASE_PORT": str(base_port),
                "COCKPIT_BIND": "127.0.0.1", **bench_accounts(state_db.parent)}
+        env.pop("COCKPIT_CPUS", None)
+        if cpus:
+            env["COCKPIT_CPUS"] = cpus
+        os.sched_setaffinity(0, {int(c) for c in client_cpus.split(",")} if client_cpus else every)
+        row = {"processes": n, "cpus": cpus or "all", "client_cpus": client_cpus or "all"}
         r = subprocess.run(["bash", "scripts/deploy.sh", "start", str(n), str(port)], cwd=ROOT, env=env,
                            capture_output=True, text=True, timeout=600)
         if r.returncode != 0:
-            out.append({"processes": n, "error": (r.stdout + r.stderr)[-500:]})
+            out.append({**row, "error": (r.stdout + r.stderr)[-500:]})
             continue
         try:
             pids = [int(p.read_text()) for p in run.glob("streamlit-*.pid")]
             url = f"http://127.0.0.1:{port}"
             warm = many_views(url, [WS_PAGES[i % len(WS_PAGES)] for i in range(4 * n * len(WS_PAGES))], concurrency=4 * n)
-            c0, t0 = proc_cpu(pids), time.perf_counter()
+            row["load_start"] = os.getloadavg()
+            c0, own0 = proc_cpu(pids), _own_cpu()
             burst = many_views(url, [WS_PAGES[i % len(WS_PAGES)] for i in range(sessions)])
-            burst["cpu_s"] = proc_cpu(pids) - c0
+            burst["cpu_s"], burst["client_cpu_s"] = proc_cpu(pids) - c0, _own_cpu() - own0
+            c0, own0 = proc_cpu(pids), _own_cpu()
             thr = many_views(url, [WS_PAGES[i % len(WS_PAGES)] for i in range(60)], concurrency=8 * n)
-            out.append({"processes": n, "warm_up_ok": warm["ok"], "sessions": burst, "throughput": thr,
-                        "load": os.getloadavg()})
-            log(f"{n} processes: {sessions} sessions in {burst['seconds']:.1f} s; "
-                f"{thr['views'] / thr['seconds']:.1f} views/s")
+            thr["cpu_s"], thr["client_cpu_s"] = proc_cpu(pids) - c0, _own_cpu() - own0
+            out.append({**row, "warm_up_ok": warm["ok"], "warm_up_views": warm["views"], "sessions": burst,
+                        "throughput": thr, "load": os.getloadavg()})
+            log(f"{n} processes on cores {row['cpus']}, clients on {row['client_cpus']}: {sessions} sessions in "
+                f"{burst['seconds']:.1f} s ({burst['ok']} ok); {thr['views'] / thr['seconds']:.1f} views/s")
         finally:
             subprocess.run(["bash", "scripts/deploy.sh", "stop"], cwd=ROOT, env=env, capture_output=True, timeout=60)
+    os.sched_setaffinity(0, every)
     return out
 
 
@@ -1410,16 +1432,21 @@ def report_server_cost(R: dict) -> list[str]:
     if P:
         lines += ["## N processes behind nginx (scripts/deploy.sh)", "",
                   f"{T_SESSIONS} sessions at once through nginx after a warm-up round, then 60 views 8×N at a "
-                  "time; processes and clients share the machine's cores (not pinned).", "",
-                  "| processes | sessions ok | last finished s | median s | server CPU s | views/s | load average |",
-                  "|---:|---:|---:|---:|---:|---:|---|"]
+                  "time (views/s). The processes are pinned with `COCKPIT_CPUS`; the protocol-level clients run in "
+                  "the benchmark's process, on the cores named (their own CPU is shown: it is not the server's).", "",
+                  "| processes | their cores | clients' cores | sessions ok | last finished s | median s | "
+                  "server CPU s | clients' CPU s | views/s | server CPU per view ms | load average |",
+                  "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
         for p in P:
             if "error" in p:
-                lines.append(f"| {p['processes']} | failed: {p['error'][-120:]} | | | | | |")
+                lines.append(f"| {p['processes']} | {p.get('cpus', '')} | {p.get('client_cpus', '')} | "
+                             f"failed: {p['error'][-120:]} | | | | | | | |")
                 continue
             b, t = p["sessions"], p["throughput"]
-            lines.append(f"| {p['processes']} | {b['ok']}/{b['views']} | {b['seconds']:.1f} | {b['median_s']:.1f} | "
-                         f"{b['cpu_s']:.1f} | {t['views'] / t['seconds']:.1f} | {_la(p['load'])} |")
+            lines.append(f"| {p['processes']} | {p.get('cpus', 'all')} | {p.get('client_cpus', 'all')} | "
+                         f"{b['ok']}/{b['views']} | {b['seconds']:.1f} | {b['median_s']:.1f} | {b['cpu_s']:.1f} | "
+                         f"{b.get('client_cpu_s', float('nan')):.1f} | {t['views'] / t['seconds']:.1f} | "
+                         f"{1000 * t.get('cpu_s', float('nan')) / t['views']:.0f} | {_la(p['load'])} |")
         lines.append("")
     G = R.get("growth")
     if G:

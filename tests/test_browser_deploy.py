@@ -21,6 +21,8 @@ from browser import DESKTOP, SERVERS, PageErrors, error_boxes, open_page, screen
 playwright = pytest.importorskip("playwright.sync_api")
 ROOT = Path(__file__).resolve().parent.parent
 N = 2
+# the processes are pinned (scripts/deploy.sh COCKPIT_CPUS): the second core first, so the order shows
+CPUS = "1,0" if (os.cpu_count() or 1) >= 2 else "0"
 
 
 def _free(port: int) -> bool:
@@ -49,7 +51,7 @@ def deployed(tmp_path_factory):
     assert load_files([files["2025-10_平城区.xlsx"], files["2026-09_平城区.xlsx"]], db=db).ok
     port, base = _ports()
     env = {**os.environ, "COCKPIT_DB": str(db), "COCKPIT_RUN": str(work / "run"), "COCKPIT_BASE_PORT": str(base),
-           "COCKPIT_BIND": "127.0.0.1", "COCKPIT_TODAY": "2026-11-27"}
+           "COCKPIT_BIND": "127.0.0.1", "COCKPIT_TODAY": "2026-11-27", "COCKPIT_CPUS": CPUS}
     start = subprocess.run(["bash", "scripts/deploy.sh", "start", str(N), str(port)], cwd=ROOT, env=env,
                            capture_output=True, text=True, timeout=300)
     try:
@@ -62,6 +64,15 @@ def deployed(tmp_path_factory):
         stop = subprocess.run(["bash", "scripts/deploy.sh", "stop"], cwd=ROOT, env=env, capture_output=True,
                               text=True, timeout=60)
         assert "已停止" in stop.stdout
+
+
+def test_processes_run_on_the_cores_given(deployed):
+    """COCKPIT_CPUS: process i on the i-th core of the list, round robin (by port order)."""
+    run = deployed["run"]
+    pid_files = sorted(run.glob("streamlit-*.pid"), key=lambda p: int(p.stem.split("-")[1]))
+    cores = [sorted(os.sched_getaffinity(int(p.read_text()))) for p in pid_files]
+    wanted = CPUS.split(",")
+    assert cores == [[int(wanted[i % len(wanted)])] for i in range(N)]
 
 
 def _upstreams(run: Path) -> list[tuple[str, str]]:
