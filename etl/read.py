@@ -703,23 +703,32 @@ def _staged(kind: str, cols: frozenset[str]) -> list[pl.Expr]:
             if c not in ("source_file", "sheet")]
 
 
-def _apply_rules(file_name: str, grid: Grid, rows: _SheetRows, ctx: RowContext,
-                 converted: dict[tuple[str, float], dict[str, convert.Converted]]) -> None:
-    """The cell rules (from the converted texts) and the kind's row rules: over the whole sheet
-    where etl.read_frame has the kind's rules, row by row for the rows they flag and for the
-    other kinds."""
-    lay, kind, sheet_name = rows.lay, rows.lay.kind, rows.sheet
-    schema = staging_schema(kind)
-    keep = [c for c in schema if c not in ("source_file", "sheet", "source_row")]
-    normalise = NORMALISERS[kind]
+@dataclass
+class _Cells:
+    """A sheet's cells converted, before the row rules: per mapped column (canonical name, cells
+    as written, values, (value, rule, message) per cell), and the rows with a broken cell rule."""
+    file_name: str
+    grid: Grid
+    rows: _SheetRows
+    ctx: RowContext
+    cols: list[tuple[str, list, dict, str]]  # canonical column, cells as written, texts converted, label
+    conv_cols: list[list[convert.Converted]]
+    value_cols: list[list]
+    failing: set[int]
+    frame: pl.DataFrame | None = None  # the rows the frame rules accepted (etl.read_frame)
+    one_by_one: list[int] | None = None  # the rows the row rules take one by one; None: every row
+
+    @property
+    def canons(self) -> list[str]:
+        return [canon for canon, _, _, _ in self.cols]
+
+
+def _cells(file_name: str, grid: Grid, rows: _SheetRows, ctx: RowContext,
+           converted: dict[tuple[str, float], dict[str, convert.Converted]]) -> _Cells:
+    lay = rows.lay
     blank = convert.BLANK
     cols = [(canon, rows.raw_cols[canon], converted[_convert_key(lay, canon)], columns()[canon].label)
             for canon in lay.col_of]
-    keep_set = frozenset(keep)
-    template = dict.fromkeys(keep)
-    template.update(source_file=file_name, sheet=sheet_name)
-    canons = [canon for canon, _, _, _ in cols]
-    raw_cols = [raw_col for _, raw_col, _, _ in cols]
     # each column's cells converted at once: (value, rule, message) per row
     conv_cols = [[blank if t is None else table[t] for t in raw_col] for _, raw_col, table, _ in cols]
     value_cols = [list(map(_first, col)) for col in conv_cols]
@@ -728,32 +737,101 @@ def _apply_rules(file_name: str, grid: Grid, rows: _SheetRows, ctx: RowContext,
         rules = list(map(_second, col))
         if any(rules):
             failing.update(k for k, r in enumerate(rules) if r)
-    inside_col = None
-    if "lon" in lay.col_of and "lat" in lay.col_of:  # every point of the sheet against the map at once
-        lons, lats = (value_cols[canons.index(c)] for c in ("lon", "lat"))
-        points = list({(x, y) for x, y in zip(lons, lats) if x is not None and y is not None})
-        ctx.inside.update(zip(points, in_datong_many([x for x, _ in points], [y for _, y in points])))
-        inside_col = [ctx.inside.get((x, y)) for x, y in zip(lons, lats)]
-    n = len(rows.data_rows)
-    frames = []
-    one_by_one: list[int] | None = None  # the rows the row rules take one by one; None: every row
-    rules = read_frame.FRAME_RULES.get(kind)
-    if rules is not None and n >= FRAME_RULES_FROM:
-        frame_rules, raw_needed = rules
-        values = {canon: vals for canon, vals in zip(canons, value_cols) if canon in keep_set or canon in ("lon", "lat")}
-        data = [pl.Series(canon, vals, _DTYPE[columns()[canon].type]) for canon, vals in values.items()]
-        data += [pl.Series(read_frame.RAW + c, rows.raw_cols[c], pl.String) for c in raw_needed if c in rows.raw_cols]
-        if inside_col is not None:
-            data.append(pl.Series(read_frame.INSIDE, inside_col, pl.Boolean))
-        data.append(pl.Series("source_row", [i + 1 for i in rows.data_rows], pl.Int32))
-        done = frame_rules(pl.DataFrame(data), values, kind, ctx.sender_unit, ctx.period)
-        if failing:
-            done = done.with_columns(pl.col(read_frame.FLAG) | pl.Series([k in failing for k in range(n)]))
-        done = done.select(read_frame.FLAG, *_staged(kind, frozenset(done.columns)),
-                           source_file=pl.lit(file_name), sheet=pl.lit(sheet_name))
-        flagged = done[read_frame.FLAG]
-        frames.append(done.filter(~flagged).select(list(schema)))
-        one_by_one = flagged.arg_true().to_list()
+    return _Cells(file_name, grid, rows, ctx, cols, conv_cols, value_cols, failing)
+
+
+def _test_points(cells: list[_Cells], inside: dict[tuple[float, float], bool]) -> None:
+    """Every point of these sheets against the map at once (etl.boundary.in_datong_many)."""
+    points = set()
+    for c in cells:
+        canons = c.canons
+        if "lon" in canons and "lat" in canons:
+            lons, lats = (c.value_cols[canons.index(k)] for k in ("lon", "lat"))
+            points.update((x, y) for x, y in zip(lons, lats) if x is not None and y is not None)
+    points = [p for p in points if p not in inside]
+    if points:
+        inside.update(zip(points, in_datong_many([x for x, _ in points], [y for _, y in points])))
+
+
+def _frame_key(c: _Cells) -> tuple | None:
+    """Sheets with the same key go through the frame rules (etl.read_frame) stacked as one frame."""
+    kind = c.rows.lay.kind
+    if kind not in read_frame.FRAME_RULES:
+        return None
+    return kind, frozenset(c.rows.lay.col_of), c.ctx.period.year
+
+
+def _frame_rules(group: list[_Cells]) -> None:
+    """The row rules of etl.read_frame over all rows of these sheets (one kind, the same columns and
+    year) stacked in one frame. Each sheet gets its rows that keep every rule (`rows.accepted`) and
+    the rows the row rules must take one by one (`one_by_one`)."""
+    first = group[0]
+    kind, ctx0 = first.rows.lay.kind, first.ctx
+    schema = staging_schema(kind)
+    keep_set = frozenset(c for c in schema if c not in ("source_file", "sheet", "source_row"))
+    frame_rules, raw_needed = read_frame.FRAME_RULES[kind]
+    canons = [canon for canon in first.canons if canon in keep_set or canon in ("lon", "lat")]
+    values: dict[str, list] = {canon: [] for canon in canons}
+    raws: dict[str, list] = {c: [] for c in raw_needed if c in first.rows.raw_cols}
+    has_points = "lon" in values and "lat" in values
+    inside_col: list = []
+    source_row: list[int] = []
+    senders: list = []
+    failing: list[bool] = []
+    files: list[str] = []
+    sheets: list[str] = []
+    for c in group:
+        idx = {canon: k for k, canon in enumerate(c.canons)}
+        n = len(c.rows.data_rows)
+        for canon, vals in values.items():
+            vals.extend(c.value_cols[idx[canon]])
+        for canon, vals in raws.items():
+            vals.extend(c.rows.raw_cols[canon])
+        if has_points:
+            inside = c.ctx.inside
+            inside_col.extend(inside.get(p) for p in zip(c.value_cols[idx["lon"]], c.value_cols[idx["lat"]]))
+        source_row.extend(i + 1 for i in c.rows.data_rows)
+        senders.extend([c.ctx.sender_unit] * n)
+        failing.extend([k in c.failing for k in range(n)] if c.failing else [False] * n)
+        files.extend([c.file_name] * n)
+        sheets.extend([c.rows.sheet] * n)
+    data = [pl.Series(canon, vals, _DTYPE[columns()[canon].type]) for canon, vals in values.items()]
+    data += [pl.Series(read_frame.RAW + canon, vals, pl.String) for canon, vals in raws.items()]
+    if has_points:
+        data.append(pl.Series(read_frame.INSIDE, inside_col, pl.Boolean))
+    data.append(pl.Series("source_row", source_row, pl.Int32))
+    done = frame_rules(pl.DataFrame(data), values, kind, senders, ctx0.period)
+    done = done.select(pl.col(read_frame.FLAG) | pl.Series(failing, dtype=pl.Boolean),
+                       *_staged(kind, frozenset(done.columns)),
+                       source_file=pl.Series(files, dtype=pl.String), sheet=pl.Series(sheets, dtype=pl.String))
+    flagged = done[read_frame.FLAG].to_list()
+    accepted = done.filter(~pl.col(read_frame.FLAG)).select(list(schema))
+    start = kept = 0
+    for c in group:
+        n = len(c.rows.data_rows)
+        c.one_by_one = [k for k in range(n) if flagged[start + k]]
+        n_kept = n - len(c.one_by_one)
+        c.frame = accepted.slice(kept, n_kept)
+        start += n
+        kept += n_kept
+
+
+def _row_rules(c: _Cells) -> None:
+    """The kind's row rules, one row at a time: every row of the sheet, or the rows the frame
+    rules flagged (`one_by_one`); the accepted rows in order, the others quarantined."""
+    rows, ctx, grid, file_name = c.rows, c.ctx, c.grid, c.file_name
+    lay, kind, sheet_name = rows.lay, rows.lay.kind, rows.sheet
+    schema = staging_schema(kind)
+    keep = [k for k in schema if k not in ("source_file", "sheet", "source_row")]
+    normalise = NORMALISERS[kind]
+    keep_set = frozenset(keep)
+    template = dict.fromkeys(keep)
+    template.update(source_file=file_name, sheet=sheet_name)
+    cols, conv_cols, value_cols, failing = c.cols, c.conv_cols, c.value_cols, c.failing
+    canons = c.canons
+    raw_cols = [raw_col for _, raw_col, _, _ in cols]
+    one_by_one = c.one_by_one
+    frames = [c.frame] if c.frame is not None else []
     records = []
     if one_by_one is None:
         items = enumerate(zip(rows.data_rows, zip(*value_cols), zip(*raw_cols)) if cols else
@@ -791,7 +869,29 @@ def _apply_rules(file_name: str, grid: Grid, rows: _SheetRows, ctx: RowContext,
         rows.accepted = frames[0]
     else:
         rows.accepted = pl.concat(frames).sort("source_row")
-    rows.rows_read += n
+    rows.rows_read += len(rows.data_rows)
+
+
+def _apply_rules(cells: list[_Cells]) -> None:
+    """The cell rules (from the converted texts) and the kinds' row rules of these sheets (of one
+    file or of many): over all rows at once where etl.read_frame has the kind's rules and the
+    sheets of one kind, columns and year hold enough rows together (FRAME_RULES_FROM), row by row
+    for the rows they flag and for the other kinds."""
+    shared: dict[int, list[_Cells]] = {}  # the sheets by their contexts' dict of tested points
+    for c in cells:
+        shared.setdefault(id(c.ctx.inside), []).append(c)
+    for same in shared.values():
+        _test_points(same, same[0].ctx.inside)
+    groups: dict[tuple, list[_Cells]] = {}
+    for c in cells:
+        key = _frame_key(c)
+        if key is not None:
+            groups.setdefault(key, []).append(c)
+    for group in groups.values():
+        if sum(len(c.rows.data_rows) for c in group) >= FRAME_RULES_FROM:
+            _frame_rules(group)
+    for c in cells:
+        _row_rules(c)
 
 
 def _row_json(grid: Grid, lay: SheetLayout, row_no: int) -> str:
@@ -973,6 +1073,21 @@ def _period_of_headers(layouts: list[SheetLayout]) -> dt.date | None:
     return None
 
 
+@dataclass
+class _Pending:
+    """A file read as far as its rows split under the headers, waiting for the rules."""
+    path: Path
+    name: str
+    sha: str
+    grids: list[tuple[str, Grid]]
+    skipped: list[SkippedSheet]
+    period: dt.date  # the file's period
+    chosen: bool  # the user chose the period
+    unit: str | None  # the sender the user named
+    parts: list[tuple[_SheetRows, Grid]]
+    ctx: dict[str, RowContext]  # kind → the rules' context
+
+
 def read_file(path: Path | str, period: dt.date | None = None, unit: str | None = None,
               data: bytes | None = None, file_name: str | None = None,
               today: dt.date | None = None) -> FileReport:
@@ -982,18 +1097,58 @@ def read_file(path: Path | str, period: dt.date | None = None, unit: str | None 
     with a reason) or skipped as a whole with a reason (FileReport.skipped_sheets). Any fault
     is a FileError with a Chinese message; a library's own text never reaches the user.
     """
-    name = file_name or Path(path).name
+    out = read_files([Path(path)], period, unit, today, data=data, file_name=file_name)[0]
+    if isinstance(out, FileError):
+        raise out
+    return out
+
+
+def read_files(paths: list[Path], period: dt.date | None = None, unit: str | None = None,
+               today: dt.date | None = None, data: bytes | None = None,
+               file_name: str | None = None) -> list[FileReport | FileError]:
+    """read_file of several files, each giving its FileReport or the FileError that refused it;
+    the same answers as reading them one at a time. The cells of all files are converted in one
+    pass and the sheets of one kind stacked through the frame rules, so what a file costs beyond
+    its rows is paid once per call, not once per file or sheet (`data`/`file_name`: of a single
+    file)."""
+    out: list[FileReport | FileError | None] = [None] * len(paths)
+    pending: list[tuple[int, _Pending]] = []
+    for i, path in enumerate(paths):
+        name = file_name or path.name
+        got = _guarded(name, _prepare, path, name, period, unit, data, today)
+        if isinstance(got, _Pending):
+            pending.append((i, got))
+        else:
+            out[i] = got
     try:
-        return _read_file(Path(path), name, period, unit, data, today)
-    except FileError:
-        raise
-    except Exception:
+        _check_rows([p for _, p in pending])
+    except Exception:  # noqa: BLE001 - one file's fault must not refuse the others: each again alone
+        log.exception("checking %d files at once failed; each again alone", len(pending))
+        for k, (i, p) in enumerate(pending):
+            fresh = _guarded(p.name, _prepare, p.path, p.name, period, unit, data, today)
+            got = _guarded(p.name, _check_rows, [fresh]) if isinstance(fresh, _Pending) else fresh
+            if isinstance(got, FileError):
+                out[i] = got
+            pending[k] = (i, fresh if isinstance(fresh, _Pending) else None)
+    for i, p in pending:
+        if p is not None and out[i] is None:
+            out[i] = _guarded(p.name, _finish, p)
+    return out
+
+
+def _guarded(name: str, fn, *args):
+    """fn(*args), or the FileError of file `name` it raised; an unexpected fault becomes one too."""
+    try:
+        return fn(*args)
+    except FileError as e:
+        return e
+    except Exception:  # noqa: BLE001 - a library's own text never reaches the user
         log.exception("reading %s failed", name)
-        raise FileError(f"文件「{name}」读取时出现意外错误，未能读取；请将文件发给系统管理员核查") from None
+        return FileError(f"文件「{name}」读取时出现意外错误，未能读取；请将文件发给系统管理员核查")
 
 
-def _read_file(path: Path, name: str, period: dt.date | None, unit: str | None, data: bytes | None,
-               today: dt.date | None) -> FileReport:
+def _prepare(path: Path, name: str, period: dt.date | None, unit: str | None, data: bytes | None,
+             today: dt.date | None) -> _Pending:
     if data is None:
         try:
             data = path.read_bytes()
@@ -1037,9 +1192,24 @@ def _read_file(path: Path, name: str, period: dt.date | None, unit: str | None, 
     sender_unit = divisions.unit_for_sender(unit) if unit else None
     parts: list[tuple[_SheetRows, Grid]] = [(_split_rows(sheet_name, grid, lay), grid)
                                             for sheet_name, grid, lay in layouts]
-    converted = _convert_all([r for r, _ in parts])
-    for rows, grid in parts:
-        _apply_rules(name, grid, rows, RowContext(rows.lay.kind, sender_unit, the_period), converted)
+    ctx = {k: RowContext(k, sender_unit, the_period) for k in {r.lay.kind for r, _ in parts}}
+    return _Pending(path, name, sha, grids, skipped, the_period, period is not None, unit, parts, ctx)
+
+
+def _check_rows(pending: list[_Pending]) -> None:
+    """The cell and row rules of every sheet of these files at once."""
+    converted = _convert_all([r for p in pending for r, _ in p.parts])
+    inside: dict[tuple[float, float], bool] = {}  # points tested against the map, shared by all sheets
+    cells = []
+    for p in pending:
+        p.ctx = {k: RowContext(k, c.sender_unit, c.period, inside) for k, c in p.ctx.items()}
+        cells += [_cells(p.name, grid, rows, p.ctx[rows.lay.kind], converted) for rows, grid in p.parts]
+    _apply_rules(cells)
+
+
+def _finish(p: _Pending) -> FileReport:
+    """Duplicates across a file's sheets settled, its reports, sender and warnings."""
+    name, parts, skipped, grids, the_period, unit = p.name, p.parts, p.skipped, p.grids, p.period, p.unit
     for k in SHEET_KINDS:
         _settle_duplicates(name, [(r, g) for r, g in parts if r.lay.kind == k.name])
     sheets = [_sheet_report(r) for r, _ in parts]
@@ -1071,7 +1241,7 @@ def _read_file(path: Path, name: str, period: dt.date | None, unit: str | None, 
         else:
             raise FileError(f"文件「{name}」无法确定填报单位：没有「填报单位：」落款，行中的县区也不止一个，"
                             f"请在加载时指定填报单位")
-    warnings = _header_period_check(name, sheets, the_period, chosen=period is not None)
+    warnings = _header_period_check(name, sheets, the_period, chosen=p.chosen)
     warnings += [w for s in sheets for w in s.warnings]
-    return FileReport(path=path, file_name=name, sha256=sha, period=the_period, sender=sender,
+    return FileReport(path=p.path, file_name=name, sha256=p.sha, period=the_period, sender=sender,
                       sheets=sheets, warnings=warnings, skipped_sheets=skipped, filled_date=filled_date(notes))

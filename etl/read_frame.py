@@ -162,12 +162,14 @@ def _project_exprs(kind: str, cols: frozenset[str], year: int) -> dict[str, pl.E
     return out
 
 
-def project_frame(f: pl.DataFrame, values: dict[str, list], kind: str, sender_unit: str | None,
+def project_frame(f: pl.DataFrame, values: dict[str, list], kind: str, sender_unit: str | None | list,
                   period: dt.date) -> pl.DataFrame:
-    """Annual and reserve projects (etl.read._normalise_project), for the whole sheet."""
+    """Annual and reserve projects (etl.read._normalise_project), for the whole sheet, or for the
+    sheets of several files stacked (`sender_unit` then one per row)."""
     n = f.height
     blank = [None] * n
-    places = list(map(place, values.get("zone", blank), values.get("county", blank), [sender_unit] * n))
+    senders = sender_unit if isinstance(sender_unit, list) else [sender_unit] * n
+    places = list(map(place, values.get("zone", blank), values.get("county", blank), senders))
     extra = [pl.Series("zone_code", [z for z, _, _ in places], pl.String),
              pl.Series("county_code", [c for _, c, _ in places], pl.String),
              pl.Series(PLACE_BROKEN, [bool(e) for _, _, e in places], pl.Boolean)]
@@ -188,7 +190,7 @@ def _milestone_exprs(cols: frozenset[str]) -> dict[str, pl.Expr]:
 
 def milestone_frame(f: pl.DataFrame, values: dict[str, list], kind: str, sender_unit: str | None,
                     period: dt.date) -> pl.DataFrame:
-    """Milestones (etl.read._normalise_milestone), for the whole sheet."""
+    """Milestones (etl.read._normalise_milestone), for the whole sheet (or stacked sheets)."""
     return f.with_columns(**_milestone_exprs(frozenset(values)))
 
 

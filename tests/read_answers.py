@@ -8,6 +8,7 @@ with their reasons and messages, in order.
     .venv/bin/python tests/read_answers.py save DIR OUT      # the answers of every file under DIR
     .venv/bin/python tests/read_answers.py compare DIR OUT   # the same files again: every difference
     .venv/bin/python tests/read_answers.py compare DIR OUT 0 # … every sheet's rules over the whole sheet
+    .venv/bin/python tests/read_answers.py compare DIR OUT - 100  # … files read 100 at a time (read_files)
 
 `tests/test_read_answers.py` holds the digests of the real-format variants (tests/realfiles.py)
 and the fixture files, so the comparison also runs with the tests.
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from etl.read import FileError, FileReport, read_file  # noqa: E402
+from etl.read import FileError, FileReport, read_file, read_files  # noqa: E402
 
 TODAY = dt.date(2026, 11, 20)
 SUFFIXES = {".xlsx", ".xls", ".csv", ".parquet", ".txt", ".xlsm"}
@@ -65,6 +66,11 @@ def read(path: Path, **kw) -> FileReport | str:
         return str(e)
 
 
+def read_many(paths: list[Path], **kw) -> list[FileReport | str]:
+    """read of several files in one etl.read.read_files call."""
+    return [str(r) if isinstance(r, FileError) else r for r in read_files(paths, today=kw.pop("today", TODAY), **kw)]
+
+
 def digest(report: FileReport | str) -> str:
     """One hash of the whole answer: meta and every row of every frame, in order."""
     h = hashlib.sha256(json.dumps(meta(report), ensure_ascii=False, sort_keys=True).encode())
@@ -81,12 +87,15 @@ def files_under(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
 
 
-def answers(folder: Path) -> tuple[dict, dict[str, list[pl.DataFrame]], dict[str, list[pl.DataFrame]]]:
-    """(meta per file, accepted frames per kind, quarantine frames per kind) of every file under folder."""
+def answers(folder: Path, batch: int = 1) -> tuple[dict, dict[str, list[pl.DataFrame]], dict[str, list[pl.DataFrame]]]:
+    """(meta per file, accepted frames per kind, quarantine frames per kind) of every file under
+    folder, read `batch` files at a time."""
     metas, acc, qua = {}, {}, {}
-    for p in files_under(folder):
+    files = files_under(folder)
+    reports = [r for k in range(0, len(files), batch) for r in
+               (read_many(files[k:k + batch]) if batch > 1 else [read(files[k])])]
+    for p, r in zip(files, reports):
         rel = str(p.relative_to(folder))
-        r = read(p)
         metas[rel] = meta(r)
         if isinstance(r, str):
             continue
@@ -106,11 +115,11 @@ def save(folder: Path, out: Path) -> None:
     print(f"saved the answers of {len(metas)} files to {out}")
 
 
-def compare(folder: Path, out: Path) -> int:
+def compare(folder: Path, out: Path, batch: int = 1) -> int:
     """Print every difference with the saved answers; the number of differences."""
     from polars.testing import assert_frame_equal
 
-    metas, acc, qua = answers(folder)
+    metas, acc, qua = answers(folder, batch)
     saved = json.loads((out / "meta.json").read_text())
     bad = 0
     for rel in sorted(set(saved) | set(metas)):
@@ -145,11 +154,12 @@ def compare(folder: Path, out: Path) -> int:
 
 if __name__ == "__main__":
     cmd, folder, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
-    if len(sys.argv) > 4:  # the sheet size from which the row rules run over whole sheets
+    if len(sys.argv) > 4 and sys.argv[4] != "-":  # the rows from which the row rules run over whole sheets
         import etl.read
 
         etl.read.FRAME_RULES_FROM = int(sys.argv[4])
+    batch = int(sys.argv[5]) if len(sys.argv) > 5 else 1
     if cmd == "save":
         save(folder, out)
     else:
-        sys.exit(1 if compare(folder, out) else 0)
+        sys.exit(1 if compare(folder, out, batch) else 0)

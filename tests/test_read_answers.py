@@ -66,3 +66,39 @@ def test_fixture_files_answers_unchanged(tmp_path, rules):
     got = {name: read_answers.digest(read_answers.read(p)) for name, p in zip(FIXTURES, fixtures.write_all(tmp_path))}
     assert got == {name: GOLDEN[name] for name in FIXTURES}
 
+
+
+def test_files_read_together_give_each_file_its_own_answer(tmp_path, rules):
+    """read_files stacks the sheets of many files through the rules at once: every file's answer
+    is still the one it has alone (variants of one chosen period read in one call)."""
+    paths = {"fixtures": (None, list(zip(FIXTURES, fixtures.write_all(tmp_path / "fixtures"))))}
+    for v in realfiles.VARIANTS:
+        (tmp_path / v.id).mkdir()
+        paths.setdefault(str(v.period), (v.period, []))[1].append((v.id, v.write(tmp_path / v.id)))
+    got, calls = {}, 0
+    for period, named in paths.values():
+        reports = read_answers.read_many([p for _, p in named], period=period)
+        got.update((name, read_answers.digest(r)) for (name, _), r in zip(named, reports))
+        calls += len(named) > 1
+    assert got == GOLDEN
+    assert calls >= 2  # at least the fixtures and the variants without a chosen period went together
+
+
+def test_a_file_that_fails_unexpectedly_refuses_only_itself(tmp_path, monkeypatch):
+    """A fault while checking files together: each file is checked again alone, so only the
+    file at fault is refused (with the message of an unexpected error) and the others read."""
+    files = fixtures.write_all(tmp_path)
+    broken = files[1].name
+    real = etl.read._cells
+
+    def cells(file_name, *args):
+        if file_name == broken:
+            raise ValueError("boom")
+        return real(file_name, *args)
+
+    monkeypatch.setattr(etl.read, "_cells", cells)
+    reports = read_answers.read_many(files)
+    assert reports[1] == f"文件「{broken}」读取时出现意外错误，未能读取；请将文件发给系统管理员核查"
+    monkeypatch.setattr(etl.read, "_cells", real)
+    assert [read_answers.digest(r) for k, r in enumerate(reports) if k != 1] == \
+        [GOLDEN[name] for k, name in enumerate(FIXTURES) if k != 1]
