@@ -769,45 +769,66 @@ def _end_with_parent() -> None:
         os._exit(1)
 
 
-def _read_one(args):
-    from etl.read import FileError, read_file
+def _read_chunk(args):
+    from etl.read import read_files
 
-    path, period, unit, today = args
-    try:
-        return read_file(path, period=period, unit=unit, today=today)
-    except FileError as e:
-        return e
+    paths, period, unit, today = args
+    return read_files(paths, period=period, unit=unit, today=today)
+
+
+def _chunks(paths: list[Path], n: int) -> list[list[int]]:
+    """The files' indexes in n chunks of about equal bytes (largest first, each to the lightest chunk)."""
+    size = {}
+    for i, p in enumerate(paths):
+        try:
+            size[i] = p.stat().st_size
+        except OSError:
+            size[i] = 0
+    chunks: list[list[int]] = [[] for _ in range(max(1, min(n, len(paths))))]
+    weight = [0] * len(chunks)
+    for i in sorted(size, key=lambda i: (-size[i], i)):
+        k = weight.index(min(weight))
+        chunks[k].append(i)
+        weight[k] += size[i] + 4096  # a file's fixed cost, beside its bytes
+    return [sorted(c) for c in chunks if c]
+
+
+# files per read_files call: enough that the cost of a call (a conversion pass, the frame rules of
+# each kind) is spread over many files, few enough that progress moves and memory stays small
+READ_CHUNK = 48
 
 
 def _read_all(paths: list[Path], period, unit, today, progress=None) -> list:
-    """Read and check files, in parallel processes when there are many (the first start
-    reads hundreds). Each result is a FileReport or the FileError that refused the file."""
+    """Read and check files, some dozens at a time (etl.read.read_files), in parallel processes
+    when there are many (the first start reads hundreds). Each result is a FileReport or the
+    FileError that refused the file."""
     import threading
 
-    jobs = [(p, period, unit, today) for p in paths]
     workers = min(os.cpu_count() or 1, 4)
+    out = [None] * len(paths)
     # worker processes only from a plain command line: inside a server (threads running,
     # a __main__ that is not ours) they cannot be started safely
     if len(paths) < 16 or workers < 2 or threading.active_count() > 1:
-        out = []
-        for i, job in enumerate(jobs):
-            out.append(_read_one(job))
+        for k in range(0, len(paths), READ_CHUNK):
+            chunk = paths[k:k + READ_CHUNK]
+            out[k:k + len(chunk)] = _read_chunk((chunk, period, unit, today))
             if progress:
-                progress("read", i + 1, len(jobs))
+                progress("read", k + len(chunk), len(paths))
         return out
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    out = [None] * len(jobs)
+    chunks = _chunks(paths, max(workers, min(4 * workers, len(paths) // READ_CHUNK)))
     ctx = multiprocessing.get_context("spawn")  # no fork: the caller may hold DuckDB connections and threads
+    done = 0
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_end_with_parent) as pool:
-        futures = {pool.submit(_read_one, job): i for i, job in enumerate(jobs)}
-        from concurrent.futures import as_completed
-
-        for done, fut in enumerate(as_completed(futures), start=1):
-            out[futures[fut]] = fut.result()
+        futures = {pool.submit(_read_chunk, ([paths[i] for i in c], period, unit, today)): c for c in chunks}
+        for fut in as_completed(futures):
+            for i, res in zip(futures[fut], fut.result()):
+                out[i] = res
+            done += len(futures[fut])
             if progress:
-                progress("read", done, len(jobs))
+                progress("read", done, len(paths))
     return out
 
 

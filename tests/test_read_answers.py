@@ -102,3 +102,42 @@ def test_a_file_that_fails_unexpectedly_refuses_only_itself(tmp_path, monkeypatc
     monkeypatch.setattr(etl.read, "_cells", real)
     assert [read_answers.digest(r) for k, r in enumerate(reports) if k != 1] == \
         [GOLDEN[name] for k, name in enumerate(FIXTURES) if k != 1]
+
+
+def test_files_read_in_worker_processes_come_back_each_in_its_place(tmp_path, monkeypatch):
+    """A load of many files reads them some dozens at a time in worker processes (etl.warehouse):
+    every file gets its own answer back, in the order of the files given."""
+    from etl import warehouse
+
+    files = []
+    for copy in range(3):
+        for p in fixtures.write_all(tmp_path / f"copy{copy}"):
+            files.append(p.rename(p.with_name(f"{copy}-{p.name}")))
+    files.append(tmp_path / "missing.xlsx")
+    files = files[::-1]
+    split = []
+    monkeypatch.setattr(warehouse, "_chunks", lambda paths, n: split.append(n) or [
+        list(range(k, len(paths), 3)) for k in range(3)])
+    monkeypatch.setattr(warehouse.os, "cpu_count", lambda: 2)
+    got = warehouse._read_all(files, None, None, read_answers.TODAY)
+    assert split, "the files were read in worker processes"
+    want = [read_answers.digest(read_answers.read(p)) for p in files]
+    assert [read_answers.digest(str(r) if isinstance(r, Exception) else r) for r in got] == want
+    assert isinstance(got[0], etl.read.FileError) and "missing.xlsx" in str(got[0])
+
+
+def test_chunks_of_about_equal_bytes():
+    from etl.warehouse import _chunks
+
+    class P:
+        def __init__(self, n):
+            self.n = n
+
+        def stat(self):
+            return type("S", (), {"st_size": self.n})()
+
+    paths = [P(n) for n in (1_000_000, 10, 10, 300_000, 300_000, 300_000, 10)]
+    chunks = _chunks(paths, 2)
+    assert sorted(i for c in chunks for i in c) == list(range(7))
+    assert [0] in chunks  # the big file alone, the others together
+    assert _chunks(paths[:1], 4) == [[0]]
