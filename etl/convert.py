@@ -172,7 +172,7 @@ def distinct(texts: dict[tuple[str, float], set[str]],
 
     Texts converted before (by earlier files in this process) are looked up; the others of one
     type, whatever their factor, go through polars in one pass. A blank cell (None) converts to
-    (None, None, None) and needs no entry.
+    BLANK, (None, None, None): every table has it.
     """
     if sum(len(v) for v in _SEEN.values()) > _SEEN_MAX:
         _SEEN.clear()
@@ -180,7 +180,7 @@ def distinct(texts: dict[tuple[str, float], set[str]],
     errors = frozenset(ERROR_CELLS)
     by_type: dict[str, list[tuple[str, float]]] = {}
     for (type_, factor), values in texts.items():
-        seen = _SEEN.setdefault((type_, factor, limit_wan), {})
+        seen = _SEEN.setdefault((type_, factor, limit_wan), {None: BLANK})
         out[(type_, factor)] = seen
         new = [v for v in values if v not in seen]
         if type_ == "text":

@@ -726,17 +726,15 @@ class _Cells:
 def _cells(file_name: str, grid: Grid, rows: _SheetRows, ctx: RowContext,
            converted: dict[tuple[str, float], dict[str, convert.Converted]]) -> _Cells:
     lay = rows.lay
-    blank = convert.BLANK
     cols = [(canon, rows.raw_cols[canon], converted[_convert_key(lay, canon)], columns()[canon].label)
             for canon in lay.col_of]
-    # each column's cells converted at once: (value, rule, message) per row
-    conv_cols = [[blank if t is None else table[t] for t in raw_col] for _, raw_col, table, _ in cols]
+    # each column's cells converted at once: (value, rule, message) per row (a blank cell: BLANK)
+    conv_cols = [list(map(table.__getitem__, raw_col)) for _, raw_col, table, _ in cols]
     value_cols = [list(map(_first, col)) for col in conv_cols]
     failing: set[int] = set()  # rows with a broken cell rule
     for col in conv_cols:
-        rules = list(map(_second, col))
-        if any(rules):
-            failing.update(k for k, r in enumerate(rules) if r)
+        if any(map(_second, col)):
+            failing.update(k for k, c in enumerate(col) if c[1])
     return _Cells(file_name, grid, rows, ctx, cols, conv_cols, value_cols, failing)
 
 
@@ -899,16 +897,18 @@ def _row_json(grid: Grid, lay: SheetLayout, row_no: int) -> str:
                       ensure_ascii=False)
 
 
-def _settle_duplicates(file_name: str, parts: list[tuple[_SheetRows, Grid]]) -> None:
+def _settle_duplicates(file_name: str, parts: list[tuple[_SheetRows, Grid]], repeats: bool | None = None) -> None:
     """Rows of one kind that share a key (etl.schema SheetKind.key), across all its sheets in
     order: an identical repeat is quarantined and the first kept; rows that differ are both
     withheld, since nobody can tell which one is right. Sheets without a repeated key keep
-    their frames as they are."""
+    their frames as they are (`repeats`: whether a key repeats, when known: _repeated_keys)."""
     if not parts:
         return
-    key_cols = list(SHEET_KIND[parts[0][0].lay.kind].key)
-    frames = [r.accepted.select(key_cols) for r, _ in parts if r.accepted.height]
-    if not frames or not pl.concat(frames).is_duplicated().any():
+    if repeats is None:
+        key_cols = list(SHEET_KIND[parts[0][0].lay.kind].key)
+        frames = [r.accepted.select(key_cols) for r, _ in parts if r.accepted.height]
+        repeats = bool(frames) and pl.concat(frames).is_duplicated().any()
+    if not repeats:
         return
     schema = parts[0][0].accepted.schema
     for rows, _ in parts:
@@ -1086,6 +1086,8 @@ class _Pending:
     unit: str | None  # the sender the user named
     parts: list[tuple[_SheetRows, Grid]]
     ctx: dict[str, RowContext]  # kind → the rules' context
+    repeats: set[str] = field(default_factory=set)  # kinds whose accepted rows repeat a key
+    repeats_known: bool = False
 
 
 def read_file(path: Path | str, period: dt.date | None = None, unit: str | None = None,
@@ -1205,13 +1207,37 @@ def _check_rows(pending: list[_Pending]) -> None:
         p.ctx = {k: RowContext(k, c.sender_unit, c.period, inside) for k, c in p.ctx.items()}
         cells += [_cells(p.name, grid, rows, p.ctx[rows.lay.kind], converted) for rows, grid in p.parts]
     _apply_rules(cells)
+    _repeated_keys(pending)
+
+
+def _repeated_keys(pending: list[_Pending]) -> None:
+    """Which files repeat a key of a kind in their accepted rows (`_Pending.repeats`): the keys
+    of all files stacked, one test per kind."""
+    for k in SHEET_KINDS:
+        frames, owner = [], []
+        for i, p in enumerate(pending):
+            for rows, _ in p.parts:
+                if rows.lay.kind == k.name and rows.accepted.height:
+                    frames.append(rows.accepted.select(k.key))
+                    owner += [i] * rows.accepted.height
+        if not frames:
+            continue
+        keys = pl.concat(frames).with_columns(pl.Series(_OWNER, owner, pl.Int32))
+        for i in keys.filter(keys.is_duplicated())[_OWNER].unique().to_list():
+            pending[i].repeats.add(k.name)
+    for p in pending:
+        p.repeats_known = True
+
+
+_OWNER = "__file"
 
 
 def _finish(p: _Pending) -> FileReport:
     """Duplicates across a file's sheets settled, its reports, sender and warnings."""
     name, parts, skipped, grids, the_period, unit = p.name, p.parts, p.skipped, p.grids, p.period, p.unit
     for k in SHEET_KINDS:
-        _settle_duplicates(name, [(r, g) for r, g in parts if r.lay.kind == k.name])
+        _settle_duplicates(name, [(r, g) for r, g in parts if r.lay.kind == k.name],
+                           (k.name in p.repeats) if p.repeats_known else None)
     sheets = [_sheet_report(r) for r, _ in parts]
     # a sheet with headers only (an unused sheet of the template) must not empty that partition
     if not any(s.rows_read for s in sheets):
