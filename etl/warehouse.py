@@ -818,7 +818,8 @@ def _read_all(paths: list[Path], period, unit, today, progress=None) -> list:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    chunks = _chunks(paths, max(workers, min(4 * workers, len(paths) // READ_CHUNK)))
+    # at least four chunks a worker, so that a worker slowed by other work leaves the rest to the others
+    chunks = _chunks(paths, max(4 * workers, len(paths) // READ_CHUNK))
     ctx = multiprocessing.get_context("spawn")  # no fork: the caller may hold DuckDB connections and threads
     done = 0
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_end_with_parent) as pool:
