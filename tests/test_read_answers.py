@@ -119,9 +119,13 @@ def test_files_read_in_worker_processes_come_back_each_in_its_place(tmp_path, mo
     monkeypatch.setattr(warehouse, "_chunks", lambda paths, n: split.append(n) or [
         list(range(k, len(paths), 3)) for k in range(3)])
     monkeypatch.setattr(warehouse.os, "cpu_count", lambda: 2)
+    want = [read_answers.digest(read_answers.read(p)) for p in files]
+    got = warehouse._read_all(files, None, None, read_answers.TODAY)
+    assert not split, "a few small files are read in the loading process itself"
+    assert [read_answers.digest(str(r) if isinstance(r, Exception) else r) for r in got] == want
+    monkeypatch.setattr(warehouse, "WORKERS_FROM_BYTES", 0)
     got = warehouse._read_all(files, None, None, read_answers.TODAY)
     assert split, "the files were read in worker processes"
-    want = [read_answers.digest(read_answers.read(p)) for p in files]
     assert [read_answers.digest(str(r) if isinstance(r, Exception) else r) for r in got] == want
     assert isinstance(got[0], etl.read.FileError) and "missing.xlsx" in str(got[0])
 
