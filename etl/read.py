@@ -690,8 +690,9 @@ def _convert_all(parts: list[_SheetRows]) -> dict[tuple[str, float], dict[str, c
 _first, _second = itemgetter(0), itemgetter(1)
 
 
-# a sheet of at least this many project rows goes through the row rules as a whole (etl.read_frame);
-# a smaller one row by row, where polars' cost per call outweighs the rows (measured on the sample)
+# the sheets of one kind, column set and year (of all files of a read_files call) with at least this
+# many project rows together go through the row rules as one stacked frame (etl.read_frame); fewer
+# row by row, where polars' cost per call outweighs the rows (measured on the sample)
 FRAME_RULES_FROM = 200
 _DTYPE = {"money": pl.Float64, "number": pl.Float64, "date": pl.Date, "bool": pl.Boolean, "text": pl.String}
 
