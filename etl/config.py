@@ -54,6 +54,12 @@ def max_sheet_cols() -> int:
     return int(os.environ.get("COCKPIT_MAX_SHEET_COLS", "200"))
 
 
+def read_workers_from_mb() -> float:
+    """A load of at least this many MB of files reads them in worker processes, a smaller one in
+    its own process (etl.warehouse: starting a worker costs more than it saves on a few MB)."""
+    return float(os.environ.get("COCKPIT_READ_WORKERS_FROM_MB", "8"))
+
+
 def report_deadline_day() -> int:
     """Day of the following month by which a month's report is due (5 → 2026-10 due 2026-11-05)."""
     return int(os.environ.get("COCKPIT_REPORT_DAY", "5"))

@@ -796,11 +796,10 @@ def _chunks(paths: list[Path], n: int) -> list[list[int]]:
 # files per read_files call: enough that the cost of a call (a conversion pass, the frame rules of
 # each kind) is spread over many files, few enough that progress moves and memory stays small
 READ_CHUNK = 48
-# bytes of input from which reading in worker processes pays: a worker costs ≈ 0.8 s of CPU to start
-# (importing polars, fastexcel and the reader) and to send its reports back, and the reader takes
-# ≈ 0.7 s of CPU a MB; below this a load reads in its own process (a 10× month, 3.6 MB: 2.8 s of CPU
-# alone against 4.5 s in two workers, and no later on two cores)
-WORKERS_FROM_BYTES = 8 << 20
+# reading in worker processes pays from a few MB of input (config.read_workers_from_mb): a worker
+# costs ≈ 0.8 s of CPU to start (importing polars, fastexcel and the reader) and to send its reports
+# back, and the reader takes ≈ 0.7 s of CPU a MB; below that a load reads in its own process (a 10×
+# month, 3.6 MB: 2.8 s of CPU alone against 4.5 s in two workers, and no later on two cores)
 
 
 def _total_bytes(paths: list[Path]) -> int:
@@ -823,7 +822,7 @@ def _read_all(paths: list[Path], period, unit, today, progress=None) -> list:
     out = [None] * len(paths)
     # worker processes only from a plain command line: inside a server (threads running,
     # a __main__ that is not ours) they cannot be started safely
-    if workers < 2 or threading.active_count() > 1 or _total_bytes(paths) < WORKERS_FROM_BYTES:
+    if workers < 2 or threading.active_count() > 1 or _total_bytes(paths) < config.read_workers_from_mb() * (1 << 20):
         for k in range(0, len(paths), READ_CHUNK):
             chunk = paths[k:k + READ_CHUNK]
             out[k:k + len(chunk)] = _read_chunk((chunk, period, unit, today))

@@ -111,13 +111,14 @@ def test_the_worker_processes_of_a_killed_load_end_with_it(tmp_path, fixture_fil
         if b"spawn_main" in open("/proc/self/cmdline", "rb").read():
             import time
             import etl.read
-            _real = etl.read.read_file
+            _real = etl.read.read_files
             def _slow(*a, **k):
                 time.sleep(30)
                 return _real(*a, **k)
-            etl.read.read_file = _slow
+            etl.read.read_files = _slow
     """))
-    env = {**os.environ, "PYTHONPATH": f"{hook}:{ROOT}"}
+    # a few small files: read in workers however small (COCKPIT_READ_WORKERS_FROM_MB)
+    env = {**os.environ, "PYTHONPATH": f"{hook}:{ROOT}", "COCKPIT_READ_WORKERS_FROM_MB": "0"}
     db = tmp_path / "wh" / "cockpit.duckdb"
     proc = subprocess.Popen([sys.executable, "-m", "etl", "load", str(files), "--db", str(db)], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -123,7 +123,7 @@ def test_files_read_in_worker_processes_come_back_each_in_its_place(tmp_path, mo
     got = warehouse._read_all(files, None, None, read_answers.TODAY)
     assert not split, "a few small files are read in the loading process itself"
     assert [read_answers.digest(str(r) if isinstance(r, Exception) else r) for r in got] == want
-    monkeypatch.setattr(warehouse, "WORKERS_FROM_BYTES", 0)
+    monkeypatch.setenv("COCKPIT_READ_WORKERS_FROM_MB", "0")
     got = warehouse._read_all(files, None, None, read_answers.TODAY)
     assert split, "the files were read in worker processes"
     assert [read_answers.digest(str(r) if isinstance(r, Exception) else r) for r in got] == want
