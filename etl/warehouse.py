@@ -147,11 +147,30 @@ ADDED_COLUMNS = {"load_log": ("filled_date",), "quarantine": ("plan_wan",)}
 # derived relations this version added, built from project_month when an older state lacks them
 ADDED_TABLES = {"period_schedule": "period_schedule.sql", "mart_league_month": "mart_league_month.sql",
                 # a state from before the approvals sheets: their (empty) relations, before the marts on them
-                "approval_month": "approvals.sql", "factor_month": "factors.sql",
+                "approval_month": "approval_month.sql", "approvals": "approvals.sql",
+                "factor_month": "factor_month.sql", "factors": "factors.sql",
                 "mart_approval_month": "mart_approval_month.sql", "mart_factor_month": "mart_factor_month.sql",
                 "mart_progress_month": "mart_progress_month.sql"}
 # marts whose file builds `<name>_build` for the months of mart_periods (the others build their table)
 PERIOD_MARTS = frozenset({"mart_league_month", "mart_progress_month"})
+
+# the rows of an as-of relation a load can change: the months from the first one it changed
+# (rebuild_scope) and every month of the projects whose attributes taken from `projects`
+# changed (changed_projects)
+_FROM_FIRST_MONTH = ("period >= (select from_period from rebuild_scope) "
+                     "or project_code in (select project_code from changed_projects)")
+# relations whose file etl/sql/<name>.sql builds the view `<name>_build` of the rows being
+# rebuilt: name → (storage order, the rows a load replaces with the view's)
+SCOPED = {
+    "approval_month": ("period, project_code, item_seq, accepted_date nulls last, item_name", _FROM_FIRST_MONTH),
+    "approvals": ("project_code, item_seq, accepted_date nulls last, item_name",
+                  "project_code in (select project_code from approval_codes)"),
+    "factor_month": ("period, project_code, kind_seq, detail", _FROM_FIRST_MONTH),
+    "factors": ("project_code, kind_seq, detail", "project_code in (select project_code from factor_codes)"),
+    # ordered by month, and within it what the approvals page's lists read together
+    "mart_approval_month": ("period, is_waiting desc, is_overdue desc, library, project_code", _FROM_FIRST_MONTH),
+    "mart_factor_month": ("period, is_key desc, gap > 0 desc, is_overdue desc, project_code", _FROM_FIRST_MONTH),
+}
 
 
 def needs_upgrade(db: Path | None = None) -> bool:
@@ -180,10 +199,13 @@ def upgrade(db: Path | None = None) -> Path | None:
         if not needs_upgrade(db):
             return None
         with _building(db) as (con, target):  # ensure_schema on the copy adds the missing columns
+            _full_scope(con)
             for table, sql_file in ADDED_TABLES.items():
                 if _has_table(con, table):
                     continue
-                if table in PERIOD_MARTS:  # the file builds the months of mart_periods
+                if table in SCOPED:
+                    _build(con, table, full=True)
+                elif table in PERIOD_MARTS:  # the file builds the months of mart_periods
                     _temp(con, "mart_periods", "select period from project_month union select period from problem_month")
                     _run_sql_file(con, sql_file)
                     con.execute(f"create table {table} as select * from {table}_build")
@@ -203,7 +225,8 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 # relations built from the raw tables, in build order (each from etl/sql/<name>.sql)
 DERIVED = ("project_month", "projects", "problem_month", "problems", "milestones", "mart_annual_month",
-           "mart_league_month", "mart_progress_month")
+           "mart_league_month", "mart_progress_month", "approval_month", "approvals", "factor_month", "factors",
+           "mart_approval_month", "mart_factor_month", "period_schedule")
 # one project's rows are read by code (its months, its file): without an index every such read
 # scans the whole relation (project_month is ordered by month; projects is after a load's inserts)
 INDEXES = {"project_month_code": ("project_month", "project_code"), "projects_code": ("projects", "project_code")}
@@ -212,47 +235,82 @@ INDEXES = {"project_month_code": ("project_month", "project_code"), "projects_co
 def _drop_indexes(con: duckdb.DuckDBPyConnection) -> None:
     for name in INDEXES:
         con.execute(f"drop index if exists {name}")
-# the columns of `projects` that problem_month and milestones take over
-_PROJECT_COLUMNS_USED = ("name", "county_code", "county_name", "unit_code", "unit_name", "key_level", "leader")
+# the columns of `projects` that problem_month, milestones, approval_month and factor_month take over
+_PROJECT_COLUMNS_USED = ("name", "county_code", "county_name", "unit_code", "unit_name", "key_level", "leader",
+                         "zone_code", "is_key", "library", "invest_kind", "sector", "planned_start", "actual_start")
 
 
 def _temp(con: duckdb.DuckDBPyConnection, name: str, select: str, params: list | dict | None = None) -> None:
     con.execute(f"create or replace temp table {name} as {select}", params or None).fetchall()
 
 
+def _build(con: duckdb.DuckDBPyConnection, name: str, full: bool) -> None:
+    """Build a relation of SCOPED from its file: whole, or only the rows in the rebuild's scope."""
+    order, replaced = SCOPED[name]
+    _run_sql_file(con, f"{name}.sql")
+    if full:
+        con.execute(f"create or replace table {name} as select * from {name}_build order by {order}").fetchall()
+        return
+    con.execute(f"delete from {name} where {replaced}").fetchall()
+    con.execute(f"insert into {name} by name select * from {name}_build order by {order}").fetchall()
+
+
+def _full_scope(con: duckdb.DuckDBPyConnection) -> None:
+    """The scope tables of the SQL files for a full build: every month, every project."""
+    _temp(con, "rebuild_scope", "select date '0001-01-01' as from_period")
+    _temp(con, "changed_projects", "select null::varchar as project_code where false")
+    _temp(con, "rebuilt_problems", "select problem_id from stg_problems limit 0")
+    _temp(con, "approval_codes", "select distinct project_code from stg_approvals")
+    _temp(con, "factor_codes", "select distinct project_code from stg_factors")
+
+
+def _rebuild_approvals(con: duckdb.DuckDBPyConnection, first: dt.date | None) -> None:
+    """approval_month and factor_month (after projects, whose attributes they take), then
+    approvals and factors: whole, or from `first` on plus the projects in changed_projects."""
+    if first is not None:  # the items whose latest report can change (read before approvals is rebuilt)
+        for table, stg, codes in (("approvals", "stg_approvals", "approval_codes"),
+                                  ("factors", "stg_factors", "factor_codes")):
+            _temp(con, codes, f"select project_code from {table} where report_period >= $first "
+                              f"union select project_code from {stg} where period >= $first "
+                              f"union select project_code from changed_projects", {"first": first})
+    for name in ("approval_month", "approvals", "factor_month", "factors"):
+        _build(con, name, full=first is None)
+
+
 def rebuild_derived(con: duckdb.DuckDBPyConnection, periods: list[dt.date] | None = None) -> None:
     """Rebuild the relations the pages read from the raw tables (runs inside the load).
 
     `periods`: the months a load changed; None (or a warehouse without derived relations
-    yet) rebuilds everything. Otherwise only what those months can change is rebuilt:
+    yet, another 序时进度 schedule or another official calendar than the state was built
+    with) rebuilds everything. Otherwise only what those months can change is rebuilt:
     project_month for those months and the later months of the same years (本月 is derived
     from the change in 年累计 within a year); projects for the projects of those months;
-    problem_month from the first changed month on, plus every month of the problems of
-    projects whose name, unit, level or leader changed; milestones for the projects whose
-    nodes or name changed (all of them when the data date moves); the marts (mart_*.sql) from
-    the first changed month. Either way the result is the same as a full rebuild
-    (tests/test_load.py).
+    problem_month, approval_month and factor_month from the first changed month on, plus
+    every month of the projects whose attributes they take from `projects` (name, unit,
+    level, leader, library, start…) changed; approvals and factors for the projects whose
+    items or factors that touched; milestones for the projects whose nodes or name changed
+    (all of them when the data date moves); the marts (mart_*.sql) from the first changed
+    month (the approval marts also for the projects that changed). Either way the result
+    is the same as a full rebuild (tests/test_load.py).
     """
     changed = sorted({p for p in periods or [] if p is not None})
     old_period = None
     mode = schedule_mode()
     # kept up to date row by row, the indexes would cost more than the rebuild itself
     _drop_indexes(con)
-    if changed and all(_has_table(con, t) for t in DERIVED) and meta(con).get("status_schedule", LINEAR) == mode:
+    info = meta(con)
+    calendar = str(con.execute("select max(day) from workday_calendar").fetchall()[0][0])
+    # a new official calendar moves the working days of every approval (and the states on them)
+    if changed and all(_has_table(con, t) for t in DERIVED) and info.get("status_schedule", LINEAR) == mode \
+            and info.get("calendar_through") == calendar:
         if mode == SEASONAL:  # an earlier year's months move the seasonal 序时进度 of every later year
             later = con.execute("select distinct year(period) from stg_progress where year(period) > ?",
                                 [changed[0].year]).fetchall()
             changed = sorted(set(changed) | {dt.date(y, 1, 1) for (y,) in later})
-        old_period = meta(con).get("data_period") or None
+        old_period = info.get("data_period") or None
         _rebuild_changed(con, changed, old_period)
     else:
         _rebuild_all(con)
-    # approvals and factor guarantees (small): rebuilt whole on every load, after projects
-    _run_sql_file(con, "approvals.sql")
-    _run_sql_file(con, "factors.sql")
-    # each month's items and factors as last reported by then, which the approvals page filters
-    _run_sql_file(con, "mart_approval_month.sql")
-    _run_sql_file(con, "mart_factor_month.sql")
     _run_sql_file(con, "period_schedule.sql")  # each month's 序时进度 for the city and unit figures
     for name, (table, column) in INDEXES.items():
         con.execute(f"create index {name} on {table} ({column})")
@@ -261,6 +319,7 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection, periods: list[dt.date] | Non
         "schema_version": str(SCHEMA_VERSION),
         "data_period": period.isoformat() if period else "",
         "status_schedule": mode,  # the 序时进度 the 红黄绿 rule was computed with (etl/status.py)
+        "calendar_through": calendar,  # the last day of the working-day calendar the approvals were counted on
         "built_at": dt.datetime.now().isoformat(timespec="seconds"),
     }
     for k, v in info.items():
@@ -275,8 +334,8 @@ def _rebuild_all(con: duckdb.DuckDBPyConnection) -> None:
     _temp(con, "rebuild_codes", "select distinct project_code from project_month")
     _run_sql_file(con, "projects.sql")
     con.execute("create or replace table projects as select * from projects_build order by project_code")
-    _temp(con, "rebuild_scope", "select date '0001-01-01' as from_period")
-    _temp(con, "rebuilt_problems", "select problem_id from stg_problems limit 0")
+    _full_scope(con)
+    _rebuild_approvals(con, None)
     _run_sql_file(con, "problem_asof.sql")
     _run_sql_file(con, "problem_month.sql")
     _run_sql_file(con, "problems.sql")
@@ -312,6 +371,9 @@ def _rebuild_marts(con: duckdb.DuckDBPyConnection, first: dt.date | None) -> Non
         else:
             con.execute(f"delete from {name} where period in (select period from mart_periods)").fetchall()
             con.execute(f"insert into {name} by name select * from {name}_build order by {order}").fetchall()
+    # each month's approval items and factors as last reported by then (the approvals page's)
+    for name in ("mart_approval_month", "mart_factor_month"):
+        _build(con, name, full=first is None)
 
 
 def _rebuild_changed(con: duckdb.DuckDBPyConnection, changed: list[dt.date], old_period: str | None) -> None:
@@ -359,6 +421,7 @@ def _rebuild_changed(con: duckdb.DuckDBPyConnection, changed: list[dt.date], old
                 "or problem_id in (select problem_id from rebuilt_problems)", [first]).fetchall()
     con.execute("insert into problem_month by name select * from problem_asof order by period, problem_id").fetchall()
     _run_sql_file(con, "problems.sql")
+    _rebuild_approvals(con, first)
     _rebuild_marts(con, first)
     # milestones: every node when the data date moves (their state is judged against it)
     new_period = con.execute("select max(period) from stg_progress").fetchall()[0][0]

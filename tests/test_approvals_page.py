@@ -181,7 +181,11 @@ def test_mart_holds_each_item_as_last_reported(tmp_path, fixture_db):
         con.execute(f"create table {name} as select * from incoming")
         con.unregister("incoming")
     from etl.warehouse import SQL_DIR
+    # a full build: every month (rebuild_scope), no project rebuilt apart (changed_projects)
+    con.execute("create temp table rebuild_scope as select date '0001-01-01' as from_period")
+    con.execute("create temp table changed_projects as select null::varchar as project_code where false")
     con.execute((SQL_DIR / "mart_approval_month.sql").read_text(encoding="utf-8"))
+    con.execute("create table mart_approval_month as select * from mart_approval_month_build")
     got = con.sql("select period, item_name, report_period, is_waiting, library from mart_approval_month "
                   "order by period, item_name").fetchall()
     con.close()

@@ -5,7 +5,9 @@
 -- report and the project's month again. Ordered by month, so a month's rows are read alone, and
 -- within it the items still being handled (past their limit first) together, which the page's
 -- lists read: a scan then unpacks the names of a few blocks of rows, not of the whole month.
-create or replace table mart_approval_month as
+-- rebuild_scope / changed_projects (etl/warehouse.py): a load rebuilds the months from the first
+-- one it changed, and every month of the projects whose attributes taken from `projects` changed.
+create or replace temp view mart_approval_month_build as
 
 with months as (
     select period from project_month
@@ -26,6 +28,8 @@ latest as (
     from months as m
     join reports as r
       on r.period <= m.period and m.period < coalesce(r.next_period, date '9999-12-31')
+    where m.period >= (select from_period from rebuild_scope)
+       or r.project_code in (select project_code from changed_projects)
 ),
 
 final as (
@@ -60,4 +64,3 @@ final as (
 )
 
 select * from final
-order by period, is_waiting desc, is_overdue desc, library, project_code;

@@ -3,7 +3,9 @@
 -- month (its latest when it sent no progress row that month). The approvals page and the quarterly
 -- analysis filter this by `period = $period`. Ordered by month, so a month's rows are read alone,
 -- and within it key projects' missing factors together (the list the page and the analysis read).
-create or replace table mart_factor_month as
+-- rebuild_scope / changed_projects (etl/warehouse.py): a load rebuilds the months from the first
+-- one it changed, and every month of the projects whose attributes taken from `projects` changed.
+create or replace temp view mart_factor_month_build as
 
 with months as (
     select period from project_month
@@ -23,6 +25,8 @@ latest as (
     from months as m
     join reports as r
       on r.period <= m.period and m.period < coalesce(r.next_period, date '9999-12-31')
+    where m.period >= (select from_period from rebuild_scope)
+       or r.project_code in (select project_code from changed_projects)
 ),
 
 final as (
@@ -50,4 +54,3 @@ final as (
 )
 
 select * from final
-order by period, is_key desc, gap > 0 desc, is_overdue desc, project_code;
