@@ -4,6 +4,7 @@ readers in other processes always see a whole state."""
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 import textwrap
@@ -347,3 +348,99 @@ def test_rebuilt_months_are_stored_in_month_order(tmp_path, fixture_files):
             assert steps_back <= len(files), (table, steps_back)
     finally:
         con.close()
+
+
+def _approvals_file(folder: Path, period: str, approvals: list[tuple], factors: list[tuple]) -> Path:
+    """平城区's 审批事项 and 要素保障 sheets of one month, in a workbook of their own (as the
+    departments send them), rows as in fixtures.APPROVALS and fixtures.FACTORS."""
+    y, m = period.split("-")
+    names = {**fixtures.NAMES, "G": "平城区智慧物流园项目"}  # G sends no progress row
+    path = folder / f"{y}年{int(m)}月_平城区_审批要素.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    sp = wb.add_worksheet("审批事项")
+    sp.write(0, 0, f"{y}年{int(m)}月平城区项目审批事项办理情况表")
+    sp.write_row(1, 0, ["序号", "项目代码", "项目名称", "审批事项", "审批部门", "受理时间", "办结时间",
+                        "办理时限（工作日）", "是否承诺制", "是否代办", "办理状态"])
+    for i, (k, *rest) in enumerate(approvals, start=1):
+        sp.write_row(i + 1, 0, [i, fixtures.CODES[k], names[k], *rest])
+    fs = wb.add_worksheet("要素保障")
+    fs.write(0, 0, f"{y}年{int(m)}月平城区项目要素保障情况表")
+    fs.write_row(1, 0, ["序号", "项目代码", "项目名称", "要素类型", "要素细项", "计量单位", "需求量", "已落实",
+                        "责任部门", "计划落实时间"])
+    for i, (k, *rest) in enumerate(factors, start=1):
+        fs.write_row(i + 1, 0, [i, fixtures.CODES[k], names[k], *rest])
+    for ws, rows in ((sp, approvals), (fs, factors)):
+        ws.write(len(rows) + 3, 0, "填报单位：平城区发展和改革局")
+    wb.close()
+    return path
+
+
+def test_approvals_and_their_marts_built_load_by_load_equal_a_full_rebuild(tmp_path, fixture_files):
+    """Approvals and factor guarantees in three months, loaded out of order with the progress
+    files, an earlier month's sheets corrected and reloaded, a project renamed in the latest
+    month, a roll back and a load after it: after every step each derived relation (the
+    as-of marts of approval items and factors among them) equals a full rebuild of the same
+    inputs, row for row."""
+    import polars as pl
+
+    aug_items = [("A", "备案", "平城区行政审批服务管理局", "2025-12-01", "2025-12-02", 1, "否", "否", "已办结"),
+                 ("B", "环评", "市生态环境局", "2026-08-03", None, 30, "否", "否", "办理中"),
+                 ("C", "立项审批", "平城区行政审批服务管理局", "2026-03-02", "2026-03-20", 20, "否", "否", "已办结")]
+    sep_items = aug_items[1:] + [("A", "节能审查", "市能源局", "2026-09-01", None, 15, "是", "否", "办理中"),
+                                 ("C", "用地预审与选址", "市规划和自然资源局", "2026-09-28", None, 20, "否", "否", "办理中"),
+                                 ("G", "备案", "平城区行政审批服务管理局", "2026-09-10", "2026-09-11", 1, "否", "否", "已办结")]
+    aug_factors = [("B", "资金", "地方政府专项债", "万元", 3000, 0, "市财政局", "2026-09-30")]
+    sep_factors = [("B", "资金", "地方政府专项债", "万元", 3000, 500, "市财政局", "2026-09-30"),
+                   ("C", "用地", None, "公顷", 3.5, 0, "市规划和自然资源局", "2026-12-31")]
+    folder = tmp_path / "approvals"
+    folder.mkdir()
+    aug = _approvals_file(folder, "2026-08", aug_items, aug_factors)
+    sep = _approvals_file(folder, "2026-09", sep_items, sep_factors)
+    by_name = {f.name: f for f in fixture_files}
+    db = tmp_path / "cockpit.duckdb"
+    # the latest month first (its workbook brings 2026-10's approvals), then older months
+    for f in (by_name["2026-10_平城区.xlsx"], sep, by_name["2025-10_平城区.xlsx"], aug,
+              by_name["2026-09_平城区.xlsx"], by_name["云州区_2026年10月.csv"]):
+        assert load_files([f], db=db).ok
+        _assert_same_as_full_rebuild(db, tmp_path)
+    got = _assert_same_as_full_rebuild(db, tmp_path)
+    assert all(got[name].height > 0 for name in warehouse.DERIVED)
+    # 节能审查, reported only in September, is carried on into October as last reported
+    mart = got["mart_approval_month"]
+    saving = mart.filter(pl.col("item_name") == "节能审查").sort("period")
+    assert saving.select("period", "report_period").rows() == [
+        (dt.date(2026, 9, 1), dt.date(2026, 9, 1)), (dt.date(2026, 10, 1), dt.date(2026, 9, 1))]
+    kept = current_state(db).name
+
+    assert got["approvals"].filter(pl.col("project_code") == fixtures.CODES["G"]).height == 1
+    # September corrected: 环评 done on 2026-09-18, 节能审查 and G's 备案 withdrawn, B's funding all secured
+    corrected = tmp_path / "corrected"
+    corrected.mkdir()
+    sep_fixed = [("B", "环评", "市生态环境局", "2026-08-03", "2026-09-18", 30, "否", "否", "已办结")] + \
+        [r for r in sep_items if r[1] not in ("环评", "节能审查") and r[0] != "G"]
+    assert load_files([_approvals_file(corrected, "2026-09", sep_fixed, [(*sep_factors[0][:5], 3000,
+                                                                          *sep_factors[0][6:])])], db=db).ok
+    got = _assert_same_as_full_rebuild(db, tmp_path)
+    mart = got["mart_approval_month"]
+    assert mart.filter(pl.col("item_name") == "节能审查").height == 0
+    assert got["approvals"].filter(pl.col("project_code") == fixtures.CODES["G"]).height == 0
+    b_eia = mart.filter((pl.col("item_name") == "环评") & (pl.col("period") == dt.date(2026, 9, 1)))
+    assert b_eia["is_waiting"].to_list() == [False]
+    assert got["mart_factor_month"].filter((pl.col("project_code") == fixtures.CODES["B"])
+                                           & (pl.col("period") == dt.date(2026, 9, 1)))["gap"].to_list() == [0.0]
+
+    # A renamed in the latest month: its approval rows of every month take the new name
+    latest = by_name["2026-10_平城区.xlsx"]
+    assert load_files([_renamed_copy(latest, corrected / latest.name, fixtures.CODES["A"], "平城区新型碳材料项目（一期）")],
+                      db=db).ok
+    got = _assert_same_as_full_rebuild(db, tmp_path)
+    a_items = got["mart_approval_month"].filter(pl.col("project_code") == fixtures.CODES["A"])
+    assert set(a_items["period"]) >= {dt.date(2026, 8, 1), dt.date(2026, 9, 1)}
+    assert set(a_items["name"]) == {"平城区新型碳材料项目（一期）"}
+
+    # back to the state before the corrections, then the zone's files on top of it
+    rollback(kept, db=db)
+    got = _assert_same_as_full_rebuild(db, tmp_path)
+    assert got["mart_approval_month"].filter(pl.col("item_name") == "节能审查").height == 2
+    assert load_files([by_name["经开区月报.xlsx"], by_name["经开区月报_2026年9月.xlsx"]], db=db).ok
+    _assert_same_as_full_rebuild(db, tmp_path)
