@@ -15,21 +15,49 @@ with months as (
     select period from approval_month
 ),
 
-reports as (
+-- the reports that can hold in the months being rebuilt: those from the first month on, each
+-- one's latest before it, and every report of the projects rebuilt whole
+candidates as (
+    select project_code, item_name, period
+    from approval_month
+    where period >= (select from_period from rebuild_scope)
+       or project_code in (select project_code from changed_projects)
+    union
+    select project_code, item_name, max(period)
+    from approval_month
+    where period < (select from_period from rebuild_scope)
+    group by all
+),
+
+spans as (
     select
         *,
         -- the item's next report supersedes this one from its month on
         lead(period) over (partition by project_code, item_name order by period) as next_period
-    from approval_month
+    from candidates
 ),
 
+reports as (
+    select r.*, s.next_period
+    from spans as s
+    join approval_month as r
+      on s.project_code = r.project_code and s.item_name = r.item_name and s.period = r.period
+),
+
+-- the months being rebuilt, and the earlier months of the projects rebuilt whole
 latest as (
     select m.period as at_period, r.*
     from months as m
     join reports as r
       on r.period <= m.period and m.period < coalesce(r.next_period, date '9999-12-31')
     where m.period >= (select from_period from rebuild_scope)
-       or r.project_code in (select project_code from changed_projects)
+    union all
+    select m.period as at_period, r.*
+    from months as m
+    join reports as r
+      on r.period <= m.period and m.period < coalesce(r.next_period, date '9999-12-31')
+    where m.period < (select from_period from rebuild_scope)
+      and r.project_code in (select project_code from changed_projects)
 ),
 
 final as (

@@ -13,20 +13,49 @@ with months as (
     select period from factor_month
 ),
 
-reports as (
+-- the reports that can hold in the months being rebuilt: those from the first month on, each
+-- one's latest before it, and every report of the projects rebuilt whole
+candidates as (
+    select project_code, kind, detail, period
+    from factor_month
+    where period >= (select from_period from rebuild_scope)
+       or project_code in (select project_code from changed_projects)
+    union
+    select project_code, kind, detail, max(period)
+    from factor_month
+    where period < (select from_period from rebuild_scope)
+    group by all
+),
+
+spans as (
     select
         *,
         lead(period) over (partition by project_code, kind, detail order by period) as next_period
-    from factor_month
+    from candidates
 ),
 
+reports as (
+    select r.*, s.next_period
+    from spans as s
+    join factor_month as r
+      on s.project_code = r.project_code and s.kind = r.kind and s.detail is not distinct from r.detail
+     and s.period = r.period
+),
+
+-- the months being rebuilt, and the earlier months of the projects rebuilt whole
 latest as (
     select m.period as at_period, r.*
     from months as m
     join reports as r
       on r.period <= m.period and m.period < coalesce(r.next_period, date '9999-12-31')
     where m.period >= (select from_period from rebuild_scope)
-       or r.project_code in (select project_code from changed_projects)
+    union all
+    select m.period as at_period, r.*
+    from months as m
+    join reports as r
+      on r.period <= m.period and m.period < coalesce(r.next_period, date '9999-12-31')
+    where m.period < (select from_period from rebuild_scope)
+      and r.project_code in (select project_code from changed_projects)
 ),
 
 final as (
