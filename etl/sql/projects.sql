@@ -3,25 +3,23 @@
 -- months a load changed; in_latest_period of the others is brought up to date apart.
 create or replace temp view projects_build as
 
-with months as (
-    select * from project_month
-    where project_code in (select project_code from rebuild_codes)
-),
-
-spans as (
+with spans as (
     select
         project_code,
         min(period) as first_period,
         max(period) as last_period,
         min(period) filter (where library <> 'reserve') as first_annual_period,
         bool_or(is_key) as ever_key
-    from months
+    from project_month
+    where project_code in (select project_code from rebuild_codes)
     group by project_code
 ),
 
+-- the row of the last month (a join on the month, not a window over every month's whole rows)
 latest as (
-    select * from months
-    qualify row_number() over (partition by project_code order by period desc) = 1
+    select m.*
+    from project_month as m
+    join spans as s on s.project_code = m.project_code and s.last_period = m.period
 ),
 
 final as (
