@@ -232,6 +232,21 @@ DERIVED = ("project_month", "projects", "problem_month", "problems", "milestones
 INDEXES = {"project_month_code": ("project_month", "project_code"), "projects_code": ("projects", "project_code")}
 
 
+KEEP_INDEXES_MONTHS = 2  # an incremental load that rewrites more months of project_month drops them
+
+
+# the months of project_month an incremental rebuild of the changed months (?) rewrites: each
+# changed month and the later months of its year (本月 is derived from the change in 年累计)
+_AFFECTED_PERIODS = ("select distinct u.period from (select period from stg_progress union "
+                     "select period from stg_reserve union select period from project_month) as u "
+                     "join (select unnest(?::date[]) as changed) as c "
+                     "on year(u.period) = year(c.changed) and u.period >= c.changed")
+
+
+def _months_rewritten(con: duckdb.DuckDBPyConnection, changed: list[dt.date]) -> int:
+    return con.execute(f"select count(*) from ({_AFFECTED_PERIODS})", [changed]).fetchall()[0][0]
+
+
 def _drop_indexes(con: duckdb.DuckDBPyConnection) -> None:
     for name in INDEXES:
         con.execute(f"drop index if exists {name}")
@@ -296,24 +311,28 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection, periods: list[dt.date] | Non
     changed = sorted({p for p in periods or [] if p is not None})
     old_period = None
     mode = schedule_mode()
-    # kept up to date row by row, the indexes would cost more than the rebuild itself
-    _drop_indexes(con)
     info = meta(con)
     calendar = str(con.execute("select max(day) from workday_calendar").fetchall()[0][0])
     # a new official calendar moves the working days of every approval (and the states on them)
-    if changed and all(_has_table(con, t) for t in DERIVED) and info.get("status_schedule", LINEAR) == mode \
-            and info.get("calendar_through") == calendar:
-        if mode == SEASONAL:  # an earlier year's months move the seasonal 序时进度 of every later year
-            later = con.execute("select distinct year(period) from stg_progress where year(period) > ?",
-                                [changed[0].year]).fetchall()
-            changed = sorted(set(changed) | {dt.date(y, 1, 1) for (y,) in later})
+    incremental = bool(changed) and all(_has_table(con, t) for t in DERIVED) \
+        and info.get("status_schedule", LINEAR) == mode and info.get("calendar_through") == calendar
+    if incremental and mode == SEASONAL:  # an earlier year's months move the seasonal 序时进度 of every later year
+        later = con.execute("select distinct year(period) from stg_progress where year(period) > ?",
+                            [changed[0].year]).fetchall()
+        changed = sorted(set(changed) | {dt.date(y, 1, 1) for (y,) in later})
+    # the indexes follow a month's delete and insert for less than building them again (1 s of CPU at
+    # ten times the scale); kept up to date row by row over many months they would cost more than
+    # the rebuild itself
+    if not incremental or _months_rewritten(con, changed) > KEEP_INDEXES_MONTHS:
+        _drop_indexes(con)
+    if incremental:
         old_period = info.get("data_period") or None
         _rebuild_changed(con, changed, old_period)
     else:
         _rebuild_all(con)
     _run_sql_file(con, "period_schedule.sql")  # each month's 序时进度 for the city and unit figures
     for name, (table, column) in INDEXES.items():
-        con.execute(f"create index {name} on {table} ({column})")
+        con.execute(f"create index if not exists {name} on {table} ({column})")
     period = con.execute("select max(period) from stg_progress").fetchall()[0][0]
     info = {
         "schema_version": str(SCHEMA_VERSION),
@@ -380,11 +399,7 @@ def _rebuild_changed(con: duckdb.DuckDBPyConnection, changed: list[dt.date], old
     first = changed[0]
     _temp(con, "pm_years", "select distinct year(p) as y from (select unnest(?::date[]) as p)", [changed])
     _run_sql_file(con, "pm_base.sql")
-    _temp(con, "affected_periods",
-          "select distinct u.period from (select period from stg_progress union "
-          "select period from stg_reserve union select period from project_month) as u "
-          "join (select unnest(?::date[]) as changed) as c "
-          "on year(u.period) = year(c.changed) and u.period >= c.changed", [changed])
+    _temp(con, "affected_periods", _AFFECTED_PERIODS, [changed])
     # project_month: the changed months and the later months of their years
     _temp(con, "rebuild_codes", "select distinct project_code from project_month "
                                 "where period in (select period from affected_periods)")
@@ -505,6 +520,8 @@ class LoadResult:
     outcomes: list[FileOutcome] = field(default_factory=list)
     state: Path | None = None
     seconds: float = 0.0
+    # seconds of the write side's steps: copy_state, insert, rebuild, commit, publish
+    stages: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -563,21 +580,27 @@ def _prune(db: Path, keep: int) -> None:
 
 
 @contextmanager
-def _building(db: Path):
-    """A writable copy of the current state; published on success, removed on failure."""
+def _building(db: Path, stages: dict[str, float] | None = None):
+    """A writable copy of the current state; published on success, removed on failure.
+    `stages` gets the seconds of the copy and of the publication (checkpoint, rename, pointer)."""
+    stages = {} if stages is None else stages
     current = current_state(db)
     target = _new_state_path(db)
     tmp = target.with_suffix(".building")
+    t0 = time.perf_counter()
     if current is not None:
         shutil.copyfile(current, tmp)
     con = duckdb.connect(str(tmp))
     try:
         ensure_schema(con)
+        stages["copy_state"] = time.perf_counter() - t0
         yield con, target
+        t0 = time.perf_counter()
         con.execute("checkpoint")
         con.close()
         os.replace(tmp, target)
         _publish(db, target)
+        stages["publish"] = time.perf_counter() - t0
     except BaseException:
         con.close()
         tmp.unlink(missing_ok=True)
@@ -788,13 +811,15 @@ def load_reports(reports: list[FileReport], db: Path | None = None, user: str | 
             result.state = _record_refused_locked(refused, db, user)
             result.seconds = time.perf_counter() - t0
             return result
-        with _building(db) as (con, target):
+        stages = result.stages
+        with _building(db, stages) as (con, target):
             con.execute("begin transaction")
             next_id = con.execute("select coalesce(max(load_id), 0) + 1 from load_log").fetchall()[0][0]
             now = dt.datetime.now()
             t1 = time.perf_counter()
             counts = _apply_all(con, todo, next_id)
-            per_file = (time.perf_counter() - t1) / len(todo)
+            stages["insert"] = time.perf_counter() - t1
+            per_file = stages["insert"] / len(todo)
             log = []
             for i, r in enumerate(todo):
                 accepted, conflicts = counts[next_id + i]
@@ -810,8 +835,11 @@ def load_reports(reports: list[FileReport], db: Path | None = None, user: str | 
             if progress:
                 progress(len(todo), len(todo))
             renamed = _unify_stored_units(con)
+            t1 = time.perf_counter()
             rebuild_derived(con, periods=[r.period for r in todo] + renamed)
+            t2 = time.perf_counter()
             con.execute("commit")
+            stages.update(rebuild=t2 - t1, commit=time.perf_counter() - t2)
         result.state = target
         _prune(db, config.keep_states())
     result.seconds = time.perf_counter() - t0

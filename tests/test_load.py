@@ -292,6 +292,13 @@ def _assert_same_as_full_rebuild(db: Path, tmp_path: Path) -> dict:
     for name in warehouse.DERIVED:
         assert incremental[name].height == full[name].height, name
         assert_frame_equal(incremental[name], full[name], check_exact=True), name
+    # a load keeps the indexes on project_code up to date: a lookup by code finds every row
+    con, _ = connect_read(db)
+    for index, (table, column) in warehouse.INDEXES.items():
+        assert con.execute("select count(*) from duckdb_indexes() where index_name = ?", [index]).fetchall() == [(1,)]
+        for code, n in incremental[table].group_by(column).len().iter_rows():
+            assert con.execute(f"select count(*) from {table} where {column} = ?", [code]).fetchall() == [(n,)]
+    con.close()
     return incremental
 
 
