@@ -1590,7 +1590,7 @@ def write_report(path: Path, R: dict) -> None:
         lines.append(f"| the same month, files read one after another (inside the server) | {sq['total']:.2f} | "
                      + (f"CPU {sq['cpu']:.2f} s (read+check {sq['read_cpu']:.2f} s"
                         + (f", write {sq['write_cpu']:.2f} s" if "write_cpu" in sq else "") + "); " if "read_cpu" in sq else "")
-                     + (f" at load {_la(sq['load'])}; " if sq.get("load") else "")
+                     + (f"at load {_la(sq['load'])}; " if sq.get("load") else "")
                      + f"read+check {sq['read']:.2f} s; " + (_write_split(sq) if "write_stages" in sq else
                                                           f"write {sq.get('write', 0):.2f} s") + " |")
     lines += ["", "Read+check of many files runs in up to 4 worker processes from the command line "
