@@ -304,7 +304,7 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection, periods: list[dt.date] | Non
     every month of the projects whose attributes they take from `projects` (name, unit,
     level, leader, library, start…) changed; approvals and factors for the projects whose
     items or factors that touched; milestones for the projects whose nodes or name changed
-    (all of them when the data date moves); the marts (mart_*.sql) from the first changed
+    (and, when the data date moves, every other node judged again as stored); the marts (mart_*.sql) from the first changed
     month (the approval marts also for the projects that changed). Either way the result
     is the same as a full rebuild (tests/test_load.py).
     """
@@ -359,9 +359,16 @@ def _rebuild_all(con: duckdb.DuckDBPyConnection) -> None:
     _run_sql_file(con, "problem_month.sql")
     _run_sql_file(con, "problems.sql")
     _temp(con, "milestone_codes", "select distinct project_code from stg_milestones")
+    _temp(con, "milestone_kept", _MILESTONE_KEPT_NONE)
     _run_sql_file(con, "milestones.sql")
     con.execute("create or replace table milestones as select * from milestones_build")
     _rebuild_marts(con, None)
+
+
+# the stored nodes milestones.sql judges again (none: every node comes from its report)
+_MILESTONE_KEPT_NONE = ("select null::varchar as project_code, null::varchar as project_name, null::integer as node_seq, "
+                        "null::varchar as node_name, null::date as planned_date, null::date as actual_date, "
+                        "null::date as reported_period, null::varchar as remarks where false")
 
 
 def _rebuild_marts(con: duckdb.DuckDBPyConnection, first: dt.date | None) -> None:
@@ -438,20 +445,22 @@ def _rebuild_changed(con: duckdb.DuckDBPyConnection, changed: list[dt.date], old
     _run_sql_file(con, "problems.sql")
     _rebuild_approvals(con, first)
     _rebuild_marts(con, first)
-    # milestones: every node when the data date moves (their state is judged against it)
+    # milestones: the nodes of the projects whose nodes or name changed from their reports; when the
+    # data date moves, every other node is judged again against it as stored
     new_period = con.execute("select max(period) from stg_progress").fetchall()[0][0]
-    if (new_period.isoformat() if new_period else None) != old_period:
-        _temp(con, "milestone_codes", "select distinct project_code from stg_milestones")
-        _run_sql_file(con, "milestones.sql")
-        con.execute("create or replace table milestones as select * from milestones_build")
-        return
     _temp(con, "milestone_codes",
           "select project_code from milestones where reported_period >= ? "
           "union select project_code from stg_milestones where period >= ? "
           "union select project_code from changed_projects", [first, first])
+    if (new_period.isoformat() if new_period else None) != old_period:
+        _temp(con, "milestone_kept", "select m.* exclude (node_state, days_overdue) from milestones as m "
+                                     "anti join milestone_codes as c using (project_code)")
+        con.execute("delete from milestones").fetchall()
+    else:
+        _temp(con, "milestone_kept", _MILESTONE_KEPT_NONE)
+        con.execute("delete from milestones where project_code in (select project_code from milestone_codes)"
+                    ).fetchall()
     _run_sql_file(con, "milestones.sql")
-    con.execute("delete from milestones where project_code in (select project_code from milestone_codes)"
-                ).fetchall()
     con.execute("insert into milestones by name select * from milestones_build").fetchall()
 
 

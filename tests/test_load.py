@@ -450,4 +450,14 @@ def test_approvals_and_their_marts_built_load_by_load_equal_a_full_rebuild(tmp_p
     got = _assert_same_as_full_rebuild(db, tmp_path)
     assert got["mart_approval_month"].filter(pl.col("item_name") == "节能审查").height == 2
     assert load_files([by_name["经开区月报.xlsx"], by_name["经开区月报_2026年9月.xlsx"]], db=db).ok
-    _assert_same_as_full_rebuild(db, tmp_path)
+    got = _assert_same_as_full_rebuild(db, tmp_path)
+    heating = got["milestones"].filter(pl.col("node_name") == "换热站调试")  # planned 2026-11-15
+    assert heating.select("node_state", "days_overdue").rows() == [("due", 0)]
+
+    # November from another sender moves the data date: B's stored nodes are judged again
+    november = write_progress(tmp_path / "2026年11月_云州区.xlsx", "云州区发改局", [
+        ["2026-140215-44-01-000401", "云州区光伏项目", "云州区", 1000, 100, 100]], title="2026年11月项目进展情况表")
+    assert load_files([november], db=db).ok
+    got = _assert_same_as_full_rebuild(db, tmp_path)
+    heating = got["milestones"].filter(pl.col("node_name") == "换热站调试")
+    assert heating.select("node_state", "days_overdue").rows() == [("overdue", 15)]
