@@ -461,3 +461,25 @@ def test_approvals_and_their_marts_built_load_by_load_equal_a_full_rebuild(tmp_p
     got = _assert_same_as_full_rebuild(db, tmp_path)
     heating = got["milestones"].filter(pl.col("node_name") == "换热站调试")
     assert heating.select("node_state", "days_overdue").rows() == [("overdue", 15)]
+
+
+def test_a_new_working_day_calendar_rebuilds_everything(tmp_path, fixture_files, monkeypatch):
+    """Approvals count working days on the official calendar stored with the state: a load after the
+    calendar changed (another year published) rebuilds every relation, not only its months."""
+    db = tmp_path / "cockpit.duckdb"
+    by_name = {f.name: f for f in fixture_files}
+    assert load_files([by_name["2026-10_平城区.xlsx"]], db=db).ok
+    full = []
+    rebuild_all = warehouse._rebuild_all
+    monkeypatch.setattr(warehouse, "_rebuild_all", lambda con: (full.append(1), rebuild_all(con)))
+    assert load_files([by_name["2026-09_平城区.xlsx"]], db=db).ok
+    assert full == []  # the same calendar: only what the month changed
+    con = duckdb.connect(str(current_state(db)))
+    con.execute("update meta set value = '2025-12-31' where key = 'calendar_through'")  # built on an older one
+    con.close()
+    assert load_files([by_name["2025-10_平城区.xlsx"]], db=db).ok
+    assert full == [1]
+    con, _ = connect_read(db)
+    assert warehouse.meta(con)["calendar_through"] == str(con.sql("select max(day) from workday_calendar").fetchall()[0][0])
+    con.close()
+    _assert_same_as_full_rebuild(db, tmp_path)
