@@ -346,7 +346,8 @@ def load_benchmarks(files: list[Path], work: Path, reps: int) -> dict:
     con = duckdb.connect(str(state), read_only=True)
     out["tables"] = {name: con.execute(f"select count(*) from {name}").fetchone()[0]
                      for name in ("project_month", "projects", "problems", "problem_month", "milestones",
-                                  "mart_annual_month", "mart_unit_month", "stg_progress", "stg_reserve",
+                                  "mart_annual_month", "mart_league_month", "mart_progress_month",
+                                  "mart_approval_month", "mart_factor_month", "stg_progress", "stg_reserve",
                                   "quarantine")}
     out["annual_projects_last_month"] = con.execute(
         "select count(*) from project_month where period = ? and library <> 'reserve'", [last]).fetchone()[0]
