@@ -13,14 +13,14 @@ from ui.format import data_date_label, escape, month_end, period_label
 from ui.links import dossier_url, page_path
 from ui.maps import project_table
 from ui.tiles import Tile, tiles
-from ui.widgets import chart, downloads, no_data, page_header, show_table
+from ui.widgets import chart, downloads, html_block, no_data, page_header, show_table
 
 code = (st.query_params.get("project") or "").strip()
 found = q("dossier_project", code=code) if code else None
 p = found.row(0, named=True) if found is not None and found.height else None
 
 page_header("项目档案", p["period"] if p else None)
-st.markdown(dossier.CSS, unsafe_allow_html=True)
+html_block(dossier.CSS)
 if code and p is None:
     if q("project_known", code=code)["known"][0]:  # it exists, but not in this user's scope
         st.warning("无权查看该项目", icon=":material/lock:")
@@ -37,7 +37,7 @@ with st.expander("查找项目（名称或代码）", expanded=p is None, icon="
         else:
             st.caption(f"找到{hits.height}个{'（最多显示30个，可输入更多字缩小范围）' if hits.height >= 30 else ''}；"
                        "重点工程在前，圆点为红黄绿。")
-            st.markdown(dossier.search_cards(hits, page_path("dossier")), unsafe_allow_html=True)
+            html_block(dossier.search_cards(hits, page_path("dossier")))
 
 if p is None:
     period = periods()[0]
@@ -55,15 +55,15 @@ if p["period"] != p["data_period"]:
             f"{period_label(p['data_period'])}）。", icon=":material/history:")
 
 url = dossier_url(p["project_code"], absolute=True)
-st.markdown(dossier.head_html(p, dossier.qr_data_uri(url), url), unsafe_allow_html=True)
+html_block(dossier.head_html(p, dossier.qr_data_uri(url), url))
 pb = q("dossier_problems", code=p["project_code"])
 open_pb = pb.filter(pl.col("state") != "closed")
 if open_pb.height:  # a leader's first question on a project: what is stuck and whose it is
     st.markdown(f"**未销号问题（{open_pb.height}个）**")
-    st.markdown(dossier.open_problem_cards(pb, "#dossier-problems"), unsafe_allow_html=True)
+    html_block(dossier.open_problem_cards(pb, "#dossier-problems"))
 
 tiles([Tile(label, value, note or "") for label, value, note in dossier.investment_summary(p)])
-st.markdown(dossier.identity_html(p), unsafe_allow_html=True)
+html_block(dossier.identity_html(p))
 # the project's stage (前期 → 在建 → 竣工 → 投产 → 达产)
 st.markdown(dossier.stage_html(project_stage(p.get("library"), p.get("actual_start"), p.get("progress_text"),
                                              p.get("invest_kind"), p.get("completed_cum_wan"))),
@@ -81,7 +81,7 @@ with left:
         st.caption("该项目本年没有年度计划和完成投资（储备项目进入年度建设后开始按月报送）。")
 with right:
     st.markdown("**红黄绿（逐月）**")
-    st.markdown(dossier.status_months_html(months), unsafe_allow_html=True)
+    html_block(dossier.status_months_html(months))
     st.markdown("**形象进度（逐月）**")
     progress = dossier.progress_table(months)
     show_table(progress.select("月份", "年累计完成（万元）", "红黄绿", "形象进度"), max_rows=12)
@@ -107,7 +107,7 @@ if chain.is_empty():
 else:
     waiting_text = dossier.approval_waiting_text(chain)
     if waiting_text:
-        st.markdown(f'<div class="dossier-wait">{dossier._esc(waiting_text)}</div>', unsafe_allow_html=True)
+        html_block(f'<div class="dossier-wait">{dossier._esc(waiting_text)}</div>')
     timeline = dossier.approval_timeline(chain, month_end(p["period"]), "审批事项办理（计划时限与实际用时，工作日）",
                                          f"{subtitle} · 工作日按法定节假日和调休计算")
     chart(timeline, f"审批事项_{p['project_code']}", p["period"], key="approvals")

@@ -10,7 +10,7 @@ from ui.links import page_path, static_base
 from ui.map_filters import map_filters
 from ui.map_view import frame_key, show_map
 from ui.maps import investment_deck, load_config, project_map, project_table, status_line
-from ui.widgets import downloads, no_data, page_header, show_table
+from ui.widgets import downloads, html_block, no_data, page_header, show_table
 from ui.gaps import gaps_notice
 
 config = load_config()
@@ -23,7 +23,7 @@ if df.is_empty():
     no_data("所选条件下没有重点工程")
     st.stop()
 
-st.markdown(status_line(df, f.describe()), unsafe_allow_html=True)
+html_block(status_line(df, f.describe()))
 
 views = {"map": "平面地图", "deck": "三维投资视图"}
 view = st.query_params.get("view", "map")

@@ -9,7 +9,7 @@ from ui.links import page_path, static_base
 from ui.map_filters import map_filters
 from ui.map_view import frame_key, show_map
 from ui.maps import load_config, mobile_list_html, project_map, status_line
-from ui.widgets import no_data, page_header
+from ui.widgets import html_block, no_data, page_header
 from ui.gaps import gaps_notice
 
 config = load_config()
@@ -24,7 +24,7 @@ if df.is_empty():
     no_data("所选条件下没有重点工程")
     st.stop()
 
-st.markdown(status_line(df, f.describe()), unsafe_allow_html=True)
+html_block(status_line(df, f.describe()))
 # the list answers 「which red key projects, what level, whose」 without scrolling past the map
 show = drill.segmented("显示", ["list", "map"], key="mm_show", param="show", default="map",
                        format_func={"map": "地图", "list": "清单"}.get, label_visibility="collapsed")
@@ -37,4 +37,4 @@ if show == "map":
     st.markdown(f"**项目清单**（红色在前{'，显示前' + str(limit) + '个，可用筛选缩小范围' if df.height > limit else ''}）")
 else:
     st.caption(f"红色在前{'，显示前' + str(limit) + '个，可用筛选缩小范围' if df.height > limit else ''}；点一项打开项目档案。")
-st.markdown(mobile_list_html(df, page_path("dossier"), limit=limit), unsafe_allow_html=True)
+html_block(mobile_list_html(df, page_path("dossier"), limit=limit))

@@ -16,7 +16,7 @@ from ui.links import page_path
 from ui.format import data_date_label, gap_text, growth, pct, period_label, times, yi, ytd_label
 from ui.labels import RULE_TEXT
 from ui.tiles import Tile, tiles
-from ui.widgets import chart, downloads, loading_note, no_data, page_header, show_table
+from ui.widgets import chart, downloads, html_block, loading_note, no_data, page_header, show_table
 
 f = sidebar()
 page_header(f"{f.unit_name}项目建设总览", f.period)
@@ -43,9 +43,9 @@ if not loading:
                        q("league_units", period=previous) if previous in periods() else None, cfg, "units")
     rank = lg.rank_answer(league, cfg, f.unit_name if f.unit else None)
 targets = q("policy_targets", period=f.period, unit=f.unit)
-st.markdown(answers.answers_html(answers.overview_answers(
+html_block(answers.answers_html(answers.overview_answers(
     f.period, f.unit, k, starts, overdue, targets, {p: page_path(p) for p in ("progress", "mobile", "problems", "league")},
-    rank=rank, loading=loading)), unsafe_allow_html=True)
+    rank=rank, loading=loading)))
 
 tiles([
     Tile(f"{f.period.year}年计划投资", yi(k["plan_wan"]), f"{k['projects']}个年度项目"),
@@ -117,14 +117,14 @@ downloads(table, f"分县区投资完成情况_{f.period:%Y-%m}", f"分县区投
 month_starts = starts.filter(pl.col("started_this_month"))
 st.subheader(f"{f.period.month}月新开工项目（{month_starts.height}个）", anchor=answers.ANCHOR_STARTS)
 if month_starts.height:
-    st.markdown(answers.start_cards(month_starts, page_path("dossier"), late=False), unsafe_allow_html=True)
+    html_block(answers.start_cards(month_starts, page_path("dossier"), late=False))
 else:
     no_data("本月没有实际开工的新开工项目")
 late = starts.filter(pl.col("late_start"))
 st.subheader(f"计划开工未开工项目（{late.height}个）", anchor=answers.ANCHOR_LATE)
 st.caption(f"计划开工时间已到（截至{period_label(f.period)}末）、尚未开工且未完成投资的新开工项目，推迟最久的在前。")
 if late.height:
-    st.markdown(answers.start_cards(late, page_path("dossier"), late=True), unsafe_allow_html=True)
+    html_block(answers.start_cards(late, page_path("dossier"), late=True))
 else:
     no_data("计划开工时间已到的新开工项目都已开工")
 if starts.height:

@@ -12,7 +12,7 @@ from ui.data import q
 from ui.filters import sidebar
 from ui.format import data_date_label, month_end, pct, period_label
 from ui.tiles import Tile, tiles
-from ui.widgets import chart, downloads, no_data, page_header, show_table
+from ui.widgets import chart, downloads, html_block, no_data, page_header, show_table
 from ui.gaps import gaps_notice
 
 SCOPE = "problems"
@@ -75,7 +75,7 @@ narrowed = "".join(f" · {'、'.join(v)}" for v in (ptype, resp_unit, leader) if
 subtitle = f"{period_label(f.period)} · {f.unit_name}{narrowed} · {data_date_label(f.period)}"
 if shown.height:
     st.subheader("最需关注的问题")
-    st.markdown(pb.focus_cards_html(shown), unsafe_allow_html=True)
+    html_block(pb.focus_cards_html(shown))
 st.subheader(f"问题清单（{shown.height}个）")
 if shown.is_empty():
     no_data("没有符合筛选条件的问题")

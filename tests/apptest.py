@@ -44,3 +44,9 @@ def page_test(page: str, *, role: str = "centre", unit: str | None = None, login
         account = account_for(role, unit, login)
         at.session_state[TOKEN] = Store().open_session(account.login, "127.0.0.1")
     return at
+
+
+def markup(at: AppTest) -> str:
+    """Every markdown and HTML body a run page placed, joined (cards, answers and a project's head
+    are HTML blocks, ui.widgets.html_block; texts and tiles are markdown)."""
+    return " ".join([m.value for m in at.markdown] + [h.value for h in at.html])

@@ -13,7 +13,7 @@ import pytest
 
 import fixtures
 import queries
-from apptest import page_test
+from apptest import markup, page_test
 from etl.status import project_stage
 from ui import approvals as ap
 
@@ -22,7 +22,7 @@ C = fixtures.CODES
 
 
 def _text(at) -> str:
-    return " ".join(m.value for m in at.markdown) + " " + " ".join(c.value for c in at.caption)
+    return markup(at) + " " + " ".join(c.value for c in at.caption)
 
 
 def _tile(html: str, label: str) -> tuple[str, str]:

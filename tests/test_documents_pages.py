@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from apptest import page_test
+from apptest import markup, page_test
 
 
 def texts(at) -> str:
-    return " ".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [s.value for s in at.subheader])
+    return " ".join([markup(at)] + [c.value for c in at.caption] + [s.value for s in at.subheader])
 
 
 def test_overview_shows_the_forecast(fixture_db):

@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest import page_test
+from apptest import markup, page_test
 
 import queries
 from map_data import HOSTILE, HOSTILE_CODE, use_hostile_db, hostile_db  # noqa: F401
@@ -143,7 +143,7 @@ def test_dossier_url(monkeypatch):
 
 
 def _markdown(at: AppTest) -> str:
-    return " ".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [t.value for t in at.title])
+    return " ".join([markup(at)] + [c.value for c in at.caption] + [t.value for t in at.title])
 
 
 def test_page_shows_project_b(fixture_db):
@@ -192,7 +192,7 @@ def test_page_search_and_unknown_code(fixture_db):
     assert "没有找到项目代码为「2099-000000」的项目" in at.warning[0].value.replace("\\", "")  # shown as text
     at.text_input(key="dossier_search").input("供热").run()
     # each hit is a card that tells near-identical names apart: county, level, 红黄绿, code
-    cards = [m.value for m in at.markdown if "mm-item" in m.value]
+    cards = [h.value for h in at.html if "mm-item" in h.value]
     assert cards and f'href="/dossier?project={B}"' in cards[0]
     assert "平城区 · 省定市管 · 红" in cards[0] and B in cards[0]
 
@@ -209,5 +209,5 @@ def test_page_escapes_hostile_project(use_hostile_db):
     at.query_params["project"] = HOSTILE_CODE
     at.run()
     assert not at.exception
-    html = " ".join(m.value for m in at.markdown)
+    html = markup(at)
     assert HOSTILE not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest import page_test
+from apptest import markup, page_test
 
 import queries
 from etl.warehouse import current_state
@@ -195,7 +195,7 @@ def _page(**params) -> AppTest:
 
 
 def _text(at: AppTest) -> str:
-    return " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    return markup(at) + " ".join(c.value for c in at.caption)
 
 
 def test_page_overview_and_pick(fixture_db):

@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest import page_test
+from apptest import markup, page_test
 
 import queries
 from etl.boundary import in_datong
@@ -236,7 +236,7 @@ def _component_args(at: AppTest) -> list[dict]:
 
 
 def _texts(at: AppTest) -> str:
-    return " ".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [t.value for t in at.title])
+    return " ".join([markup(at)] + [c.value for c in at.caption] + [t.value for t in at.title])
 
 
 def test_map_page_with_filters(fixture_db):
@@ -281,7 +281,7 @@ def test_mobile_page(use_hostile_db):
     at.query_params.update({"unit": "140213"})
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    html = " ".join(m.value for m in at.markdown)
+    html = markup(at)
     assert "数据截至2026年10月31日" in html
     assert f"/dossier?project={HOSTILE_CODE}" in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert HOSTILE not in html

@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest import page_test
+from apptest import markup, page_test
 
 import queries
 from etl import problem_rules
@@ -255,8 +255,8 @@ def test_page_default_and_filters(fixture_db):
     at = _page()
     assert not at.exception
     assert _ids(at) == ["WT-1", "WT-2", "WT-4"]  # open problems, escalated first
-    assert "资金缺口3000万元" in " ".join(m.value for m in at.markdown)  # the cards are text
-    html = " ".join(m.value for m in at.markdown)
+    html = markup(at)
+    assert "资金缺口3000万元" in html  # the cards are text
     assert "办结率" in html and "25.0%" in html and "配套道路未建成" not in html  # 未建档 listed in a table
     assert at.dataframe[-1].value["存在问题（进展表填报）"].tolist() == ["配套道路未建成"]
     assert "督办" in html and "清零销号" in html  # the rule is on the page
@@ -298,7 +298,7 @@ def test_page_from_url(fixture_db):
     at.run()
     assert not at.exception
     assert all("市财政局" not in w.options for w in at.multiselect)
-    assert "市财政局" not in " ".join(m.value for m in at.markdown) and "WT-1" not in str(at.dataframe)
+    assert "市财政局" not in markup(at) and "WT-1" not in str(at.dataframe)
     # a county without problems but with a 存在问题 text: 经开区
     at = _page(unit="140271")
     assert not at.exception

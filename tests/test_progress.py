@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest import page_test
+from apptest import markup, page_test
 
 import queries
 from etl.warehouse import SQL_DIR
@@ -241,7 +241,7 @@ def page(fixture_db):
 
 def metrics(at) -> list[str]:
     """The values of the first row of KPI tiles."""
-    grid = next(m.value for m in at.markdown if "kpi-grid" in m.value)
+    grid = next(h.value for h in at.html if "kpi-grid" in h.value)
     return re.findall(r'<div class="value">(.*?)</div>', grid)
 
 
@@ -250,7 +250,7 @@ def test_page_period_county_project(page):
     assert not at.exception, [e.value for e in at.exception]
     assert metrics(at) == ["8.80亿元", "0.60亿元", "6.10亿元", "↑577.8%"]
     assert at.dataframe[0].value["县区/开发区"].to_list() == ["平城区", "云州区", "大同经济技术开发区"]
-    texts = " ".join(m.value for m in at.markdown)
+    texts = markup(at)
     assert "有 **1** 个项目的 **1** 处数据需要与报送单位核实" in texts
     assert "经开区氢能装备产业园（大同经济技术开发区）— 年累计与逐月不符" in texts
 

@@ -109,6 +109,15 @@ FRAME_JS = """<script>
 </script>"""
 
 
+def html_block(body: str) -> None:
+    """Place HTML built (and escaped) in ui/ — cards, answers, a project's head — as HTML, not as
+    markdown: Streamlit parses a markdown body that allows HTML with its markdown and HTML parsers
+    in the browser, which on a phone cost about as much as drawing the page's charts (the home
+    page: ≈ 0.5 s of its main thread). The browser's own parser takes st.html's body as it is
+    (sanitised: no script, no event handler)."""
+    st.html(body)
+
+
 def frame_script(page_paths: list[str]) -> None:
     """The frame's one script (app.py): the phone's menu closes when a page is chosen, and links to
     the cockpit's pages (`page_paths`, as ui.links.page_path gives them) open inside the running app."""
