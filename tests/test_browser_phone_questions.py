@@ -35,16 +35,21 @@ class Walk:
         page.goto(base + HOME)
         self.marks = [0.0]  # browser time (ms since the home page opened) of each tap and the answer
 
-    def tap(self, locator) -> None:
+    def tap(self, selector: str, text: str = "") -> None:
+        """One tap on the first element matching the CSS `selector` whose text holds `text`, made
+        as a finger makes it: REACTION_MS after it is painted inside the viewport, handled by the
+        phone once the task it is busy with (drawing the rest of the page) ends. The page itself
+        watches for the target before each frame and sets the tap off: a test reading the page
+        from outside learns of it late (each read waits for the drawing), and Playwright's own tap
+        first checks, in several more such reads, that the target is visible, stable over two
+        frames and not covered — a second or more in all, which no finger waits for."""
         self.taps += 1
         before = self.page.url
-        target = locator.first
-        target.wait_for(timeout=60_000)
-        navigates = target.evaluate("e => e.tagName === 'A' && !!e.getAttribute('href')")
-        target.scroll_into_view_if_needed()
-        self.marks.append(self.page.evaluate("performance.now()"))
-        target.tap()
-        if navigates:  # not the answer still showing on the page left behind
+        self.page.evaluate(FINGER_JS, [selector, text, REACTION_MS])
+        self.page.wait_for_function("window.__tapped", timeout=60_000, polling=50)
+        tapped = self.page.evaluate("window.__tapped")
+        self.marks.append(tapped["t"])
+        if tapped["navigates"]:  # not the answer still showing on the page left behind
             self.page.wait_for_url(lambda u: u != before, timeout=60_000)
 
     def on_screen(self, text: str) -> bool:
@@ -73,6 +78,37 @@ class Walk:
         self.painted = painted / 1000
         wait_ready(self.page, timeout_ms=60_000)  # the next question starts from a quiet page
         return seconds
+
+
+REACTION_MS = 300  # from seeing a target to touching it
+
+# A finger: once the element is painted inside the viewport (scrolled there first if it is below
+# the fold, as a thumb would), a click REACTION_MS later, as a timer: it runs when the page's
+# current task ends, like a touch. Its moment is window.__tapped.
+FINGER_JS = """([selector, text, reaction]) => {
+  window.__tapped = null;
+  const find = () => [...document.querySelectorAll(selector)].find(e => e.textContent.includes(text));
+  const frame = () => {
+    const el = find();
+    const b = el && el.getBoundingClientRect();
+    if (!el || !b.height || !el.checkVisibility({opacityProperty: true, visibilityProperty: true})) {
+      requestAnimationFrame(frame);
+      return;
+    }
+    if (b.top < 0 || b.bottom > innerHeight) {
+      el.scrollIntoView({block: "center"});
+      requestAnimationFrame(frame);
+      return;
+    }
+    setTimeout(() => {
+      const found = find() || el;  // a wrapper's own button, link or summary takes the tap
+      const target = found.matches("a, button, summary") ? found : found.querySelector("a, button, summary") || found;
+      window.__tapped = {t: performance.now(), navigates: target.tagName === "A" && !!target.getAttribute("href")};
+      target.click();
+    }, reaction);
+  };
+  requestAnimationFrame(frame);
+}"""
 
 
 # The moment the answer is painted, seen from inside the page: a check before each frame is drawn
@@ -128,30 +164,30 @@ def breakdown(w: Walk) -> str:
 
 
 def _late_starts(w: Walk):
-    w.tap(w.page.locator("a.ans", has_text="计划开工未开工"))
+    w.tap("a.ans", "计划开工未开工")
     return w.answer("平城区文化街区项目", "已推迟", "包联领导：未明确")
 
 
 def _red_key_with_leaders(w: Walk):
-    w.tap(w.page.locator("a.ans", has_text="红色重点工程"))
+    w.tap("a.ans", "红色重点工程")
     return w.answer("平城区供热管网改造工程", "省定市管", "包联领导：李明（市长）")
 
 
 def _project_problem_and_whose(w: Walk):
-    w.tap(w.page.locator("a.ans", has_text="红色重点工程"))
-    w.tap(w.page.locator("a.mm-item", has_text="平城区供热管网改造工程"))
+    w.tap("a.ans", "红色重点工程")
+    w.tap("a.mm-item", "平城区供热管网改造工程")
     return w.answer("资金缺口3000万元", "逾期61天", "责任单位：市财政局")
 
 
 def _why_this_rank(w: Walk):
-    w.tap(w.page.locator("a.ans", has_text="比亮晒排名"))
-    w.tap(w.page.get_by_text("为什么是这个名次"))
+    w.tap("a.ans", "比亮晒排名")
+    w.tap("summary", "为什么是这个名次")
     return w.answer("弱项：")
 
 
 def _menu_closes_on_navigation(w: Walk):
-    w.tap(w.page.locator("[data-testid='stExpandSidebarButton']"))
-    w.tap(w.page.locator("[data-testid='stSidebarNav'] a", has_text="问题清单"))
+    w.tap("[data-testid='stExpandSidebarButton']")
+    w.tap("[data-testid='stSidebarNav'] a", "问题清单")
     seconds = w.answer("全市项目问题清单")
     sidebar = w.page.locator("[data-testid='stSidebar']").bounding_box()
     assert sidebar is None or sidebar["x"] + sidebar["width"] <= 1, "the menu still covers the page"
