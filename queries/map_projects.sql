@@ -4,6 +4,8 @@
 -- ('province_managed,province_city_managed'),
 -- $status comma-separated statuses ('red,yellow'), $six_new 六新 type, $leader 包联领导.
 -- Projects without coordinates are kept (lon/lat null): the page lists them apart.
+-- Each carries its most pressing open problem at the month's end (the longest overdue, else the
+-- oldest) with its 责任单位, and how many are open: a leader's list answers 「stuck on what, whose」.
 with key_projects as (
     select *
     from project_month
@@ -14,6 +16,21 @@ with key_projects as (
       and ($status is null or list_contains(string_split($status, ','), status))
       and ($six_new is null or six_new_type = $six_new)
       and ($leader is null or leader = $leader)
+),
+
+open_problems as (
+    select
+        project_code,
+        description,
+        responsible_unit,
+        is_overdue,
+        days_overdue,
+        count(*) over (partition by project_code) as open_count,
+        row_number() over (partition by project_code
+                           order by days_overdue desc, found_date nulls last, problem_id) as pressing
+    from problem_month
+    where period = $period
+      and is_open
 ),
 
 final as (
@@ -42,9 +59,15 @@ final as (
         k.leader_title,
         k.lon,
         k.lat,
+        coalesce(p.open_count, 0) as open_problems,
+        p.description as problem_description,
+        p.responsible_unit as problem_unit,
+        p.is_overdue as problem_overdue,
+        p.days_overdue as problem_days_overdue,
         u.sort_order as unit_order
     from key_projects as k
     left join units as u on u.code = k.unit_code
+    left join open_problems as p on p.project_code = k.project_code and p.pressing = 1
 )
 
 select * from final

@@ -174,9 +174,16 @@ def _red_key_with_leaders(w: Walk):
 
 
 def _project_problem_and_whose(w: Walk):
+    # the red key projects' list carries each one's most pressing open problem and whose it is
+    w.tap("a.ans", "红色重点工程")
+    return w.answer("资金缺口3000万元", "逾期61天", "责任单位：市财政局")
+
+
+def _project_file_problem(w: Walk):
+    # the same, from the project's file: its open problems come first, under its name
     w.tap("a.ans", "红色重点工程")
     w.tap("a.mm-item", "平城区供热管网改造工程")
-    return w.answer("资金缺口3000万元", "逾期61天", "责任单位：市财政局")
+    return w.answer("资金缺口3000万元", "逾期61天", "责任单位：市财政局", "未销号问题（1个）")
 
 
 def _why_this_rank(w: Walk):
@@ -205,6 +212,7 @@ QUESTIONS = [
     ("排名第一的是谁，为什么是这个名次", _why_this_rank),
     ("政策目标达标了几项", lambda w: w.answer("政策目标", "项达标")),
     ("打开问题清单后菜单不再挡住页面", _menu_closes_on_navigation),
+    ("从项目档案看这个红色项目的问题和责任单位", _project_file_problem),
 ]
 
 

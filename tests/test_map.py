@@ -58,6 +58,16 @@ def test_map_projects_row(fixture_db):
     assert (round(b["lon"], 5), round(b["lat"], 5)) == (113.31347, 40.0851)
     # counties in the official order, then zones; red first within a county
     assert df["project_code"].to_list() == [B, A, F, G]
+    # its most pressing open problem and whose it is, for the list's cards (A's other one is closed;
+    # F has none)
+    assert (b["open_problems"], b["problem_description"], b["problem_overdue"], b["problem_days_overdue"],
+            b["problem_unit"]) == (1, "资金缺口3000万元", True, 61, "市财政局")
+    a = df.filter(pl.col("project_code") == A).row(0, named=True)
+    assert (a["open_problems"], a["problem_description"], a["problem_overdue"]) == (1, "施工许可办理慢", False)
+    cards = {c.split('"', 1)[0]: c for c in maps.mobile_list_html(df).split('href="/dossier?project=')[1:]}
+    assert "问题：资金缺口3000万元" in cards[B] and "逾期61天 · 责任单位：市财政局" in cards[B]
+    assert "问题：施工许可办理慢" in cards[A] and "未超期 · 责任单位：" in cards[A]
+    assert df.filter(pl.col("project_code") == F)["open_problems"].item() == 0 and "问题：" not in cards[F]
 
 
 def test_map_options(fixture_db):

@@ -223,7 +223,8 @@ def project_table(df: pl.DataFrame, dossier_href: str = "/dossier") -> pl.DataFr
 
 def mobile_list_html(df: pl.DataFrame, dossier_href: str = "/dossier", limit: int = 60) -> str:
     """The filtered projects as thumb-sized cards (red first, then by investment): name, county,
-    level, 红黄绿, 包联领导, investment and rate; each card opens the project's file."""
+    level, 红黄绿, 包联领导, investment and rate, and its most pressing open problem with its
+    责任单位; each card opens the project's file."""
     order = {"red": 0, "yellow": 1, "green": 2}
     d = (df.with_columns(pl.col("status").replace_strict(order, default=3).alias("_o"))
          .sort(["_o", "total_investment_wan"], descending=[False, True], nulls_last=True).head(limit))
@@ -231,9 +232,21 @@ def mobile_list_html(df: pl.DataFrame, dossier_href: str = "/dossier", limit: in
         href=dossier_link(dossier_href, r["project_code"]), title=r["name"], status=r["status"],
         lines=(" · ".join([r["unit_name"] or "—", cards.level_text(r["key_level"]), STATUS.get(r["status"], "未判定")]),
                cards.leader_text(r["leader"], r.get("leader_title")),
-               f"总投资{money(r['total_investment_wan'])} · 完成率{pct(r['completion_rate'])}"))
+               f"总投资{money(r['total_investment_wan'])} · 完成率{pct(r['completion_rate'])}")
+        + problem_lines(r))
         for r in d.iter_rows(named=True)]
     return cards.cards_html(items)
+
+
+def problem_lines(r: dict) -> tuple[str, ...]:
+    """A project's most pressing open problem on its card (a row of queries/map_projects.sql):
+    what, how late and whose; none when it has no open problem."""
+    if not r.get("open_problems"):
+        return ()
+    more = f"（共{r['open_problems']}个未销号）" if r["open_problems"] > 1 else ""
+    late = f"逾期{r['problem_days_overdue']}天" if r.get("problem_overdue") else "未超期"
+    return (f"问题：{r['problem_description'] or '（未填写问题描述）'}{more}",
+            f"{late} · 责任单位：{r['problem_unit'] or '未明确'}")
 
 
 # ---------------------------------------------------------------- folium
