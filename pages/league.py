@@ -65,9 +65,13 @@ else:
         c[0].markdown(f"**{lg.TOP_BADGE}**：{'、'.join(top) if top else '本期不设（参与排名单位不足3个）'}")
         c[1].markdown(f"**{lg.BOTTOM_BADGE}**：{'、'.join(bottom) if bottom else '本期不设（参与排名单位不足3个）'}")
         st.caption(f"名次按{lg.RANKING_NAME}排列；周报中的县区排名按年度投资完成率，两者口径不同。")
+        reasons = lg.rank_reasons(t, cfg, group)
+        # the first and the last one's reasons in words where the ranking is asked about, no tap needed
+        ends = reasons[:1] + (reasons[-1:] if len(reasons) > 1 else [])
+        st.markdown("\n".join(f"- **{escape(u)}**：{escape(text)}" for u, text in ends))
         with st.expander("为什么是这个名次：各单位的弱项和强项", icon=":material/psychology_alt:"):
             st.caption("与参与排名单位的单项得分平均相比。")
-            st.markdown("\n".join(f"- **{escape(u)}**：{escape(text)}" for u, text in lg.rank_reasons(t, cfg, group)))
+            st.markdown("\n".join(f"- **{escape(u)}**：{escape(text)}" for u, text in reasons))
         chart(lg.score_bars(t, f"{lg.GROUPS[group]}“比亮晒”综合得分", subtitle), f"比亮晒综合得分_{lg.GROUPS[group]}",
               f.period, key=f"lg_bars_{group}")
     table = lg.display_table(t, cfg, group)

@@ -290,6 +290,11 @@ def test_page_ranks_counties_and_departments(league_page):
     assert table["较上月"].to_list() == ["↑1", "↓1", "上期未排名"]
     texts = " ".join(m.value for m in at.markdown)
     assert "**红榜**：大同经济技术开发区" in texts and "**末位**：云州区" in texts
+    # the first and the last one's reasons are shown, outside the expander that holds every unit's
+    shown = " ".join(m.value for m in at.main.children.values() if getattr(m, "type", "") == "markdown")
+    assert "**大同经济技术开发区**：第1名（85.7分）。弱项：" in shown and "**云州区**：第3名" in shown
+    why = next(e for e in at.expander if "为什么是这个名次" in e.label)
+    assert "**平城区**" not in shown and "**平城区**" in " ".join(m.value for m in why.markdown)
     assert "云冈区" in texts and "无项目，不参与排名" in texts
     weights = at.dataframe[-1].value.set_index("指标")  # AppTest hands tables back as pandas
     assert weights.loc["投资完成率", "县区、开发区权重"] == "30"
