@@ -25,13 +25,7 @@ cfg = lg.load_config()
 
 previous = (f.period.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 has_previous = previous in periods()
-tables = {}
-for group, query in (("units", "league_units"), ("departments", "league_departments")):
-    def rows(period):  # with 手续办理 (approval items completed within their limit)
-        return lg.with_approvals(q(query, period=period), q("approvals_league", period=period))
-
-    before = rows(previous) if has_previous else None
-    tables[group] = lg.league(rows(f.period), before, cfg, group)
+tables = lg.league_tables(q, f.period, previous if has_previous else None, cfg)
 previous_note = None if has_previous else f"上期（{period_label(previous)}）无数据，本期名次变化显示为「{lg.NO_PREVIOUS_DATA}」。"
 title = f"{period_label(f.period)}全市项目建设“比亮晒”排队通报"
 subtitle = f"{period_label(f.period)} · {data_date_label(f.period)}"

@@ -39,8 +39,7 @@ if not loading:
         "days_overdue", descending=True)
     previous = (f.period - dt.timedelta(days=1)).replace(day=1)
     cfg = lg.load_config()
-    league = lg.league(q("league_units", period=f.period),
-                       q("league_units", period=previous) if previous in periods() else None, cfg, "units")
+    league = lg.league_tables(q, f.period, previous if previous in periods() else None, cfg, ("units",))["units"]
     rank = lg.rank_answer(league, cfg, f.unit_name if f.unit else None)
 targets = q("policy_targets", period=f.period, unit=f.unit)
 html_block(answers.answers_html(answers.overview_answers(

@@ -351,3 +351,51 @@ def test_county_governments_are_not_departments(tmp_path):
     finally:
         wh.close()
     assert df["unit_name"].to_list() == ["市水务局", "市财政局"]
+
+
+
+
+def test_one_score_and_rank_wherever_the_league_is_shown(fixture_db, monkeypatch):
+    """The 比亮晒 page, the home page's answer and the 排队通报 document rank with 手续办理 alike
+    (ui.league.league_tables): the same unit first with the same score in all three. The fixture
+    completes no approval in 2026-10, so the month's 手续办理 rows are given here: the unit that
+    leads without them handled none of its items on time, the others all."""
+    import streamlit as st
+
+    from apptest import markup
+    from ui.report import notice
+
+    real = queries.run
+    cfg = lg.load_config()
+    without = lg.league(real("league_units", period=P10), None, cfg, "units")
+    leader = without.filter(pl.col("rank") == 1).row(0, named=True)
+    codes = without["unit_code"].to_list()
+    approvals = pl.DataFrame({"unit_code": codes, "approvals_done": [10] * len(codes),
+                              "approvals_on_time": [0 if c == leader["unit_code"] else 10 for c in codes]})
+    approvals = approvals.with_columns(approval_timely_rate=pl.col("approvals_on_time") / pl.col("approvals_done"))
+
+    def run(name, *a, **params):
+        if name == "approvals_league" and params.get("period") == P10:
+            return approvals
+        return real(name, *a, **params)
+
+    monkeypatch.setattr(queries, "run", run)
+    st.cache_data.clear()
+    try:
+        units = notice.load(P10).units.filter(pl.col("ranked")).sort("rank")
+        first = units.row(0, named=True)
+        mine = units.filter(pl.col("unit_code") == leader["unit_code"])["composite"][0]
+        assert mine < leader["composite"] - 1  # 手续办理 counts in the document's score
+        shown = f"第1名（{first['composite']:.1f}分）"
+        home = page_test("overview")
+        home.query_params["period"] = "2026-10"
+        home.run()
+        assert not home.exception
+        assert first["unit_name"] in markup(home) and shown in markup(home), markup(home)[-600:]
+        page = page_test("league")
+        page.query_params["period"] = "2026-10"
+        page.run()
+        assert not page.exception
+        assert f"**{first['unit_name']}**：{shown}" in markup(page)
+    finally:
+        st.cache_data.clear()

@@ -6,6 +6,7 @@ config/league.toml and explained there in Chinese; the page shows them as they a
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import tomllib
@@ -500,6 +501,21 @@ def score_bars(df: pl.DataFrame, title: str, subtitle: str):
     height = max(380, 34 * d.height + 150)
     fig = _layout(fig, title, subtitle, height=height)
     return fig.update_layout(title_y=1 - 14 / height, margin_t=86, margin_r=96)
+
+
+QUERIES = {"units": "league_units", "departments": "league_departments"}
+
+
+def league_tables(run, period: dt.date, previous: dt.date | None, cfg: LeagueConfig,
+                  groups=tuple(GROUPS)) -> dict[str, pl.DataFrame]:
+    """The ranked tables of `groups` for `period` (rank changes against `previous`, None when that
+    month has no data), with 手续办理: the one way the page, the home page's answer and the
+    排队通报 document rank, so a unit has one score and one rank wherever it is shown.
+    `run(query, **params)` is the caller's query runner (ui.data.q on a page)."""
+    def rows(group: str, p: dt.date) -> pl.DataFrame:
+        return with_approvals(run(QUERIES[group], period=p), run("approvals_league", period=p))
+
+    return {g: league(rows(g, period), rows(g, previous) if previous else None, cfg, g) for g in groups}
 
 
 def with_approvals(df: pl.DataFrame, approvals: pl.DataFrame) -> pl.DataFrame:

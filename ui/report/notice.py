@@ -51,10 +51,7 @@ def load(period: dt.date, run: Runner | None = None) -> NoticeData:
     cfg = lg.load_config()
     previous = previous_month(period)
     has_previous = previous in run("periods")["period"].to_list()
-    tables = {}
-    for group, query in (("units", "league_units"), ("departments", "league_departments")):
-        before = run(query, period=previous) if has_previous else None
-        tables[group] = lg.league(run(query, period=period), before, cfg, group)
+    tables = lg.league_tables(run, period, previous if has_previous else None, cfg)
     return NoticeData(period, cfg, tables["units"], tables["departments"], has_previous)
 
 
