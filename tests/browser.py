@@ -268,6 +268,33 @@ def wait_ready(page, text: str | None = None, timeout_ms: int = 90_000) -> None:
         raise AssertionError(message) from None
 
 
+# A frame has drawn: its document has loaded, has content, and nothing in it has changed for a
+# while (the maps' iframes draw after the page's script has ended, from data posted to them).
+FRAME_QUIET_JS = """(ms) => {
+    if (document.readyState !== 'complete' || !document.body || !document.body.childElementCount) {
+        return false;
+    }
+    if (!window.__quiet) {
+        window.__quiet = {last: Date.now()};
+        new MutationObserver(() => { window.__quiet.last = Date.now(); }).observe(
+            document, {subtree: true, childList: true, attributes: true, characterData: true});
+    }
+    return Date.now() - window.__quiet.last > ms;
+}"""
+
+
+def wait_frames_drawn(page, quiet_ms: int = 300, timeout_ms: int = 60_000) -> None:
+    """Wait until every frame of a rendered page (the maps' iframes) has drawn: instead of a fixed
+    pause after `wait_ready`, so a page without frames costs nothing. A Leaflet map's frame also
+    waits for its map to show."""
+    for frame in page.frames:
+        if frame is page.main_frame:
+            continue
+        if "streamlit_folium" in frame.url:
+            frame.wait_for_selector(".leaflet-container", state="attached", timeout=timeout_ms)
+        frame.wait_for_function(FRAME_QUIET_JS, arg=quiet_ms, timeout=timeout_ms, polling=100)
+
+
 def _what_was_seen(page) -> str:
     try:
         body = page.inner_text("body", timeout=5_000)[:1500]

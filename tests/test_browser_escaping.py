@@ -8,7 +8,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from browser import DESKTOP, cockpit_server, error_boxes, open_page
+from browser import DESKTOP, cockpit_server, error_boxes, open_page, wait_frames_drawn
 from hostile import CODES, EVIL, LEADERS, LINK, evil_db  # noqa: F401
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -38,7 +38,7 @@ def test_no_page_links_to_or_fetches_from_the_data(server, browser):
     found = {}
     for path in URLS:
         open_page(page, server + path)
-        page.wait_for_timeout(800)  # iframes (the maps) draw after the script ends
+        wait_frames_drawn(page)  # iframes (the maps) draw after the script ends
         links = sum(f.evaluate(TO_EVIL) for f in page.frames)
         boxes = error_boxes(page)
         if links or boxes:

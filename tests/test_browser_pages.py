@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from browser import DESKTOP, PHONE, PageErrors, error_boxes, open_page, screenshot, signed_in_state, wait_ready
+from browser import (DESKTOP, PHONE, PageErrors, error_boxes, open_page, screenshot, signed_in_state, wait_frames_drawn,
+                     wait_ready)
 from visible import forbidden_in, visible_text
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -113,7 +114,7 @@ def test_page_in_browser(server, contexts, url, size_name):
         open_page(page, address(server, url))
         wait_ready(page, "数据截至", timeout_ms=60_000)
         found = problems_on(page, errors, url)
-        page.wait_for_timeout(800)  # the map and chart frames draw after the script has finished
+        wait_frames_drawn(page)  # the map and chart frames draw after the script has finished
         found += [f"{url}: {f}" for f in forbidden_in(visible_text(page))]
         screenshot(page, f"pages_{url}_{size_name}")
     finally:
