@@ -292,7 +292,13 @@ def wait_frames_drawn(page, quiet_ms: int = 300, timeout_ms: int = 60_000) -> No
             continue
         if "streamlit_folium" in frame.url:
             frame.wait_for_selector(".leaflet-container", state="attached", timeout=timeout_ms)
-        frame.wait_for_function(FRAME_QUIET_JS, arg=quiet_ms, timeout=timeout_ms, polling=100)
+        wait_frame_quiet(frame, quiet_ms, timeout_ms)
+
+
+def wait_frame_quiet(frame, quiet_ms: int = 300, timeout_ms: int = 60_000) -> None:
+    """Wait until a frame has loaded and nothing in it has changed for `quiet_ms` (a map that has
+    finished moving, its labels placed)."""
+    frame.wait_for_function(FRAME_QUIET_JS, arg=quiet_ms, timeout=timeout_ms, polling=100)
 
 
 def _what_was_seen(page) -> str:

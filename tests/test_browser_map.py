@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from browser import DESKTOP, PHONE, PageErrors, cockpit_server, error_boxes, free_port, open_page, screenshot, wait_ready
+from browser import (DESKTOP, PHONE, PageErrors, cockpit_server, error_boxes, free_port, open_page, screenshot,
+                     wait_frame_quiet, wait_ready)
 from map_data import HOSTILE, HOSTILE_CODE, hostile_db  # noqa: F401
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -29,7 +30,7 @@ def _map_frame(page):
     page.wait_for_selector("iframe[title*='st_folium']", timeout=60_000)
     frame = next(f for f in page.frames if "streamlit_folium" in f.url)
     frame.wait_for_selector(".leaflet-container path.cp-county-shape", state="attached", timeout=60_000)
-    frame.wait_for_timeout(500)
+    wait_frame_quiet(frame)
     return frame
 
 
@@ -59,7 +60,7 @@ LAYOUT_JS = """() => {
 def _layout_of(frame) -> dict:
     """Where the labels ended up once the map has settled (they are placed after clusters change)."""
     frame.wait_for_function("() => document.querySelector('.leaflet-container').__placeLabels", timeout=10_000)
-    frame.wait_for_timeout(600)
+    wait_frame_quiet(frame)
     return frame.evaluate(LAYOUT_JS)
 
 
@@ -119,7 +120,7 @@ def test_map_offline_with_markers_boundaries_and_escaped_popup(server, browser):
 
     # zoom to the city centre: clusters open into red/yellow/green circles; open the hostile popup
     frame.evaluate("() => map_div.setView([40.078, 113.30], 14)")
-    frame.wait_for_timeout(800)
+    wait_frame_quiet(frame)
     near = frame.evaluate("() => document.querySelectorAll('path.cp-marker').length")
     frame.evaluate("""() => map_div.eachLayer(l => {
         if (l.getTooltip && l.getTooltip() && String(l.getTooltip().getContent()).includes('alert(1)')) l.openPopup();
