@@ -194,15 +194,17 @@ def account_for_server(url: str, role: str, unit: str | None = None, login: str 
             os.environ["COCKPIT_ACCOUNTS"] = old
 
 
-def sign_in(page, url: str, *, role: str = "centre", unit: str | None = None, login: str | None = None,
+def sign_in(page, url: str | None, *, role: str = "centre", unit: str | None = None, login: str | None = None,
             password: str | None = None, timeout_ms: int = 90_000) -> None:
-    """Open `url`, which shows the sign-in form, and sign in there; waits for the session cookie."""
+    """Open `url`, which shows the sign-in form, and sign in there; waits for the session cookie.
+    With `url` None the form the page already shows is used, as a user would (no second load)."""
     from apptest import PASSWORD
 
     if login is None:
-        login = account_for_server(url, role, unit).login
-    page.context.clear_cookies()
-    page.goto(url)
+        login = account_for_server(url or page.url, role, unit).login
+    if url is not None:
+        page.context.clear_cookies()
+        page.goto(url)
     page.get_by_label("账号").wait_for(timeout=timeout_ms)
     page.get_by_label("账号").fill(login)
     page.get_by_label("密码").fill(password or PASSWORD)
