@@ -30,12 +30,22 @@ def server(fixture_server):
     return fixture_server  # the test process's server on the fixture warehouse (tests/conftest.py)
 
 
+@pytest.fixture(scope="module")
+def contexts(browser):
+    """One browser context per screen size, as one user's browser would be: its cache keeps the
+    app's code between the views (a context per test would load it anew each time)."""
+    made = {"desktop": browser.new_context(viewport=DESKTOP), "phone": browser.new_context(viewport=PHONE)}
+    yield made
+    for c in made.values():
+        c.close()
+
+
 @pytest.mark.parametrize("size,size_name", [(DESKTOP, "desktop"), (PHONE, "phone")])
 @pytest.mark.parametrize("view", list(VIEWS))
-def test_view_in_browser(server, browser, view, size, size_name):
+def test_view_in_browser(server, contexts, view, size, size_name):
     path, texts = VIEWS[view]
-    ctx = browser.new_context(viewport={**size, "height": 2400 if view != "problems" else size["height"]})
-    page = ctx.new_page()
+    page = contexts[size_name].new_page()
+    page.set_viewport_size({**size, "height": 2400 if view != "problems" else size["height"]})
     errors = PageErrors(page)
     try:
         open_page(page, f"{server}/{path}", wait_text="数据截至")
@@ -47,7 +57,7 @@ def test_view_in_browser(server, browser, view, size, size_name):
         overflow = page.evaluate("document.querySelector('[data-testid=\"stMain\"]')"
                                  "?.scrollWidth > window.innerWidth + 1")
     finally:
-        ctx.close()
+        page.close()
     assert missing == [] and boxes == []
     assert errors.external == [] and errors.ours() == []
     if view == "dossier":
