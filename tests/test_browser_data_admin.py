@@ -134,7 +134,7 @@ def test_every_uploader_state_speaks_chinese_on_a_phone(server, browser, tmp_pat
     screenshot(page, "uploader_refused_phone")
     for _ in range(2):
         page.locator("[data-testid='stFileChipDeleteBtn'] button").first.click()
-    page.wait_for_timeout(300)
+    page.locator("[data-testid='stFileChip']").first.wait_for(state="detached")  # both chips gone
 
     # uploading (the server holds the file a while), then failed on the way
     held: list = []
