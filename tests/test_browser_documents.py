@@ -52,7 +52,7 @@ def test_notice_download(server, browser):
         open_page(page, server + "/league?period=2026-10&view=notice", wait_text="下载排队通报（Word）")
         name, doc = _download(page, "下载排队通报（Word）")
         assert name == "排队通报_2026-10.docx"
-        assert doc.paragraphs[0].text == "2026年10月全市项目建设“比亮晒”排队通报"
+        assert doc.paragraphs[0].text == "2026年10月全市项目建设\n“比亮晒”排队通报"
         assert [c.text for c in doc.tables[0].rows[1].cells[:2]] == ["1", "大同经济技术开发区"]
         name, doc = _download(page, "下载大同经济技术开发区通报（Word）")  # the first ranked unit is chosen
         assert name == "排队通报_2026-10_大同经济技术开发区.docx"

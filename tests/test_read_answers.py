@@ -9,6 +9,8 @@ moved on a whole sample."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 import etl.read
@@ -124,6 +126,9 @@ def test_files_read_in_worker_processes_come_back_each_in_its_place(tmp_path, mo
     assert not split, "a few small files are read in the loading process itself"
     assert [read_answers.digest(str(r) if isinstance(r, Exception) else r) for r in got] == want
     monkeypatch.setenv("COCKPIT_READ_WORKERS_FROM_MB", "0")
+    # as from the command line: no other thread in the process (a test process may keep some, from
+    # the pages' background imports of an earlier test: then the load reads in its own process)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     got = warehouse._read_all(files, None, None, read_answers.TODAY)
     assert split, "the files were read in worker processes"
     assert [read_answers.digest(str(r) if isinstance(r, Exception) else r) for r in got] == want
