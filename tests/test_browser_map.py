@@ -59,7 +59,8 @@ LAYOUT_JS = """() => {
 
 def _layout_of(frame) -> dict:
     """Where the labels ended up once the map has settled (they are placed after clusters change)."""
-    frame.wait_for_function("() => document.querySelector('.leaflet-container').__placeLabels", timeout=10_000)
+    # placed at least twice (once drawn, and again 0.4 s later: the map's own second pass), then quiet
+    frame.wait_for_function("() => (document.querySelector('.leaflet-container').__placed || 0) >= 2", timeout=30_000)
     wait_frame_quiet(frame)
     return frame.evaluate(LAYOUT_JS)
 

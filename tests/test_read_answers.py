@@ -9,7 +9,9 @@ moved on a whole sample."""
 
 from __future__ import annotations
 
+import sys
 import threading
+import types
 
 import pytest
 
@@ -129,6 +131,9 @@ def test_files_read_in_worker_processes_come_back_each_in_its_place(tmp_path, mo
     # as from the command line: no other thread in the process (a test process may keep some, from
     # the pages' background imports of an earlier test: then the load reads in its own process)
     monkeypatch.setattr(threading, "active_count", lambda: 1)
+    # and the command line's own main module (an AppTest earlier in this process leaves the page it
+    # ran as __main__, which a spawned worker would run again)
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     got = warehouse._read_all(files, None, None, read_answers.TODAY)
     assert split, "the files were read in worker processes"
     assert [read_answers.digest(str(r) if isinstance(r, Exception) else r) for r in got] == want

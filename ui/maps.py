@@ -314,6 +314,7 @@ _PLACE_LABELS = """(function (map) {
     }
     function place() {
         pending = null;
+        root.__placed = (root.__placed || 0) + 1;  // how many times the labels were placed (tests wait on it)
         var frame = box(root), gap = 2;
         frame = {l: frame.l + gap, t: frame.t + gap, r: frame.r - gap, b: frame.b - gap};
         var zones = Array.prototype.slice.call(root.querySelectorAll('.cp-zone'));
