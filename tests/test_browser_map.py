@@ -170,7 +170,9 @@ def test_mobile_map_on_a_phone(server, browser):
     items = page.eval_on_selector_all("a.mm-item", "as => as.map(a => [a.getAttribute('href'), a.offsetHeight])")
     screenshot(page, "mobile_map_phone")
     page.click("a.mm-item >> nth=0")
-    wait_ready(page, "项目档案")
+    # the list's own caption says 项目档案 too: wait for the new document and the project in it
+    page.wait_for_url(f"**/dossier?project={B}", timeout=60_000)
+    wait_ready(page, "平城区供热管网改造工程")
     opened = page.url
     body = page.inner_text("body")
     page.close()
