@@ -43,7 +43,7 @@ if not totals["items"] and not totals["factors"]:
     st.stop()
 
 if totals["unknown_calendar"]:
-    st.warning(f"{totals['unknown_calendar']}项审批事项的日期超出法定节假日日历的已知年份（{first}—{last}年），未计算工作日；"
+    st.warning(f"{totals['unknown_calendar']:,}项审批事项的日期超出法定节假日日历的已知年份（{first}—{last}年），未计算工作日；"
                f"请在国务院公布节假日安排后更新 chinesecalendar。", icon=":material/event_busy:")
 
 chains = q("approvals_low_risk", **at, target_days=ap.LOW_RISK_TARGET_DAYS)
@@ -61,19 +61,19 @@ zone_all = zone_all[0] if zone_all else {}
 
 tiles([
     Tile(f"低风险项目≤{ap.LOW_RISK_TARGET_DAYS}工作日", pct(lr["share"]),
-         f"全流程办结 {lr['complete']}个，达标 {lr['within']}个" if lr["complete"] else "尚无全流程办结的项目",
+         f"全流程办结 {lr['complete']:,}个，达标 {lr['within']:,}个" if lr["complete"] else "尚无全流程办结的项目",
          help=ap.TARGET_NAME + "（规划目标）"),
-    Tile("审批事项超时限", f"{totals['overdue']}项",
-         f"其中仍在办理 {totals['overdue_waiting']}项", help="用时（工作日）超过办理时限"),
-    Tile("开工受审批制约", f"{n_held}个", "未开工、有审批事项在办的新开工项目"),
+    Tile("审批事项超时限", f"{totals['overdue']:,}项",
+         f"其中仍在办理 {totals['overdue_waiting']:,}项", help="用时（工作日）超过办理时限"),
+    Tile("开工受审批制约", f"{n_held:,}个", "未开工、有审批事项在办的新开工项目"),
     Tile("开发区承诺制", pct(zone_all.get("promise_share")),
          f"代办 {pct(zone_all.get('agent_share'))}" if zone_all else "所选范围没有开发区项目"),
-    Tile("要素有缺口的项目", f"{totals['gap_projects']}个", f"逾期未落实 {totals['factors_overdue']}项"),
-    Tile("重点工程等待要素", f"{totals['key_waiting_projects']}个", f"其中逾期 {totals['key_overdue_projects']}个"),
+    Tile("要素有缺口的项目", f"{totals['gap_projects']:,}个", f"逾期未落实 {totals['factors_overdue']:,}项"),
+    Tile("重点工程等待要素", f"{totals['key_waiting_projects']:,}个", f"其中逾期 {totals['key_overdue_projects']:,}个"),
     Tile("重点工程用地保障占比", pct(land["share"]),
          f"要求不低于{ap.LAND_RESERVE_TARGET * 100:.0f}%，" + ("已达到" if land["met"] else "未达到")
          if land["share"] is not None else "没有用地数据"),
-    Tile("在办审批事项", f"{totals['waiting']}项", f"已办结 {totals['done']}项"),
+    Tile("在办审批事项", f"{totals['waiting']:,}项", f"已办结 {totals['done']:,}项"),
 ])
 
 st.header("审批")
@@ -88,7 +88,7 @@ else:
     downloads(rt, f"审批部门排名_{f.unit_name}", f"{f.unit_name}审批部门办理情况（{period_label(f.period)}）",
               subtitle, key="rank", period=f.period)
 
-    st.subheader(f"开工受审批制约的项目（{n_held}个）")
+    st.subheader(f"开工受审批制约的项目（{n_held:,}个）")
     if held.is_empty():
         st.markdown("没有因审批事项未办结而未开工的新开工项目。")
     else:
@@ -99,7 +99,7 @@ else:
         downloads(ht, f"开工受审批制约的项目_{f.unit_name}", f"{f.unit_name}开工受审批制约的项目",
                   subtitle, key="held", period=f.period)
 
-    st.subheader(f"超时限仍在办理的审批事项（{totals['overdue_waiting']}项）")
+    st.subheader(f"超时限仍在办理的审批事项（{totals['overdue_waiting']:,}项）")
     if waiting.is_empty():
         st.markdown("没有超过办理时限仍在办理的审批事项。")
     else:
@@ -123,7 +123,7 @@ else:
             st.markdown("所选范围没有低风险小型项目。")
         else:
             st.markdown(f"全流程办结 **{lr['complete']}** 个，其中 **{lr['within']}** 个在"
-                        f"{ap.LOW_RISK_TARGET_DAYS}个工作日以内（**{pct(lr['share'])}**）；另有 {lr['in_progress']} 个仍在办理。")
+                        f"{ap.LOW_RISK_TARGET_DAYS:,}个工作日以内（**{pct(lr['share'])}**）；另有 {lr['in_progress']:,} 个仍在办理。")
             show_table(ap.low_risk_table(chains))
 
 st.header("要素保障")
@@ -145,7 +145,7 @@ else:
             st.markdown(f"已落实用地 **{land['total_mu']:,.1f}亩**，其中重点工程 **{land['key_mu']:,.1f}亩**，"
                         f"占 **{pct(land['share'])}**（规划要求预留不低于{ap.LAND_RESERVE_TARGET * 100:.0f}%，"
                         f"{'已达到' if land['met'] else '未达到'}）。")
-    st.subheader(f"等待要素保障的重点工程（{totals['key_waiting_projects']}个）")
+    st.subheader(f"等待要素保障的重点工程（{totals['key_waiting_projects']:,}个）")
     if keyw.is_empty():
         st.markdown("重点工程的要素均已落实。")
     else:

@@ -82,7 +82,7 @@ with st.expander("每句话的数据依据", icon=":material/fact_check:"):
     downloads(basis, "数据分析依据", f"数据分析（{period_label(f.period)}）：每句话的数据依据",
               f"{period_label(f.period)} · 全市", key="basis", period=f.period)
 
-st.subheader(f"红色重点工程（{b.red_key.height}个）")
+st.subheader(f"红色重点工程（{b.red_key.height:,}个）")
 red = briefing.red_key_table(b)
 if red.height:
     show_table(red, percent=("完成率",), column_config={
@@ -93,7 +93,7 @@ if red.height:
 else:
     no_data("本月没有红色重点工程")
 
-st.subheader(f"超过完成时限未办结的问题（{b.overdue.height}个）")
+st.subheader(f"超过完成时限未办结的问题（{b.overdue.height:,}个）")
 overdue = briefing.overdue_table(b)
 if overdue.height:
     show_table(overdue)

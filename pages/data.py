@@ -49,7 +49,7 @@ with tab_load:
                      config.max_upload_mb(), key=f"adm_files_{n}", disabled=not access.may_load(me))
     st.caption("xls 为 Excel 97-2003 格式；csv 可为 UTF-8 或 GBK 编码。文件先检查、后加载，确认前不会改动驾驶舱数据。")
     if taught_n := st.session_state.pop("adm_taught", None):
-        st.success(f"已保存 {taught_n} 个表头的识别，文件已按新的识别重新检查。", icon=":material/school:")
+        st.success(f"已保存 {taught_n:,} 个表头的识别，文件已按新的识别重新检查。", icon=":material/school:")
 
     version = admin.taught.version()
     checked = [access.check_upload(me, f.name, f.getvalue(), period, unit, today, version)
@@ -70,18 +70,18 @@ with tab_load:
     if checked:
         bad = len(checked) - len(good)
         rows_q = sum(c.report.rows_quarantined for c in good)
-        st.markdown(f"**共 {len(checked)} 个文件：{len(good)} 个可以加载**"
-                    + (f"，{bad} 个有错误不会加载" if bad else "")
+        st.markdown(f"**共 {len(checked):,} 个文件：{len(good):,} 个可以加载**"
+                    + (f"，{bad:,} 个有错误不会加载" if bad else "")
                     + (f"；未通过检查的 {rows_q} 行不会导入" if rows_q else ""))
     if good:
         sure = st.checkbox("我已核对上面的检查结果，确认加载", key=f"adm_confirm_{n}")
-        if st.button(f"加载 {len(good)} 个文件到驾驶舱", type="primary", disabled=not sure, key="adm_load",
+        if st.button(f"加载 {len(good):,} 个文件到驾驶舱", type="primary", disabled=not sure, key="adm_load",
                      icon=":material/upload:"):
             result = access.load(me, checked)
             loaded = sum(o.status == "loaded" for o in result.outcomes)
             st.session_state["adm_flash"] = {
-                "headline": f"加载完成：{loaded} 个文件已加载" + ("" if loaded == len(result.outcomes) else
-                                                            f"，{len(result.outcomes) - loaded} 个内容相同未更改") + "。",
+                "headline": f"加载完成：{loaded:,} 个文件已加载" + ("" if loaded == len(result.outcomes) else
+                                                            f"，{len(result.outcomes) - loaded:,} 个内容相同未更改") + "。",
                 "outcomes": admin.outcome_frame(result.outcomes),
             }
             st.session_state["adm_upload_n"] = n + 1
@@ -92,12 +92,12 @@ with tab_fresh:
     f_period = st.selectbox("报送期间", ["current"] + months_known, key="adm_fresh_period",
                             format_func=lambda p: "当前报送期" if p == "current" else period_label(p))
     fresh, summary = admin.freshness(None if f_period == "current" else f_period)
-    tiles([Tile("应报单位", f"{summary.expected}个"), Tile("已报送", f"{summary.reported}个"),
-           Tile("逾期未报", f"{len(summary.missing)}个", tone="red" if summary.missing else "green"),
-           Tile("逾期报送", f"{len(summary.late)}个", tone="yellow" if summary.late else "green")])
+    tiles([Tile("应报单位", f"{summary.expected:,}个"), Tile("已报送", f"{summary.reported:,}个"),
+           Tile("逾期未报", f"{len(summary.missing):,}个", tone="red" if summary.missing else "green"),
+           Tile("逾期报送", f"{len(summary.late):,}个", tone="yellow" if summary.late else "green")])
     st.caption(f"{period_label(summary.period)}数据截止报送日为{summary.deadline.year}年{summary.deadline.month}月"
                f"{summary.deadline.day}日（次月{config.report_deadline_day()}日）；是否逾期按文件中写的填报日期计，文件没有填报日期的按加载入驾驶舱的时间计。"
-               f"应报单位为全部县区、开发区，以及近{config.expected_sender_months()}个月报送过的其他单位。")
+               f"应报单位为全部县区、开发区，以及近{config.expected_sender_months():,}个月报送过的其他单位。")
     table = admin.freshness_frame(fresh)
     show_table(table, height=admin.table_height(table.height))
     downloads(table, f"报送情况_{summary.period:%Y-%m}", f"{period_label(summary.period)}数据报送情况",

@@ -35,7 +35,7 @@ with st.expander("查找项目（名称或代码）", expanded=p is None, icon="
         if hits.is_empty():
             st.caption("没有找到匹配的项目")
         else:
-            st.caption(f"找到{hits.height}个{'（最多显示30个，可输入更多字缩小范围）' if hits.height >= 30 else ''}；"
+            st.caption(f"找到{hits.height:,}个{'（最多显示30个，可输入更多字缩小范围）' if hits.height >= 30 else ''}；"
                        "重点工程在前，圆点为红黄绿。")
             html_block(dossier.search_cards(hits, page_path("dossier")))
 
@@ -59,7 +59,7 @@ html_block(dossier.head_html(p, dossier.qr_data_uri(url), url))
 pb = q("dossier_problems", code=p["project_code"])
 open_pb = pb.filter(pl.col("state") != "closed")
 if open_pb.height:  # a leader's first question on a project: what is stuck and whose it is
-    st.markdown(f"**未销号问题（{open_pb.height}个）**")
+    st.markdown(f"**未销号问题（{open_pb.height:,}个）**")
     html_block(dossier.open_problem_cards(pb, "#dossier-problems"))
 
 tiles([Tile(label, value, note or "") for label, value, note in dossier.investment_summary(p)])
@@ -94,7 +94,7 @@ if ms.is_empty():
 else:
     overdue = ms.filter(pl.col("node_state") == "overdue").height
     chart(dossier.milestone_gantt(ms, month_end(p["data_period"]), "节点计划与实际完成",
-                                  f"{subtitle} · 已逾期节点 {overdue} 个"),
+                                  f"{subtitle} · 已逾期节点 {overdue:,} 个"),
           f"节点计划_{p['project_code']}", p["period"], key="gantt")
     show_table(milestones)
 

@@ -45,9 +45,9 @@ if leader is None:
     mismatch = projects.filter(pl.col("level_mismatch"))
     tiles([
         Tile("包联领导", f"{ov.height}人", f"其中市领导 {ov.filter(pl.col('leader_level') == 'city').height}人"),
-        Tile("重点工程", f"{projects.height}个", f"已明确包联 {projects.height - no_leader.height}个"),
-        Tile("未明确包联领导", f"{no_leader.height}个", "重点工程中"),
-        Tile("包联层级不符", f"{mismatch.height}个", "省级项目非市领导包联",
+        Tile("重点工程", f"{projects.height:,}个", f"已明确包联 {projects.height - no_leader.height:,}个"),
+        Tile("未明确包联领导", f"{no_leader.height:,}个", "重点工程中"),
+        Tile("包联层级不符", f"{mismatch.height:,}个", "省级项目非市领导包联",
              help="省定省管、省定市管重点工程应由市领导包联"),
     ])
 
@@ -80,7 +80,7 @@ if leader is None:
               key="leaders_table")
     chart(ld.status_bars(ov, "各位领导包联重点工程红黄绿（个）", subtitle), "领导包联红黄绿", f.period, key="bars")
 
-    st.subheader(f"未明确包联领导的重点工程（{no_leader.height}个）")
+    st.subheader(f"未明确包联领导的重点工程（{no_leader.height:,}个）")
     if no_leader.is_empty():
         st.markdown("每个重点工程都已明确包联领导。")
     else:
@@ -88,7 +88,7 @@ if leader is None:
         show_table(t)
         downloads(t, f"未明确包联领导_{f.period:%Y-%m}", "未明确包联领导的重点工程", subtitle, key="no_leader")
     if mismatch.height:
-        st.subheader(f"包联层级不符（{mismatch.height}个）")
+        st.subheader(f"包联层级不符（{mismatch.height:,}个）")
         t = ld.unassigned_table(mismatch)
         show_table(t)
         downloads(t, f"包联层级不符_{f.period:%Y-%m}", "省级重点工程由非市领导包联", subtitle, key="mismatch")
@@ -103,9 +103,9 @@ st.markdown(f"**{escape(leader)}**　{escape(row['leader_title'] or '职务未�
             f"{ld.LEVEL_LABEL.get(row['leader_level'], ld.LEVEL_LABEL[None])}")
 st.caption(f"{f.period.year}年计划投资 {yi(row['annual_plan_wan'])} · 总投资 {yi(row['total_investment_wan'])}")
 tiles([
-    Tile("包联重点工程", f"{row['projects']}个", f"省级{row['provincial']}个 · 市级{row['municipal']}个"),
+    Tile("包联重点工程", f"{row['projects']:,}个", f"省级{row['provincial']:,}个 · 市级{row['municipal']:,}个"),
     Tile("红黄绿", f"红{row['red']} 黄{row['yellow']} 绿{row['green']}",
-         f"未销号问题{row['open_problems']}个 · 超期{row['overdue_problems']}个"),
+         f"未销号问题{row['open_problems']:,}个 · 超期{row['overdue_problems']:,}个"),
     Tile(f"{ytd_label(f.period)}累计完成", yi(row["ytd_wan"]), f"完成率 {pct(row['completion_rate'])}"),
     Tile("序时进度", pct(mine["time_progress"][0]), gap_text(row["gap_pts"]),
          help="序时进度 = 当月月数 ÷ 12；完成率 = 年累计完成投资 ÷ 年度计划投资"),
@@ -123,7 +123,7 @@ else:
     else:
         st.markdown("与上月相比没有变化：没有新变红、新开工的项目，也没有销号或新发现的问题。")
 
-st.subheader(f"包联项目（{mine.height}个）")
+st.subheader(f"包联项目（{mine.height:,}个）")
 pt = ld.projects_table(mine)
 show_table(ld.on_screen(pt), column_config={
     "完成率": st.column_config.ProgressColumn(format="%.1f%%", min_value=0.0, max_value=100.0),
@@ -145,7 +145,7 @@ else:
                  column_config={"计划完成时间": st.column_config.DateColumn(format="YYYY-MM-DD")})
 
 open_problems = problems.filter(pl.col("is_open"))
-st.subheader(f"未销号问题（{open_problems.height}个，超期{int(open_problems['is_overdue'].sum())}个）")
+st.subheader(f"未销号问题（{open_problems.height:,}个，超期{int(open_problems['is_overdue'].sum()):,}个）")
 if open_problems.is_empty():
     st.markdown("包联项目没有未销号问题。")
 else:
@@ -160,7 +160,7 @@ except StreamlitPageNotFoundError:  # the page run on its own, outside the app's
 unfiled = q("problem_unfiled", period=f.period, unit=None, no_problem_pattern=NO_PROBLEM_PATTERN)
 unfiled = unfiled.filter(pl.col("project_code").is_in(mine["project_code"].implode()))
 if unfiled.height:
-    st.subheader(f"未建档问题（{unfiled.height}个）")
+    st.subheader(f"未建档问题（{unfiled.height:,}个）")
     st.caption("进展表「存在问题」栏填了问题，但问题清单中没有该项目在办问题。")
     st.markdown("\n".join(f"- {escape(r['name'])}：{escape(r['problem_text'])}" for r in unfiled.iter_rows(named=True)))
 

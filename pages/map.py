@@ -45,7 +45,7 @@ else:
 
 missing = df.filter(pl.col("lon").is_null() | pl.col("lat").is_null())
 if missing.height:
-    st.caption(f"另有 {missing.height} 个重点工程未报送坐标，未在地图上显示（见下表「坐标」列）。")
+    st.caption(f"另有 {missing.height:,} 个重点工程未报送坐标，未在地图上显示（见下表「坐标」列）。")
 
 st.subheader("重点工程清单")
 table = project_table(df, page_path("dossier"))

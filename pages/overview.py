@@ -47,16 +47,16 @@ html_block(answers.answers_html(answers.overview_answers(
     rank=rank, loading=loading)))
 
 tiles([
-    Tile(f"{f.period.year}年计划投资", yi(k["plan_wan"]), f"{k['projects']}个年度项目"),
+    Tile(f"{f.period.year}年计划投资", yi(k["plan_wan"]), f"{k['projects']:,}个年度项目"),
     Tile(f"{ytd_label(f.period)}累计完成", yi(k["ytd_wan"]), f"完成率 {pct(k['completion_rate'])}"),
     Tile("序时进度", pct(k["time_progress"]), gap_text(k["gap_pts"]),
          help="序时进度 = 当月月数 ÷ 12；完成率 = 年累计完成投资 ÷ 年度计划投资"),
     Tile("同比增长", growth(k["yoy_growth"]), f"上年同期 {yi(k['ytd_last_year_wan'])}{comparable_suffix(missing)}"),
-    Tile("储备项目", f"{k['reserve_projects'] or 0}个", f"总投资 {yi(k['reserve_total_wan'])}"),
-    Tile("新开工项目", f"{k['new_start']}个", f"开工率 {pct(k['start_rate'])}（{k['started']}/{k['due_to_start']}）",
+    Tile("储备项目", f"{k['reserve_projects'] or 0:,}个", f"总投资 {yi(k['reserve_total_wan'])}"),
+    Tile("新开工项目", f"{k['new_start']:,}个", f"开工率 {pct(k['start_rate'])}（{k['started']:,}/{k['due_to_start']:,}）",
          help="开工率 = 已开工项目数 ÷ 计划开工时间已到的新开工项目数"),
-    Tile("续建项目", f"{k['continuing']}个", f"本月完成 {yi(k['month_wan'])}"),
-    Tile("重点工程", f"{k['key_projects']}个", f"红 {k['key_red']} · 黄 {k['key_yellow']} · 绿 {k['key_green']}"),
+    Tile("续建项目", f"{k['continuing']:,}个", f"本月完成 {yi(k['month_wan'])}"),
+    Tile("重点工程", f"{k['key_projects']:,}个", f"红 {k['key_red']} · 黄 {k['key_yellow']} · 绿 {k['key_green']}"),
 ])
 
 subtitle = f"{f.describe()} · {data_date_label(f.period)}"
@@ -114,13 +114,13 @@ downloads(table, f"分县区投资完成情况_{f.period:%Y-%m}", f"分县区投
           f"{f.describe()} · {data_date_label(f.period)}", key="units_table")
 
 month_starts = starts.filter(pl.col("started_this_month"))
-st.subheader(f"{f.period.month}月新开工项目（{month_starts.height}个）", anchor=answers.ANCHOR_STARTS)
+st.subheader(f"{f.period.month}月新开工项目（{month_starts.height:,}个）", anchor=answers.ANCHOR_STARTS)
 if month_starts.height:
     html_block(answers.start_cards(month_starts, page_path("dossier"), late=False))
 else:
     no_data("本月没有实际开工的新开工项目")
 late = starts.filter(pl.col("late_start"))
-st.subheader(f"计划开工未开工项目（{late.height}个）", anchor=answers.ANCHOR_LATE)
+st.subheader(f"计划开工未开工项目（{late.height:,}个）", anchor=answers.ANCHOR_LATE)
 st.caption(f"计划开工时间已到（截至{period_label(f.period)}末）、尚未开工且未完成投资的新开工项目，推迟最久的在前。")
 if late.height:
     html_block(answers.start_cards(late, page_path("dossier"), late=True))

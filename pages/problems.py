@@ -57,16 +57,16 @@ ages = pb.age_counts(scope)
 
 longest = scope["days_overdue"].max() or 0
 tiles([
-    Tile("问题总数", f"{s['total']}个", f"已销号 {s['cleared']}个"),
-    Tile("未销号问题", f"{s['open']}个", f"其中办结未销号 {s['unsatisfied']}个",
+    Tile("问题总数", f"{s['total']:,}个", f"已销号 {s['cleared']:,}个"),
+    Tile("未销号问题", f"{s['open']:,}个", f"其中办结未销号 {s['unsatisfied']:,}个",
          help="已办结但企业不满意或未评价的问题不算销号"),
-    Tile("超期督办", f"{s['overdue']}个", f"最长超期 {longest}天" if s["overdue"] else "没有超期问题"),
+    Tile("超期督办", f"{s['overdue']:,}个", f"最长超期 {longest}天" if s["overdue"] else "没有超期问题"),
     Tile("办结率", pct(s["closure_rate"]),
          f"平均办结 {s['avg_days_to_close']:.0f}天" if s["avg_days_to_close"] is not None else "尚无销号问题",
          help="办结率 = 已销号问题数 ÷ 问题总数"),
-    Tile("五到位不全", f"{s['incomplete']}个", "未销号问题中"),
-    Tile("未续报", f"{s['disappeared']}个", "本期报送中消失、未销号", help="上期在报、本期报送中不再出现且未销号的问题"),
-    Tile("未建档问题", f"{unfiled.height}个", "进展表有、清单中没有",
+    Tile("五到位不全", f"{s['incomplete']:,}个", "未销号问题中"),
+    Tile("未续报", f"{s['disappeared']:,}个", "本期报送中消失、未销号", help="上期在报、本期报送中不再出现且未销号的问题"),
+    Tile("未建档问题", f"{unfiled.height:,}个", "进展表有、清单中没有",
          help="项目进展表「存在问题」栏有内容，但问题清单中没有该项目在办问题"),
     Tile("账龄超过90天", f"{sum(v for k, v in ages.items() if k in pb.AGE_BAND_ORDER[2:])}个", "未销号问题中"),
 ])
@@ -76,7 +76,7 @@ subtitle = f"{period_label(f.period)} · {f.unit_name}{narrowed} · {data_date_l
 if shown.height:
     st.subheader("最需关注的问题")
     html_block(pb.focus_cards_html(shown))
-st.subheader(f"问题清单（{shown.height}个）")
+st.subheader(f"问题清单（{shown.height:,}个）")
 if shown.is_empty():
     no_data("没有符合筛选条件的问题")
 else:
@@ -112,23 +112,23 @@ if scope.height:
 history = pb.apply_filters(q("problem_history", unit=f.unit), ptype=ptype, resp_unit=resp_unit, leader=leader)
 trend = pb.open_trend(history.filter(pl.col("period") <= f.period))
 if trend.height:
-    trend_sub = f"{f.unit_name}{narrowed} · 近{pb.TREND_MONTHS}个月各月末 · {data_date_label(f.period)}"
+    trend_sub = f"{f.unit_name}{narrowed} · 近{pb.TREND_MONTHS:,}个月各月末 · {data_date_label(f.period)}"
     chart(pb.trend_chart(trend, "未销号问题月度变化（个）", trend_sub), "未销号问题趋势", f.period, key="trend")
 
 # the 13710 clock (山西 13710 督办): stage and missed clocks of the open problems in view
 clocked = pb.with_clock(scope, q("approvals_problem_clock", period=f.period), month_end(f.period))
 cc = pb.clock_counts(clocked)
-st.subheader(f"13710督办时限（未办结问题 {cc['open']}个）")
-tiles([Tile(CLOCK_STAGE[s], f"{n}个", "所处环节") for s, n in cc["stages"].items() if s != "done"]
-      + [Tile("纳入13710督办", f"{cc['in_13710']}个", "重点工程的重大问题")]
-      + [Tile(CLOCK_MISSED[m], f"{n}个", "未办结问题中") for m, n in cc["missed"].items()])
+st.subheader(f"13710督办时限（未办结问题 {cc['open']:,}个）")
+tiles([Tile(CLOCK_STAGE[s], f"{n:,}个", "所处环节") for s, n in cc["stages"].items() if s != "done"]
+      + [Tile("纳入13710督办", f"{cc['in_13710']:,}个", "重点工程的重大问题")]
+      + [Tile(CLOCK_MISSED[m], f"{n:,}个", "未办结问题中") for m, n in cc["missed"].items()])
 ct = pb.clock_table(clocked)
 if ct.height:
     show_table(ct, column_config={"发现时间": st.column_config.DateColumn(format="YYYY-MM-DD")})
     downloads(ct, f"13710督办时限_{f.unit_name}_{f.period:%Y-%m}", f"{f.unit_name}问题13710督办时限（{period_label(f.period)}）",
               subtitle, key="clock_table")
 
-st.subheader(f"未建档问题（{unfiled.height}个）")
+st.subheader(f"未建档问题（{unfiled.height:,}个）")
 st.caption("项目进展表「存在问题」栏填了问题，但问题清单中没有该项目在办问题的，请报送单位补建问题台账。")
 if unfiled.is_empty():
     st.markdown("本期没有未建档问题。")

@@ -49,7 +49,7 @@ if t["projects"] == 0:
     no_data(f"{period_label(f.period)}{scope_name}没有{LIBRARY_FILTER[f.library]}的进度数据")
 else:
     tiles([
-        Tile(f"{f.period.year}年计划投资", yi(t["plan_wan"]), f"{t['projects']}个年度项目"),
+        Tile(f"{f.period.year}年计划投资", yi(t["plan_wan"]), f"{t['projects']:,}个年度项目"),
         Tile(f"{f.period.month}月完成投资", yi(t["month_wan"]), LIBRARY_FILTER[f.library]),
         Tile(f"{ytd_label(f.period)}累计完成", yi(t["ytd_wan"]),
              f"完成率 {pct(t['completion_rate'])}，{gap_text(t['gap_pts'])}（序时进度 {pct(time_progress)}）",
@@ -116,7 +116,7 @@ else:
             if rows:
                 drill.choose("pg_project", codes[rows[0]])
 
-        st.caption(f"共{len(codes)}个项目，红黄绿靠前、落后多的在前。点选一行查看该项目的月度情况。")
+        st.caption(f"共{len(codes):,}个项目，红黄绿靠前、落后多的在前。点选一行查看该项目的月度情况。")
         # long names: a pinned column of fixed width leaves room to scroll the figures on a phone
         drill.table(table, key=f"pg_rows_{unit}", on_select=_open_project, selection_mode="single-row",
                     column_config={"项目名称": st.column_config.TextColumn(pinned=True, width="medium")})
@@ -154,7 +154,7 @@ if project:
 # ---------------------------------------------------------------- reported last month, not this month
 unreported = q("progress_unreported", period=f.period, unit=unit)
 if unreported.height:
-    st.subheader(f"本月未报的项目（{unreported.height}个）")
+    st.subheader(f"本月未报的项目（{unreported.height:,}个）")
     st.caption(f"上月报送、{period_label(f.period)}没有报送且未竣工的项目，列出上月的数字；这些项目不在本月的统计中。")
     table = unreported_table(unreported)
     drill.table(table)

@@ -101,3 +101,14 @@ def test_rank_reasons_say_the_weakest_metric_in_words(fixture_db):
     assert reasons[last].startswith(f"第{ranked['rank'][-1]}名") and "弱项：" in reasons[last]
     value, note = lg.rank_answer(t, cfg, None)
     assert value == ranked["unit_name"][0] and f"末位：{last}" in note
+
+
+def test_counts_carry_thousands_separators(fixture_db, starts):
+    # a city-sized month: counts read like the tables (「1,234个」, not 「1234个」)
+    k = queries.run("overview_kpis", period=P, unit=None, library=None).row(0, named=True) | {"key_red": 1234}
+    targets = queries.run("policy_targets", period=P, unit=None)
+    late = pl.concat([starts.filter(pl.col("late_start"))] * 1001)
+    pages = {p: f"/{p}" for p in ("progress", "mobile", "problems", "league")}
+    got = {a.question: a for a in answers.overview_answers(P, None, k, late, None, targets, pages)}
+    assert got["红色重点工程"].value == "1,234个"
+    assert got["计划开工未开工"].value == "1,001个"

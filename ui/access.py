@@ -137,7 +137,7 @@ def teach(user: Account, lessons: list, file_name: str | None = None) -> None:
     if not may_teach(user):
         _deny(user, "登记表头", file_name)
     admin.taught.teach(lessons, user.display_name, file_name=file_name)
-    auth.audit("header_taught", target=file_name, detail=f"{len(lessons)}个表头", user=user)
+    auth.audit("header_taught", target=file_name, detail=f"{len(lessons):,}个表头", user=user)
 
 
 def teach_headers(user: Account, c, key: str) -> None:

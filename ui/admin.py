@@ -144,7 +144,7 @@ def sender_notice(checked: list[Checked]) -> str | None:
     need = [c.name for c in checked if c.needs_sender]
     if not need:
         return None
-    names = "、".join(f"「{n}」" for n in need[:3]) + (f"等{len(need)}个文件" if len(need) > 3 else "")
+    names = "、".join(f"「{n}」" for n in need[:3]) + (f"等{len(need):,}个文件" if len(need) > 3 else "")
     return f"{names}没有「填报单位：」落款，项目又分属多个县区：请在这里选择填报单位，文件会立即重新检查"
 
 
@@ -399,7 +399,7 @@ def state_choices(log: pl.DataFrame, states: list[str], current: str | None) -> 
             what = "回退后的数据"
         else:
             files = rows["file_name"].unique(maintain_order=True).to_list()
-            named = "、".join(files[:2]) + (f" 等{len(files)}个文件" if len(files) > 2 else "")
+            named = "、".join(files[:2]) + (f" 等{len(files):,}个文件" if len(files) > 2 else "")
             undone = "（该次加载已被回退）" if (rows["status"] == "rolled_back").all() else ""
             what = f"加载「{named}」后的数据{undone}"
         out[s] = f"{state_time(s)} {what}"
@@ -442,13 +442,13 @@ class Freshness:
     def line(self) -> str:
         """One line for the overview: 「2026年10月报送（截止11月5日）：应报15个单位，已报12个；逾期未报3个：…」."""
         head = (f"{period_label(self.period)}数据报送（截止{self.deadline.month}月{self.deadline.day}日）："
-                f"应报{self.expected}个单位，已报{self.reported}个")
+                f"应报{self.expected:,}个单位，已报{self.reported:,}个")
         if self.missing:
             names = "、".join(f"{n}（{d}天）" for n, d in self.missing[:5])
-            more = f"等{len(self.missing)}个" if len(self.missing) > 5 else f"{len(self.missing)}个"
+            more = f"等{len(self.missing):,}个" if len(self.missing) > 5 else f"{len(self.missing):,}个"
             return f"{head}；逾期未报{more}：{names}"
         if self.pending:
-            return f"{head}；{len(self.pending)}个单位尚未报送（未到截止日）"
+            return f"{head}；{len(self.pending):,}个单位尚未报送（未到截止日）"
         return f"{head}，已全部报送"
 
 
@@ -513,7 +513,7 @@ def show_check(c: Checked, previous: pl.DataFrame | None, existing: pl.DataFrame
         show_table(summary,
                      column_config={"本次文件": right, "上期": right, "增减": right})
         if changes.height:
-            with st.expander(f"新增和减少的项目（{changes.height}个）"):
+            with st.expander(f"新增和减少的项目（{changes.height:,}个）"):
                 show_table(changes)
     with st.expander("表头识别情况" + (f"（{sum(len(s.unrecognised) for s in r.sheets)}列未识别）"
                                   if any(s.unrecognised for s in r.sheets) else "")):
@@ -585,7 +585,7 @@ def load(checked: list[Checked], user: str | None):
     refused = [Refused(c.name, c.error or "", c.sha256) for c in checked if not c.ok]
 
     def progress(done: int, total: int) -> None:
-        bar.progress(0.1 + 0.7 * done / max(total, 1), text=f"已写入 {done}/{total} 个文件，正在重算汇总……")
+        bar.progress(0.1 + 0.7 * done / max(total, 1), text=f"已写入 {done:,}/{total:,} 个文件，正在重算汇总……")
 
     result = load_reports(reports, user=(user or "").strip() or None, progress=progress, refused=refused)
     bar.progress(1.0, text=f"完成，用时 {result.seconds:.1f} 秒")

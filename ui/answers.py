@@ -71,21 +71,21 @@ def overview_answers(period: dt.date, unit: str | None, k: dict, starts: pl.Data
     out = [Answer(f"{ytd_label(period)}累计完成投资", yi(k["ytd_wan"]),
                   f"完成率{pct(k['completion_rate'])}，{gap_text(k['gap_pts'])}",
                   _q(pages["progress"], period=slug, unit=unit), tone="yellow" if behind else "green"),
-           Answer(f"{period.month}月新开工", f"{month.height}个",
+           Answer(f"{period.month}月新开工", f"{month.height:,}个",
                   f"本月实际开工的新开工项目，计划投资{yi(month['annual_plan_wan'].sum())}" if month.height
                   else "本月没有实际开工的新开工项目", f"#{ANCHOR_STARTS}")]
     if late.height:
         top = late.row(0, named=True)
         # the unit before the name, unless the name starts with it (「云冈区云冈区同创…」)
         unit_name = top["unit_name"] if top["unit_name"] and not top["name"].startswith(top["unit_name"]) else ""
-        out.append(Answer("计划开工未开工", f"{late.height}个",
+        out.append(Answer("计划开工未开工", f"{late.height:,}个",
                           f"最久{top['days_late']}天：{unit_name + '·' if unit_name else ''}{top['name']}",
                           f"#{ANCHOR_LATE}",
                           tone="red" if top["days_late"] > 90 else "yellow"))
     else:
         out.append(Answer("计划开工未开工", "0个", "计划开工时间已到的项目都已开工", f"#{ANCHOR_LATE}", tone="green"))
     key_red = k["key_red"] or 0
-    out.append(Answer("红色重点工程", f"{key_red}个", "点开看名称、级别和包联领导",
+    out.append(Answer("红色重点工程", f"{key_red:,}个", "点开看名称、级别和包联领导",
                       _q(pages["mobile"], period=slug, unit=unit, status="red", show="list"),
                       tone="red" if key_red else "green"))
     if overdue is None:
@@ -93,7 +93,7 @@ def overview_answers(period: dt.date, unit: str | None, k: dict, starts: pl.Data
     elif overdue.height:
         top = overdue.row(0, named=True)
         who = top["responsible_unit"] or "责任单位未明确"
-        out.append(Answer("超期未办结问题", f"{overdue.height}个",
+        out.append(Answer("超期未办结问题", f"{overdue.height:,}个",
                           f"最久超期{top['days_overdue']}天：{top['project_name']}（{who}）",
                           _q(pages["problems"], period=slug, unit=unit, overdue="1"), tone="red"))
     else:
@@ -101,7 +101,7 @@ def overview_answers(period: dt.date, unit: str | None, k: dict, starts: pl.Data
                           _q(pages["problems"], period=slug, unit=unit), tone="green"))
     judged = targets.filter(pl.col("met").is_not_null())
     missed = judged.filter(~pl.col("met"))["short_label"].to_list()
-    out.append(Answer("政策目标", f"{judged.height - len(missed)}/{judged.height}项达标",
+    out.append(Answer("政策目标", f"{judged.height - len(missed):,}/{judged.height:,}项达标",
                       ("未达标：" + "、".join(missed)) if missed else "全部达标", f"#{ANCHOR_TARGETS}",
                       tone="red" if missed else "green"))
     if loading:
@@ -134,7 +134,7 @@ def start_cards(rows: pl.DataFrame, dossier_href: str, late: bool, limit: int = 
                    cards.leader_text(r["leader"], r["leader_title"])
                    + (f" · 责任单位：{r['responsible_unit']}" if r["responsible_unit"] else ""))))
     more = rows.height - shown.height
-    return cards.cards_html(items, more, f"另有{more}个，见下载的表格。")
+    return cards.cards_html(items, more, f"另有{more:,}个，见下载的表格。")
 
 
 def _date(d) -> str:

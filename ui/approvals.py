@@ -15,7 +15,7 @@ from ui.labels import APPROVAL_COLUMNS, FACTOR_COLUMNS
 
 LOW_RISK_TARGET_DAYS = 20     # the plan: a low-risk small project's whole chain in at most 20 working days
 LAND_RESERVE_TARGET = 0.10    # the plan: at least 10 % of the land quota kept for key projects
-TARGET_NAME = f"低风险小型项目全流程审批不超过{LOW_RISK_TARGET_DAYS}个工作日"
+TARGET_NAME = f"低风险小型项目全流程审批不超过{LOW_RISK_TARGET_DAYS:,}个工作日"
 LIST_ROWS = 500               # rows a list on the page shows (the longest over first); its heading counts all
 
 

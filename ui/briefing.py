@@ -196,14 +196,14 @@ def tiles(b: Briefing) -> list[tuple[str, str, str, str]]:
     """The headline figures: (label, value, note, value colour)."""
     k, p = b.kpis, b.period
     return [
-        (f"{p.year}年计划投资", yi(k.get("plan_wan")), f"年度建设项目{k.get('projects') or 0}个", INK),
+        (f"{p.year}年计划投资", yi(k.get("plan_wan")), f"年度建设项目{k.get('projects') or 0:,}个", INK),
         (f"{ytd_label(p)}累计完成投资", yi(k.get("ytd_wan")), f"{p.month}月当月完成{yi(k.get('month_wan'))}", INK),
         ("投资完成率", pct(k.get("completion_rate")),
          f"序时进度{pct(k.get('time_progress'))}，{gap_text(k.get('gap_pts')).replace('序时进度', '')}", INK),
         ("同比增长", growth(k.get("yoy_growth")), f"上年同期{yi(k.get('ytd_last_year_wan'))}", INK),
-        ("红色重点工程", f"{k.get('key_red') or 0}个", f"重点工程{k.get('key_projects') or 0}个，本月新转红{b.turned_red}个",
+        ("红色重点工程", f"{k.get('key_red') or 0:,}个", f"重点工程{k.get('key_projects') or 0:,}个，本月新转红{b.turned_red:,}个",
          RED if k.get("key_red") else INK),
-        ("超期未办结问题", f"{b.overdue.height}个", f"未办结问题共{b.problems.height}个", RED if b.overdue.height else INK),
+        ("超期未办结问题", f"{b.overdue.height:,}个", f"未办结问题共{b.problems.height:,}个", RED if b.overdue.height else INK),
     ]
 
 
@@ -344,10 +344,10 @@ def view_figure(b: Briefing) -> go.Figure:
     # red key projects (left) and overdue problems (right)
     t_top, t_bot = 528, 808
     n_red, n_ovd = b.red_key.height, b.overdue.height
-    more_red = f"，列前{RED_ROWS}个" if n_red > RED_ROWS else ""
-    more_ovd = f"，列前{PROBLEM_ROWS}个" if n_ovd > PROBLEM_ROWS else ""
-    _text(fig, pad, t_top, f"<b>红色重点工程</b>（共{n_red}个，按落后程度排序{more_red}）", 15)
-    _text(fig, mid + gap / 2, t_top, f"<b>超过完成时限未办结的问题</b>（共{n_ovd}个，按超期天数排序{more_ovd}）", 15)
+    more_red = f"，列前{RED_ROWS:,}个" if n_red > RED_ROWS else ""
+    more_ovd = f"，列前{PROBLEM_ROWS:,}个" if n_ovd > PROBLEM_ROWS else ""
+    _text(fig, pad, t_top, f"<b>红色重点工程</b>（共{n_red:,}个，按落后程度排序{more_red}）", 15)
+    _text(fig, mid + gap / 2, t_top, f"<b>超过完成时限未办结的问题</b>（共{n_ovd:,}个，按超期天数排序{more_ovd}）", 15)
     red_rows = red_key_rows(b)
     _table(fig, red_rows, [w for _, w in RED_COLUMNS], pad, t_top + 28, mid - gap / 2, t_bot,
            colors={"较上月": [RED if v == "新转红" else MUTED for v in red_rows["较上月"]]})
@@ -357,8 +357,8 @@ def view_figure(b: Briefing) -> go.Figure:
     # footer: the rule and the units, so the page stands alone
     fig.add_shape(type="line", xref="paper", yref="paper", x0=_x(pad), x1=_x(VIEW_W - pad), y0=_y(822), y1=_y(822),
                   line={"color": "#e4e9f0", "width": 1})
-    _text(fig, pad, 832, f"红黄绿判定：年累计完成率落后序时进度{RED_GAP_PTS}个百分点以上，或计划开工已过"
-                         f"{RED_LATE_START_MONTHS}个月仍未开工为红色；落后10～{RED_GAP_PTS}个百分点为黄色。"
+    _text(fig, pad, 832, f"红黄绿判定：年累计完成率落后序时进度{RED_GAP_PTS:,}个百分点以上，或计划开工已过"
+                         f"{RED_LATE_START_MONTHS:,}个月仍未开工为红色；落后10～{RED_GAP_PTS:,}个百分点为黄色。"
                          "序时进度＝当月月数÷12。金额单位：亿元。", 11.5, MUTED)
     _text(fig, VIEW_W - pad, 832, f"来源：各县区、开发区月度报表 · {b.data_date}", 11.5, MUTED, anchor="right")
 
@@ -613,7 +613,7 @@ def main(argv: list[str] | None = None) -> int:
     written = write_pack(b, a.out, a.zip)
     for path in written:
         print(f"{path}  {path.stat().st_size / 1024:,.0f} KB")
-    print(f"周报包（{period_label(period)}）已生成：{len(written)}个文件，用时{time.perf_counter() - t0:.1f}秒")
+    print(f"周报包（{period_label(period)}）已生成：{len(written):,}个文件，用时{time.perf_counter() - t0:.1f}秒")
     return 0
 
 

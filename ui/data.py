@@ -87,7 +87,7 @@ def progress_text(stage: str, done: int, total: int) -> tuple[float, str]:
     """Where the first start's bar stands (0–1 over the stage's steps) and what it says."""
     step, steps, text, unit = STAGES.get(stage, (2, 3, stage, ""))
     share = min(done / max(total, 1), 1.0)
-    return min((step + share) / steps, 1.0), f"{text}：{done}/{total}{unit}"
+    return min((step + share) / steps, 1.0), f"{text}：{done:,}/{total:,}{unit}"
 
 
 class FirstBuild:

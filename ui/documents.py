@@ -39,7 +39,7 @@ def forecast_block(period: dt.date, unit: str | None, library: str | None, scope
              help=fc.METHOD_TEXT),
         Tile("预计全年完成率", pct(f.completion_forecast), f"年度计划 {yi(f.plan_wan)}"),
         Tile("剩余月份月均需完成", "—" if need is None else ("已完成" if need == 0 else yi(need)),
-             f"剩余{f.remaining_months}个月，完成年度计划" if need else ("已完成年度计划" if need == 0 else "全年已结束")),
+             f"剩余{f.remaining_months:,}个月，完成年度计划" if need else ("已完成年度计划" if need == 0 else "全年已结束")),
         Tile("季节序时进度", "—" if f.seasonal_schedule is None else pct(f.seasonal_schedule),
              f"线性序时进度 {pct(f.linear_schedule)}（红黄绿按线性）",
              help="季节序时进度 = 以往完整年度到同月累计完成占全年完成的平均比例；线性序时进度 = 当月月数 ÷ 12"),
@@ -91,7 +91,7 @@ def review_block(period: dt.date, key: str = "review") -> None:
     for table, label, file_name, empty, suffix in (
             (rm, "建议取消重点工程资格", "建议取消重点工程资格的项目", "本期没有符合条件的项目。", "rm"),
             (pr, "建议推荐申报省级重点工程", "建议推荐申报省级重点工程的项目", "本期没有符合条件的市级重点工程。", "pr")):
-        st.markdown(f"**{label}（{table.height}个）**")
+        st.markdown(f"**{label}（{table.height:,}个）**")
         if table.height:
             show_table(table)
             downloads(table, label, f"{file_name}（{period_label(period)}）",

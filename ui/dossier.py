@@ -349,9 +349,9 @@ def approval_waiting_text(chain: pl.DataFrame) -> str | None:
         return None
     parts = []
     for r in w.iter_rows(named=True):
-        used = "—" if r["working_days"] is None else f"{r['working_days']}个工作日"
-        over = f"，超出时限{r['days_over']}个工作日" if r["is_overdue"] else ""
-        limit = f"（时限{r['limit_days']}个工作日）" if r["limit_days"] is not None else ""
+        used = "—" if r["working_days"] is None else f"{r['working_days']:,}个工作日"
+        over = f"，超出时限{r['days_over']:,}个工作日" if r["is_overdue"] else ""
+        limit = f"（时限{r['limit_days']:,}个工作日）" if r["limit_days"] is not None else ""
         parts.append(f"{r['item_name']}（{r['department'] or '—'}）已用{used}{limit}{over}")
     return "正在等待：" + "；".join(parts)
 
@@ -372,10 +372,10 @@ def approval_timeline(chain: pl.DataFrame, as_of: dt.date, title: str, subtitle:
         end = r["completed_date"] or as_of
         used = r["working_days"]
         kind = "wait" if r["is_waiting"] else ("late" if r["is_overdue"] else "ok")
-        label = (f"用时{used}个工作日" if used is not None else "用时未计算（超出节假日日历）") + \
-            (f" / 时限{r['limit_days']}个工作日" if r["limit_days"] is not None else "")
+        label = (f"用时{used:,}个工作日" if used is not None else "用时未计算（超出节假日日历）") + \
+            (f" / 时限{r['limit_days']:,}个工作日" if r["limit_days"] is not None else "")
         if r["is_waiting"]:
-            label += "，办理中" + (f"，超出{r['days_over']}个工作日" if r["is_overdue"] else "")
+            label += "，办理中" + (f"，超出{r['days_over']:,}个工作日" if r["is_overdue"] else "")
         b = bars[kind]
         b[0].append(name)
         b[1].append(r["accepted_date"].isoformat())

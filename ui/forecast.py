@@ -220,7 +220,7 @@ def need_text(fc: Forecast) -> str:
         return "—" if fc.remaining_months else "全年已结束"
     if need == 0:
         return "已完成年度计划"
-    return f"完成年度计划，剩余{fc.remaining_months}个月需月均完成{yi(need)}"
+    return f"完成年度计划，剩余{fc.remaining_months:,}个月需月均完成{yi(need)}"
 
 
 def schedule_text(fc: Forecast) -> str:

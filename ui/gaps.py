@@ -19,7 +19,7 @@ NOT_COMPARABLE = "（不可比：缺报）"
 
 def missing_lines(missing: pl.DataFrame, period: dt.date) -> list[str]:
     """One line per missing sender (the missing_senders query), largest plan first."""
-    return [f"{period.month}月缺{r['sender']}报表：上月{r['projects']}个项目，年度计划{yi(r['plan_wan'])}"
+    return [f"{period.month}月缺{r['sender']}报表：上月{r['projects']:,}个项目，年度计划{yi(r['plan_wan'])}"
             for r in missing.iter_rows(named=True)]
 
 

@@ -236,7 +236,7 @@ def changes(projects: pl.DataFrame, problems: pl.DataFrame, dropped: pl.DataFram
 
 def headline(ov_row: dict) -> str:
     """「包联重点工程2个（省级1个、市级1个）；年累计完成率87.5%，快于序时进度4.2个百分点」."""
-    return (f"包联重点工程{ov_row['projects']}个（省级{ov_row['provincial']}个、市级{ov_row['municipal']}个）；"
+    return (f"包联重点工程{ov_row['projects']:,}个（省级{ov_row['provincial']:,}个、市级{ov_row['municipal']:,}个）；"
             f"{gap_text(ov_row['gap_pts'])}")
 
 

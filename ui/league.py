@@ -253,23 +253,23 @@ def metric_text(row: dict, metric: str) -> str:
     if metric == "growth":
         return growth(row.get("yoy_growth"))
     if metric == "new_start":
-        return "—" if row.get("start_rate") is None else f"{pct(row['start_rate'])}（{row['started']}/{row['due_to_start']}）"
+        return "—" if row.get("start_rate") is None else f"{pct(row['start_rate'])}（{row['started']:,}/{row['due_to_start']:,}）"
     if metric == "key_green":
         return ("—" if row.get("key_green_share") is None
-                else f"{pct(row['key_green_share'])}（{row['key_green']}/{row['key_projects']}）")
+                else f"{pct(row['key_green_share'])}（{row['key_green']:,}/{row['key_projects']:,}）")
     if metric == "problem_closure":
         return ("—" if row.get("closure_rate") is None
-                else f"{pct(row['closure_rate'])}（{row['cleared']}/{row['problems']}）")
+                else f"{pct(row['closure_rate'])}（{row['cleared']:,}/{row['problems']:,}）")
     if metric == "overdue_problems":
-        return "—" if row.get("overdue_problems") is None else f"{row['overdue_problems']}个"
+        return "—" if row.get("overdue_problems") is None else f"{row['overdue_problems']:,}个"
     if metric == "reserve_ratio":
         return times(row.get("reserve_ratio"), 2)
     if metric == "approvals":
         return ("—" if row.get("approval_timely_rate") is None
-                else f"{pct(row['approval_timely_rate'])}（{row['approvals_on_time']}/{row['approvals_done']}）")
+                else f"{pct(row['approval_timely_rate'])}（{row['approvals_on_time']:,}/{row['approvals_done']:,}）")
     if metric == "signed_started":
         return ("—" if row.get("signed_started_ratio") is None
-                else f"{pct(row['signed_started_ratio'])}（{row['signed_started']}/{row['signed']}）")
+                else f"{pct(row['signed_started_ratio'])}（{row['signed_started']:,}/{row['signed']:,}）")
     raise KeyError(metric)
 
 

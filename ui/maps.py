@@ -196,7 +196,7 @@ def status_line(df: pl.DataFrame, scope: str) -> str:
     return (f'<style>.cp-dot{{display:inline-block;width:11px;height:11px;border-radius:50%;'
             f'margin:0 3px 0 8px;vertical-align:-1px;}}</style>'
             f'<div class="cockpit-note">{escape(scope)}<br/><b>{n}</b>个重点工程 · 总投资 '
-            f'<b>{escape(money(df["total_investment_wan"].sum()))}</b> · {dots} · 已上图 {mapped}个</div>')
+            f'<b>{escape(money(df["total_investment_wan"].sum()))}</b> · {dots} · 已上图 {mapped:,}个</div>')
 
 
 def project_table(df: pl.DataFrame, dossier_href: str = "/dossier") -> pl.DataFrame:
@@ -243,7 +243,7 @@ def problem_lines(r: dict) -> tuple[str, ...]:
     what, how late and whose; none when it has no open problem."""
     if not r.get("open_problems"):
         return ()
-    more = f"（共{r['open_problems']}个未销号）" if r["open_problems"] > 1 else ""
+    more = f"（共{r['open_problems']:,}个未销号）" if r["open_problems"] > 1 else ""
     late = f"逾期{r['problem_days_overdue']}天" if r.get("problem_overdue") else "未超期"
     return (f"问题：{r['problem_description'] or '（未填写问题描述）'}{more}",
             f"{late} · 责任单位：{r['problem_unit'] or '未明确'}")
@@ -597,7 +597,7 @@ def project_map(df: pl.DataFrame, *, provider: TileProvider = NO_TILES, unit: st
                 f"仅示意位置；开发区项目按报送坐标上图。")
         popup = (f'<div class="cp-pop"><div class="cp-pop-title">{escape(z["zone_name"])}</div>'
                  f'<div class="cp-pop-status">{escape(note)}</div><table>'
-                 f'<tr><th>重点工程</th><td>{z["projects"]}个</td></tr>'
+                 f'<tr><th>重点工程</th><td>{z["projects"]:,}个</td></tr>'
                  f'<tr><th>红黄绿</th><td>红 {z["red"]} · 黄 {z["yellow"]} · 绿 {z["green"]}</td></tr>'
                  f'<tr><th>总投资</th><td>{escape(money(z["total_wan"]))}</td></tr></table>'
                  f'<a class="cp-pop-link" href="{escape(map_href)}?unit={quote(z["zone_code"])}" target="_top">'

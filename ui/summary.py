@@ -94,9 +94,9 @@ def counties(ranking: pl.DataFrame) -> Sentence | None:
             f"最低的是{worst['unit_name']}（{pct(worst['completion_rate'])}）；"
             f"{n:,}个县区、开发区中，{ahead.height:,}个达到或快于序时进度，")
     if behind.height:
-        text += f"{behind.height:,}个落后序时进度{BEHIND_PTS}个百分点以上（{_names(behind['unit_name'].to_list())}）。"
+        text += f"{behind.height:,}个落后序时进度{BEHIND_PTS:,}个百分点以上（{_names(behind['unit_name'].to_list())}）。"
     else:
-        text += f"没有落后序时进度{BEHIND_PTS}个百分点以上的。"
+        text += f"没有落后序时进度{BEHIND_PTS:,}个百分点以上的。"
     return Sentence("县区", text, (
         Fact("完成率最高", best["unit_name"], best["unit_name"], "by_unit.unit_name"),
         Fact(f"{best['unit_name']}完成率", best["completion_rate"], pct(best["completion_rate"]),
@@ -106,7 +106,7 @@ def counties(ranking: pl.DataFrame) -> Sentence | None:
              "by_unit.completion_rate"),
         Fact("参与排名的县区、开发区", n, f"{n:,}个", "by_unit（年度计划投资大于0）"),
         Fact("达到或快于序时进度", ahead.height, f"{ahead.height:,}个", "by_unit.gap_pts ≤ 0"),
-        Fact(f"落后序时进度{BEHIND_PTS}个百分点以上", behind.height, f"{behind.height:,}个",
+        Fact(f"落后序时进度{BEHIND_PTS:,}个百分点以上", behind.height, f"{behind.height:,}个",
              f"by_unit.gap_pts > {BEHIND_PTS}"),
     ))
 

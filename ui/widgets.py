@@ -139,7 +139,7 @@ def page_header(title: str, period: dt.date | None = None) -> None:
     if info.get("last_load_at"):
         parts.append(f"最后加载 {info['last_load_at']:%Y-%m-%d %H:%M}")
     if info.get("senders_reported") is not None:
-        parts.append(f"本期已报送 {info['senders_reported']} 个单位")
+        parts.append(f"本期已报送 {info['senders_reported']:,} 个单位")
     st.markdown(f"<div class='cockpit-date'>{' · '.join(parts)}</div>", unsafe_allow_html=True)
 
 

@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         path = a.out / f"{rep.file_stem}.docx"
         path.write_bytes(render(rep))
         print(f"{path}  {path.stat().st_size / 1024:,.0f} KB")
-    print(f"已生成{len(reports)}个Word文档，用时{time.perf_counter() - t0:.1f}秒")
+    print(f"已生成{len(reports):,}个Word文档，用时{time.perf_counter() - t0:.1f}秒")
     return 0
 
 

@@ -151,7 +151,7 @@ def forecast_sentence(fcast: fc.Forecast, scope: str = "全市") -> Sentence | N
         facts.append(Fact("预计全年完成率", rate, pct(rate), "预计全年完成 ÷ overview_kpis.plan_wan"))
     need = fcast.need_per_month_wan
     if need is not None and need > 0:
-        text += f"；完成年度计划，剩余{fcast.remaining_months}个月需月均完成{yi(need)}"
+        text += f"；完成年度计划，剩余{fcast.remaining_months:,}个月需月均完成{yi(need)}"
         facts.append(Fact("剩余月份月均需完成（万元）", need, yi(need), "(plan_wan − ytd_wan) ÷ 剩余月数"))
     elif need == 0:
         text += "；已完成年度计划"
@@ -328,13 +328,13 @@ def lagging_sentence(kpis: dict, ranking: pl.DataFrame) -> Sentence:
     behind = ranking.filter(pl.col("gap_pts") > BEHIND_PTS)
     text = f"一是部分项目进度滞后。全市年度建设项目中红色{kpis['red']:,}个、黄色{kpis['yellow']:,}个"
     if behind.height:
-        text += f"；{behind.height:,}个县区、开发区落后序时进度{BEHIND_PTS}个百分点以上（{_names(behind['unit_name'].to_list())}）。"
+        text += f"；{behind.height:,}个县区、开发区落后序时进度{BEHIND_PTS:,}个百分点以上（{_names(behind['unit_name'].to_list())}）。"
     else:
-        text += f"；没有落后序时进度{BEHIND_PTS}个百分点以上的县区、开发区。"
+        text += f"；没有落后序时进度{BEHIND_PTS:,}个百分点以上的县区、开发区。"
     return plain("进度滞后", text,
                  Fact("红色年度建设项目", kpis["red"], f"红色{kpis['red']:,}个", "overview_kpis.red"),
                  Fact("黄色年度建设项目", kpis["yellow"], f"黄色{kpis['yellow']:,}个", "overview_kpis.yellow"),
-                 Fact(f"落后序时进度{BEHIND_PTS}个百分点以上的县区", behind.height, f"{behind.height:,}个",
+                 Fact(f"落后序时进度{BEHIND_PTS:,}个百分点以上的县区", behind.height, f"{behind.height:,}个",
                       f"by_unit.gap_pts > {BEHIND_PTS}"))
 
 
@@ -396,14 +396,14 @@ def approvals_sentence(frames: dict[str, pl.DataFrame], period: dt.date) -> Sent
     days = ap.LOW_RISK_TARGET_DAYS
     if lr["complete"]:
         met = lr["within"] == lr["complete"]
-        text += (f"；低风险小型项目全流程办结{lr['complete']:,}个，其中{lr['within']:,}个在{days}个工作日以内，"
-                 f"占{pct(lr['share'])}，" + ("达到" if met else "未达到") + f"全流程不超过{days}个工作日的规划目标。")
+        text += (f"；低风险小型项目全流程办结{lr['complete']:,}个，其中{lr['within']:,}个在{days:,}个工作日以内，"
+                 f"占{pct(lr['share'])}，" + ("达到" if met else "未达到") + f"全流程不超过{days:,}个工作日的规划目标。")
         facts += [Fact("全流程办结的低风险小型项目", lr["complete"], f"全流程办结{lr['complete']:,}个",
                        "approvals_low_risk.complete（不动产登记办结）"),
-                  Fact(f"{days}个工作日以内", lr["within"], f"其中{lr['within']:,}个", "approvals_low_risk.within"),
-                  Fact(f"{days}个工作日以内占比", lr["share"], pct(lr["share"]), "ui.approvals.low_risk_share")]
+                  Fact(f"{days:,}个工作日以内", lr["within"], f"其中{lr['within']:,}个", "approvals_low_risk.within"),
+                  Fact(f"{days:,}个工作日以内占比", lr["share"], pct(lr["share"]), "ui.approvals.low_risk_share")]
     else:
-        text += f"；尚无全流程办结的低风险小型项目，{days}个工作日的规划目标暂无法评价。"
+        text += f"；尚无全流程办结的低风险小型项目，{days:,}个工作日的规划目标暂无法评价。"
     return plain("审批", text, *facts)
 
 
@@ -469,7 +469,7 @@ def advice(d: QuarterData, city: fc.Forecast, removals: pl.DataFrame, promotions
         text += "各县区、开发区保持当前进度"
     need = city.need_per_month_wan
     if need:
-        text += f"；全市完成年度计划，剩余{city.remaining_months}个月需月均完成{yi(need)}。"
+        text += f"；全市完成年度计划，剩余{city.remaining_months:,}个月需月均完成{yi(need)}。"
         facts.append(Fact("剩余月份月均需完成（万元）", need, yi(need), "ui.forecast.need_per_month_wan"))
     else:
         text += "。"

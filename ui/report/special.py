@@ -104,14 +104,14 @@ def milestone_sentence(ms: pl.DataFrame) -> Sentence:
         return plain("节点", "（三）节点计划。未报送节点计划（挂图作战）。")
     done = ms.filter(pl.col("node_state").is_in(["done", "done_late"])).height
     overdue = ms.filter(pl.col("node_state") == "overdue")
-    text = f"（三）节点计划。共{ms.height}个节点，已完成{done}个"
-    facts = [Fact("节点", ms.height, f"{ms.height}个", "dossier_milestones（条数）"),
-             Fact("已完成节点", done, f"已完成{done}个", "dossier_milestones.node_state")]
+    text = f"（三）节点计划。共{ms.height:,}个节点，已完成{done:,}个"
+    facts = [Fact("节点", ms.height, f"{ms.height:,}个", "dossier_milestones（条数）"),
+             Fact("已完成节点", done, f"已完成{done:,}个", "dossier_milestones.node_state")]
     if overdue.height:
         worst = overdue.sort("days_overdue", descending=True).row(0, named=True)
-        text += (f"，已逾期{overdue.height}个（逾期最久的是「{worst['node_name']}」，"
+        text += (f"，已逾期{overdue.height:,}个（逾期最久的是「{worst['node_name']}」，"
                  f"计划{date_label(worst['planned_date'])}完成，已逾期{worst['days_overdue']}天）")
-        facts += [Fact("逾期节点", overdue.height, f"已逾期{overdue.height}个", "dossier_milestones.node_state = overdue"),
+        facts += [Fact("逾期节点", overdue.height, f"已逾期{overdue.height:,}个", "dossier_milestones.node_state = overdue"),
                   Fact("逾期天数", worst["days_overdue"], f"{worst['days_overdue']}天", "dossier_milestones.days_overdue")]
     return plain("节点", text + "。", *facts)
 
@@ -121,9 +121,9 @@ def problems_sentence(pb: pl.DataFrame) -> Sentence:
     if open_.is_empty():
         return plain("问题", "（四）存在问题。目前没有未销号的问题。")
     overdue = open_.filter(pl.col("is_overdue")).height
-    text = f"（四）存在问题。未销号问题{open_.height}个" + (f"，其中超过完成时限{overdue}个" if overdue else "") + "。"
-    return plain("问题", text, Fact("未销号问题", open_.height, f"{open_.height}个", "dossier_problems.is_cleared"),
-                 *((Fact("超过完成时限", overdue, f"{overdue}个", "dossier_problems.is_overdue"),) if overdue else ()))
+    text = f"（四）存在问题。未销号问题{open_.height:,}个" + (f"，其中超过完成时限{overdue:,}个" if overdue else "") + "。"
+    return plain("问题", text, Fact("未销号问题", open_.height, f"{open_.height:,}个", "dossier_problems.is_cleared"),
+                 *((Fact("超过完成时限", overdue, f"{overdue:,}个", "dossier_problems.is_overdue"),) if overdue else ()))
 
 
 def _pairs_table(rows: list[tuple[str, str | None]]) -> pl.DataFrame:
@@ -140,7 +140,7 @@ def _pairs_table(rows: list[tuple[str, str | None]]) -> pl.DataFrame:
 def build(d: SpecialData) -> Report:
     """One page per project: heading, identity table, investment, progress, milestones, problems."""
     when = f"{d.period.year}年{d.period.month}月"
-    rep = Report(d.title, [f"{period_label(d.period)}（共{len(d.projects)}个项目）"], when,
+    rep = Report(d.title, [f"{period_label(d.period)}（共{len(d.projects):,}个项目）"], when,
                  f"项目专报_{d.period:%Y-%m}" + (f"_{d.leader}" if d.leader else ""), title_page=False, body_pt=14)
     for i, f in enumerate(d.projects):
         p = f.project
