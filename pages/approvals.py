@@ -12,7 +12,7 @@ from ui.filters import sidebar
 from ui.format import data_date_label, pct, period_label
 from ui.labels import RULE_TEXT as STATUS_RULE_TEXT
 from ui.tiles import Tile, tiles
-from ui.widgets import chart, downloads, no_data, page_header, show_table
+from ui.widgets import chart, downloads, listing, no_data, page_header, show_table
 from ui.gaps import gaps_notice
 
 f = sidebar(show_library=False)
@@ -88,27 +88,13 @@ else:
     downloads(rt, f"审批部门排名_{f.unit_name}", f"{f.unit_name}审批部门办理情况（{period_label(f.period)}）",
               subtitle, key="rank", period=f.period)
 
-    st.subheader(f"开工受审批制约的项目（{n_held:,}个）")
-    if held.is_empty():
-        st.markdown("没有因审批事项未办结而未开工的新开工项目。")
-    else:
-        ht = ap.held_table(held)
-        show_table(ht)
-        if note := ap.list_note(held):
-            st.caption(note)
-        downloads(ht, f"开工受审批制约的项目_{f.unit_name}", f"{f.unit_name}开工受审批制约的项目",
-                  subtitle, key="held", period=f.period)
-
-    st.subheader(f"超时限仍在办理的审批事项（{totals['overdue_waiting']:,}项）")
-    if waiting.is_empty():
-        st.markdown("没有超过办理时限仍在办理的审批事项。")
-    else:
-        wt = ap.items_table(waiting)
-        show_table(wt)
-        if note := ap.list_note(waiting):
-            st.caption(note)
-        downloads(wt, f"超时限审批事项_{f.unit_name}", f"{f.unit_name}超时限仍在办理的审批事项", subtitle,
-                  key="waiting", period=f.period)
+    listing(f"开工受审批制约的项目（{n_held:,}个）", ap.held_table(held), empty="没有因审批事项未办结而未开工的新开工项目。",
+            name=f"开工受审批制约的项目_{f.unit_name}", title=f"{f.unit_name}开工受审批制约的项目", subtitle=subtitle,
+            key="held", period=f.period, note=ap.list_note(held))
+    listing(f"超时限仍在办理的审批事项（{totals['overdue_waiting']:,}项）", ap.items_table(waiting),
+            empty="没有超过办理时限仍在办理的审批事项。", name=f"超时限审批事项_{f.unit_name}",
+            title=f"{f.unit_name}超时限仍在办理的审批事项", subtitle=subtitle, key="waiting", period=f.period,
+            note=ap.list_note(waiting))
 
     left, right = st.columns(2)
     with left:
@@ -145,13 +131,7 @@ else:
             st.markdown(f"已落实用地 **{land['total_mu']:,.1f}亩**，其中重点工程 **{land['key_mu']:,.1f}亩**，"
                         f"占 **{pct(land['share'])}**（规划要求预留不低于{ap.LAND_RESERVE_TARGET * 100:.0f}%，"
                         f"{'已达到' if land['met'] else '未达到'}）。")
-    st.subheader(f"等待要素保障的重点工程（{totals['key_waiting_projects']:,}个）")
-    if keyw.is_empty():
-        st.markdown("重点工程的要素均已落实。")
-    else:
-        kt = ap.factor_table(keyw)
-        show_table(kt)
-        if note := ap.list_note(keyw):
-            st.caption(note)
-        downloads(kt, f"等待要素的重点工程_{f.unit_name}", f"{f.unit_name}等待要素保障的重点工程", subtitle,
-                  key="key_waiting", period=f.period)
+    listing(f"等待要素保障的重点工程（{totals['key_waiting_projects']:,}个）", ap.factor_table(keyw),
+            empty="重点工程的要素均已落实。", name=f"等待要素的重点工程_{f.unit_name}",
+            title=f"{f.unit_name}等待要素保障的重点工程", subtitle=subtitle, key="key_waiting", period=f.period,
+            note=ap.list_note(keyw))

@@ -15,7 +15,7 @@ from ui.data import q
 from ui.filters import sidebar
 from ui.format import data_date_label, gap_text, pct, period_label, yi, ytd_label
 from ui.tiles import Tile, tiles
-from ui.widgets import chart, downloads, escape, no_data, page_header, show_table
+from ui.widgets import chart, downloads, escape, listing, no_data, page_header, show_table
 from ui.gaps import gaps_notice
 
 SCOPE = "leaders"
@@ -80,18 +80,13 @@ if leader is None:
               key="leaders_table")
     chart(ld.status_bars(ov, "各位领导包联重点工程红黄绿（个）", subtitle), "领导包联红黄绿", f.period, key="bars")
 
-    st.subheader(f"未明确包联领导的重点工程（{no_leader.height:,}个）")
-    if no_leader.is_empty():
-        st.markdown("每个重点工程都已明确包联领导。")
-    else:
-        t = ld.unassigned_table(no_leader)
-        show_table(t)
-        downloads(t, f"未明确包联领导_{f.period:%Y-%m}", "未明确包联领导的重点工程", subtitle, key="no_leader")
+    listing(f"未明确包联领导的重点工程（{no_leader.height:,}个）", ld.unassigned_table(no_leader),
+            empty="每个重点工程都已明确包联领导。", name=f"未明确包联领导_{f.period:%Y-%m}",
+            title="未明确包联领导的重点工程", subtitle=subtitle, key="no_leader")
     if mismatch.height:
-        st.subheader(f"包联层级不符（{mismatch.height:,}个）")
-        t = ld.unassigned_table(mismatch)
-        show_table(t)
-        downloads(t, f"包联层级不符_{f.period:%Y-%m}", "省级重点工程由非市领导包联", subtitle, key="mismatch")
+        listing(f"包联层级不符（{mismatch.height:,}个）", ld.unassigned_table(mismatch), empty="",
+                name=f"包联层级不符_{f.period:%Y-%m}", title="省级重点工程由非市领导包联", subtitle=subtitle,
+                key="mismatch")
     with st.expander(ld.LEADER_RULE_TITLE, icon=":material/rule:"):
         st.markdown(ld.LEADER_RULE_TEXT)
     st.stop()

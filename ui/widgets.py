@@ -230,6 +230,21 @@ def downloads(df: pl.DataFrame, name: str, title: str, subtitle: str, key: str, 
                     key=f"{key}_csv", icon=":material/download:", width="content")
 
 
+def listing(heading: str, table: pl.DataFrame, *, empty: str, name: str, title: str, subtitle: str, key: str,
+            period: dt.date | None = None, note: str | None = None) -> None:
+    """A list a page shows under its own heading: the table (its headers in Chinese), `note` under
+    it (e.g. 「共1,234项，列出排在前面的500项。」) and its two downloads; `empty` in words when
+    there is nothing to list."""
+    st.subheader(heading)
+    if table.is_empty():
+        st.markdown(empty)
+        return
+    show_table(table)
+    if note:
+        st.caption(note)
+    downloads(table, name, title, subtitle, key=key, period=period)
+
+
 def download_button(label: str, data, *, file_name: str, mime: str, key: str, where=None,
                     on_click="ignore", **kwargs):
     """Every download button of the product goes through here: the click is recorded in the
