@@ -150,9 +150,9 @@ ADDED_TABLES = {"period_schedule": "period_schedule.sql", "mart_league_month": "
                 "approval_month": "approval_month.sql", "approvals": "approvals.sql",
                 "factor_month": "factor_month.sql", "factors": "factors.sql",
                 "mart_approval_month": "mart_approval_month.sql", "mart_factor_month": "mart_factor_month.sql",
-                "mart_progress_month": "mart_progress_month.sql"}
+                "mart_progress_month": "mart_progress_month.sql", "mart_project_month": "mart_project_month.sql"}
 # marts whose file builds `<name>_build` for the months of mart_periods (the others build their table)
-PERIOD_MARTS = frozenset({"mart_league_month", "mart_progress_month"})
+PERIOD_MARTS = frozenset({"mart_league_month", "mart_progress_month", "mart_project_month"})
 
 # the rows of an as-of relation a load can change: the months from the first one it changed
 # (rebuild_scope) and every month of the projects whose attributes taken from `projects`
@@ -205,14 +205,19 @@ def upgrade(db: Path | None = None) -> Path | None:
                     continue
                 if table in SCOPED:
                     _build(con, table, full=True)
-                elif table in PERIOD_MARTS:  # the file builds the months of mart_periods
-                    _temp(con, "mart_periods", "select period from project_month union select period from problem_month")
-                    _run_sql_file(con, sql_file)
-                    con.execute(f"create table {table} as select * from {table}_build")
+                elif table in PERIOD_MARTS:
+                    build_period_mart(con, table)
                 else:
                     _run_sql_file(con, sql_file)
         _prune(db, config.keep_states())
     return target
+
+
+def build_period_mart(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Build a mart of PERIOD_MARTS whole from the relations it reads (every month)."""
+    _temp(con, "mart_periods", "select period from project_month union select period from problem_month")
+    _run_sql_file(con, f"{name}.sql")  # the file builds the months of mart_periods
+    con.execute(f"create or replace table {name} as select * from {name}_build order by period").fetchall()
 
 
 def _run_sql_file(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -226,7 +231,7 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 # relations built from the raw tables, in build order (each from etl/sql/<name>.sql)
 DERIVED = ("project_month", "projects", "problem_month", "problems", "milestones", "mart_annual_month",
            "mart_league_month", "mart_progress_month", "approval_month", "approvals", "factor_month", "factors",
-           "mart_approval_month", "mart_factor_month", "period_schedule")
+           "mart_approval_month", "mart_factor_month", "mart_project_month", "period_schedule")
 # one project's rows are read by code (its months, its file): without an index every such read
 # scans the whole relation (project_month is ordered by month; projects is after a load's inserts)
 INDEXES = {"project_month_code": ("project_month", "project_code"), "projects_code": ("projects", "project_code")}
@@ -390,7 +395,8 @@ def _rebuild_marts(con: duckdb.DuckDBPyConnection, first: dt.date | None) -> Non
               {"first": first})
     con.execute("drop table if exists mart_unit_month")  # an earlier version's unit roll-ups, now in the league's
     for name, order in (("mart_league_month", "period, unit_kind, unit_code, unit_name"),
-                        ("mart_progress_month", "period, cut, dim, unit_code, group_key")):
+                        ("mart_progress_month", "period, cut, dim, unit_code, group_key"),
+                        ("mart_project_month", "period, project_code")):
         _run_sql_file(con, f"{name}.sql")
         if first is None:
             con.execute(f"create or replace table {name} as select * from {name}_build order by {order}")

@@ -3,17 +3,17 @@
 -- not reported this month, no longer a key project, or handed to another leader.
 -- $leader null: every leader.
 with prev as (
-    select project_code, name, nullif(trim(leader), '') as prev_leader, unit_name
-    from project_month
+    select project_code, name, leader_name as prev_leader, unit_name
+    from mart_project_month
     where period = cast($period - interval 1 month as date)
       and is_key
-      and nullif(trim(leader), '') is not null
-      and ($leader is null or trim(leader) = $leader)
+      and leader_name is not null
+      and ($leader is null or leader_name = $leader)
 ),
 
 now as (
-    select project_code, is_key, nullif(trim(leader), '') as leader
-    from project_month
+    select project_code, is_key, leader_name as leader
+    from mart_project_month
     where period = $period
 ),
 

@@ -5,10 +5,41 @@
 -- $status comma-separated statuses ('red,yellow'), $six_new 六新 type, $leader 包联领导.
 -- Projects without coordinates are kept (lon/lat null): the page lists them apart.
 -- Each carries its most pressing open problem at the month's end (the longest overdue, else the
--- oldest) with its 责任单位, and how many are open: a leader's list answers 「stuck on what, whose」.
-with key_projects as (
-    select *
-    from project_month
+-- oldest) with its 责任单位, and how many are open: a leader's list answers 「stuck on what, whose」
+-- (each row of mart_project_month carries them, etl/sql/mart_project_month.sql).
+with final as (
+    select
+        project_code,
+        name,
+        key_level,
+        unit_code,
+        unit_name,
+        county_code,
+        county_name,
+        zone_code,
+        zone_name,
+        sector,
+        six_new_type,
+        total_investment_wan,
+        annual_plan_wan,
+        completed_month_wan,
+        completed_ytd_wan,
+        completion_rate,
+        gap_pts,
+        progress_text,
+        status,
+        status_reason,
+        leader,
+        leader_title,
+        lon,
+        lat,
+        open_problems,
+        problem_description,
+        problem_unit,
+        problem_overdue,
+        problem_days_overdue,
+        unit_sort as unit_order
+    from mart_project_month
     where period = $period
       and is_key
       and ($unit is null or unit_code = $unit)
@@ -16,58 +47,6 @@ with key_projects as (
       and ($status is null or list_contains(string_split($status, ','), status))
       and ($six_new is null or six_new_type = $six_new)
       and ($leader is null or leader = $leader)
-),
-
-open_problems as (
-    select
-        project_code,
-        description,
-        responsible_unit,
-        is_overdue,
-        days_overdue,
-        count(*) over (partition by project_code) as open_count,
-        row_number() over (partition by project_code
-                           order by days_overdue desc, found_date nulls last, problem_id) as pressing
-    from problem_month
-    where period = $period
-      and is_open
-),
-
-final as (
-    select
-        k.project_code,
-        k.name,
-        k.key_level,
-        k.unit_code,
-        k.unit_name,
-        k.county_code,
-        k.county_name,
-        k.zone_code,
-        k.zone_name,
-        k.sector,
-        k.six_new_type,
-        k.total_investment_wan,
-        k.annual_plan_wan,
-        k.completed_month_wan,
-        k.completed_ytd_wan,
-        k.completion_rate,
-        k.gap_pts,
-        k.progress_text,
-        k.status,
-        k.status_reason,
-        k.leader,
-        k.leader_title,
-        k.lon,
-        k.lat,
-        coalesce(p.open_count, 0) as open_problems,
-        p.description as problem_description,
-        p.responsible_unit as problem_unit,
-        p.is_overdue as problem_overdue,
-        p.days_overdue as problem_days_overdue,
-        u.sort_order as unit_order
-    from key_projects as k
-    left join units as u on u.code = k.unit_code
-    left join open_problems as p on p.project_code = k.project_code and p.pressing = 1
 )
 
 select * from final

@@ -31,7 +31,7 @@ last_report as (
         count(*) as projects,
         sum(pm.annual_plan_wan) as plan_wan,
         sum(pm.completed_ytd_wan) as ytd_wan
-    from project_month as pm
+    from mart_project_month as pm
     where pm.period = (select prev from prev_month)
       and pm.library <> 'reserve'
       and ($unit is null or pm.unit_code = $unit)

@@ -3,8 +3,20 @@
 -- not completed by then), with last month's figures, for $unit (null: the whole city).
 -- sender_reported tells a sender missing altogether from a project left out of its file.
 with prev as (
-    select *
-    from project_month
+    select
+        project_code,
+        name,
+        unit_code,
+        unit_name,
+        sender,
+        library,
+        is_key,
+        period,
+        annual_plan_wan,
+        completed_month_wan,
+        completed_ytd_wan,
+        progress_text
+    from mart_project_month
     where period = cast($period - interval 1 month as date)
       and library <> 'reserve'
       and ($unit is null or unit_code = $unit)
@@ -14,7 +26,7 @@ with prev as (
 
 now as (
     select project_code
-    from project_month
+    from mart_project_month
     where period = $period
 ),
 

@@ -3,7 +3,7 @@
 -- the input of the key-project review rules (etl/review.py, thresholds in config/review.toml).
 with key_now as (
     select project_code
-    from project_month
+    from mart_project_month
     where period = $period and is_key
 ),
 
@@ -33,7 +33,7 @@ final as (
         p.is_done,
         p.status,
         p.status_reason
-    from project_month as p
+    from mart_project_month as p
     semi join key_now as k on k.project_code = p.project_code
     where p.period <= $period
       and p.period > $period - to_months($months)

@@ -3,15 +3,7 @@
 -- (实际开工 in the month) and those due to start that have not (计划开工未开工: planned start
 -- reached by the data date, no actual start and nothing invested), with how late they are.
 -- $unit: a county/zone code or null for the whole city. Started = as overview_kpis counts it.
-with month_rows as (
-    select *
-    from project_month
-    where period = $period
-      and library = 'new_start'
-      and ($unit is null or unit_code = $unit)
-),
-
-final as (
+with final as (
     select
         project_code,
         name,
@@ -28,7 +20,10 @@ final as (
         planned_start <= last_day($period)
             and actual_start is null and coalesce(completed_ytd_wan, 0) <= 0 as late_start,
         date_diff('day', planned_start, last_day($period)) as days_late
-    from month_rows
+    from mart_project_month
+    where period = $period
+      and library = 'new_start'
+      and ($unit is null or unit_code = $unit)
 )
 
 select *

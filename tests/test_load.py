@@ -349,7 +349,8 @@ def test_rebuilt_months_are_stored_in_month_order(tmp_path, fixture_files):
     con.execute("set threads = 1")
     try:
         for table, key in (("project_month", "period, project_code"), ("mart_annual_month", "period"),
-                           ("problem_month", "period, problem_id"), ("mart_progress_month", "period")):
+                           ("problem_month", "period, problem_id"), ("mart_progress_month", "period"),
+                           ("mart_project_month", "period, project_code")):
             keys = con.sql(f"select {key} from {table}").fetchall()  # storage order
             steps_back = sum(1 for a, b in zip(keys, keys[1:]) if b < a)
             assert steps_back <= len(files), (table, steps_back)
