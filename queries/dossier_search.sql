@@ -11,8 +11,12 @@ with matches as (
         status,
         last_period
     from projects
-    where contains(lower(name), lower(trim($text)))
-       or contains(lower(project_code), lower(trim($text)))
+    -- lower() of every name costs more than the search itself: a text without letters that
+    -- have a case (Chinese, digits, a code) is matched as it is
+    where case when lower(trim($text)) = upper(trim($text))
+               then contains(name, trim($text)) or contains(project_code, trim($text))
+               else contains(lower(name), lower(trim($text))) or contains(lower(project_code), lower(trim($text)))
+          end
 ),
 
 final as (

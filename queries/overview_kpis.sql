@@ -46,7 +46,7 @@ last_year as (
 
 reserve as (
     select count(*) as reserve_projects, sum(total_investment_wan) as reserve_total_wan
-    from project_month
+    from mart_project_month
     where library = 'reserve' and period = $period
       and ($unit is null or unit_code = $unit)
 )

@@ -1,54 +1,39 @@
 -- scope: public
 -- The policy's measurable targets for one month, as target / actual / met.
-with pm as not materialized (
-    select * from project_month where ($unit is null or unit_code = $unit)
+-- The month's sums and the same month's a year before, built at load time per unit and for the
+-- city (etl/sql/mart_policy_month.sql). $unit: a county/zone code or null for the whole city.
+with sums as not materialized (
+    select *
+    from mart_policy_month
+    where case when $unit is null then is_city else not is_city and unit_code = $unit end
 ),
 
--- one pass over the month (and one over the same month last year) for every ratio
 this_month as (
     select
-        sum(total_investment_wan) filter (where library = 'reserve') as reserve_total_wan,
-        sum(annual_plan_wan) filter (where library <> 'reserve') as plan_wan,
-        sum(completed_ytd_wan) filter (where library <> 'reserve' and sector = '工业' and six_new_type is not null)
-            as six_new_industry_ytd_wan,
-        sum(completed_ytd_wan) filter (where library <> 'reserve' and sector = '工业') as industry_ytd_wan,
-        sum(completed_ytd_wan) filter (where library <> 'reserve' and sector = '工业' and zone_code is not null)
-            as zone_industry_ytd_wan
-    from pm
+        max(reserve_total_wan) as reserve_total_wan,
+        max(plan_wan) as plan_wan,
+        max(six_new_industry_ytd_wan) as six_new_industry_ytd_wan,
+        max(industry_ytd_wan) as industry_ytd_wan,
+        max(zone_industry_ytd_wan) as zone_industry_ytd_wan,
+        max(signed) as signed,
+        max(signed_started) as signed_started
+    from sums
     where period = $period
 ),
 
 last_year as (
-    select sum(completed_ytd_wan) as zone_industry_ytd_wan
-    from pm
-    where period = $period - interval 1 year and library <> 'reserve'
-      and zone_code is not null and sector = '工业'
+    select max(zone_industry_ytd_wan) as zone_industry_ytd_wan
+    from sums
+    where period = $period - interval 1 year
 ),
 
 ratios as materialized (
     select
         t.reserve_total_wan / nullif(t.plan_wan, 0) as reserve_ratio,
         t.six_new_industry_ytd_wan / nullif(t.industry_ytd_wan, 0) as six_new_share,
-        t.zone_industry_ytd_wan / nullif(l.zone_industry_ytd_wan, 0) - 1 as zone_industry_growth
+        t.zone_industry_ytd_wan / nullif(l.zone_industry_ytd_wan, 0) - 1 as zone_industry_growth,
+        t.signed_started / nullif(t.signed, 0) as signed_started_share
     from this_month as t, last_year as l
-),
-
-signed as (
-    -- investment-promotion projects signed this year, and those of them already started this year
-    select
-        count(distinct project_code) as signed,
-        count(distinct project_code) filter (where started_this_year) as signed_started
-    from (
-        select
-            project_code,
-            bool_or(actual_start is not null and year(actual_start) = year($period)
-                    or library <> 'reserve' and completed_ytd_wan > 0 and year(signed_date) = year($period))
-                as started_this_year
-        from pm
-        where is_promotion and year(signed_date) = year($period)
-          and period between date_trunc('year', $period) and $period
-        group by project_code
-    )
 ),
 
 final as (
@@ -66,8 +51,8 @@ final as (
     from ratios as r
     union all
     select 'signed_started', '当年签约当年开工', '招商引资项目当年签约当年开工约50%',
-           0.50, s.signed_started / nullif(s.signed, 0), 'share', s.signed_started / nullif(s.signed, 0) >= 0.45
-    from signed as s
+           0.50, r.signed_started_share, 'share', r.signed_started_share >= 0.45
+    from ratios as r
 )
 
 select * from final
