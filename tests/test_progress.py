@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from apptest import markup, page_test
 
 import queries
-from etl.warehouse import SQL_DIR
+from etl.warehouse import SQL_DIR, build_period_mart
 from fixtures import CODES
 from ui import progress as pg
 
@@ -188,6 +188,9 @@ def tiny_warehouse(tmp_path_factory) -> Path:
     con.execute("create temp table rebuild_scope as select date '0001-01-01' as from_period")
     con.execute((SQL_DIR / "mart_annual_month.sql").read_text(encoding="utf-8"))
     con.execute("create table mart_annual_month as select * from mart_annual_month_build")
+    # and the questions of every month on it (etl/sql/mart_consistency_month.sql), as a load does
+    con.execute("create table problem_month (period date)")
+    build_period_mart(con, "mart_consistency_month")
     con.close()
     return path
 
