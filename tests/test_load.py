@@ -412,7 +412,8 @@ def test_approvals_and_their_marts_built_load_by_load_equal_a_full_rebuild(tmp_p
         assert load_files([f], db=db).ok
         _assert_same_as_full_rebuild(db, tmp_path)
     got = _assert_same_as_full_rebuild(db, tmp_path)
-    assert all(got[name].height > 0 for name in warehouse.DERIVED)
+    # (平城区's and 云州区's files raise no question of the statistics office: that mart is empty)
+    assert [name for name in warehouse.DERIVED if got[name].height == 0] == ["mart_consistency_month"]
     # 节能审查, reported only in September, is carried on into October as last reported
     mart = got["mart_approval_month"]
     saving = mart.filter(pl.col("item_name") == "节能审查").sort("period")

@@ -184,6 +184,8 @@ def test_a_warehouse_of_an_earlier_version_is_upgraded_once(tmp_path, fixture_fi
     con.execute("drop table mart_approval_month")  # each month's approval items and factors as last reported
     con.execute("drop table mart_factor_month")
     con.execute("drop table mart_progress_month")  # plan and completion summed per unit and dimension
+    for table in ("mart_project_month", "mart_policy_month", "mart_consistency_month"):  # the pages' flat reads
+        con.execute(f"drop table {table}")
     for table in ("approval_month", "approvals", "factor_month", "factors"):  # before the approvals sheets
         con.execute(f"drop table {table}")
     con.close()
@@ -197,6 +199,10 @@ def test_a_warehouse_of_an_earlier_version_is_upgraded_once(tmp_path, fixture_fi
     assert queries.run("approvals_totals", db=db, period="2026-09-01", unit=None).height == 1
     assert queries.run("by_unit", db=db, period="2026-09-01", library=None)["projects"].sum() > 0
     assert queries.run("overview_kpis", db=db, period="2026-09-01", unit=None, library=None)["time_progress"][0] == 0.75
+    assert queries.run("map_projects", db=db, period="2026-09-01", unit=None, level=None, status=None, six_new=None,
+                       leader=None).height > 0
+    assert queries.run("policy_targets", db=db, period="2026-09-01", unit=None)["actual"].is_not_null().any()
+    assert queries.run("consistency_flags", db=db, period="2026-09-01", unit=None).columns[:2] == ["period", "unit_code"]
 
 
 def test_a_warehouse_built_before_the_approval_inputs_takes_the_next_load(tmp_path, fixture_files):
