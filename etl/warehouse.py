@@ -151,10 +151,11 @@ ADDED_TABLES = {"period_schedule": "period_schedule.sql", "mart_league_month": "
                 "factor_month": "factor_month.sql", "factors": "factors.sql",
                 "mart_approval_month": "mart_approval_month.sql", "mart_factor_month": "mart_factor_month.sql",
                 "mart_progress_month": "mart_progress_month.sql", "mart_project_month": "mart_project_month.sql",
-                "mart_policy_month": "mart_policy_month.sql", "mart_consistency_month": "mart_consistency_month.sql"}
+                "mart_key_month": "mart_key_month.sql", "mart_policy_month": "mart_policy_month.sql",
+                "mart_consistency_month": "mart_consistency_month.sql"}
 # marts whose file builds `<name>_build` for the months of mart_periods (the others build their table)
-PERIOD_MARTS = frozenset({"mart_league_month", "mart_progress_month", "mart_project_month", "mart_policy_month",
-                          "mart_consistency_month"})
+PERIOD_MARTS = frozenset({"mart_league_month", "mart_progress_month", "mart_project_month", "mart_key_month",
+                          "mart_policy_month", "mart_consistency_month"})
 
 # the rows of an as-of relation a load can change: the months from the first one it changed
 # (rebuild_scope) and every month of the projects whose attributes taken from `projects`
@@ -233,8 +234,8 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 # relations built from the raw tables, in build order (each from etl/sql/<name>.sql)
 DERIVED = ("project_month", "projects", "problem_month", "problems", "milestones", "mart_annual_month",
            "mart_league_month", "mart_progress_month", "approval_month", "approvals", "factor_month", "factors",
-           "mart_approval_month", "mart_factor_month", "mart_project_month", "mart_policy_month",
-           "mart_consistency_month", "period_schedule")
+           "mart_approval_month", "mart_factor_month", "mart_project_month", "mart_key_month",
+           "mart_policy_month", "mart_consistency_month", "period_schedule")
 # one project's rows are read by code (its months, its file): without an index every such read
 # scans the whole relation (project_month is ordered by month; projects is after a load's inserts)
 INDEXES = {"project_month_code": ("project_month", "project_code"), "projects_code": ("projects", "project_code")}
@@ -400,6 +401,7 @@ def _rebuild_marts(con: duckdb.DuckDBPyConnection, first: dt.date | None) -> Non
     for name, order in (("mart_league_month", "period, unit_kind, unit_code, unit_name"),
                         ("mart_progress_month", "period, cut, dim, unit_code, group_key"),
                         ("mart_project_month", "period, project_code"),
+                        ("mart_key_month", "period, project_code"),
                         ("mart_policy_month", "period, is_city, unit_code"),
                         ("mart_consistency_month", "period, unit_sort, project_code, rule_seq")):
         _run_sql_file(con, f"{name}.sql")

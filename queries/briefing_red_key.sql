@@ -1,7 +1,7 @@
 -- scope: project
 -- Key projects that are red in $period, most behind first, with last month's status
 -- (turned_red: red now and not red last month, including projects new this month). Last
--- month's status comes with each row of mart_project_month (etl/sql/mart_project_month.sql).
+-- month's status comes with each row of mart_key_month (etl/sql/mart_key_month.sql).
 with final as (
     select
         project_code,
@@ -18,7 +18,7 @@ with final as (
         status_reason,
         prev_status as last_status,
         coalesce(prev_status, '') <> 'red' as turned_red
-    from mart_project_month
+    from mart_key_month
     where period = $period and is_key and status = 'red'
 )
 

@@ -4,7 +4,7 @@
 -- $leader null: every leader.
 with prev as (
     select project_code, name, leader_name as prev_leader, unit_name
-    from mart_project_month
+    from mart_key_month
     where period = cast($period - interval 1 month as date)
       and is_key
       and leader_name is not null

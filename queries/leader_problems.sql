@@ -3,7 +3,7 @@
 -- key project that has a leader), with what changed since the month before.
 with held as (
     select project_code, leader_name as leader, has_prev_month as has_prev
-    from mart_project_month
+    from mart_key_month
     where period = $period
       and is_key
       and leader_name is not null

@@ -4,7 +4,7 @@
 -- A leader whose title matches $city_pattern (ui/leaders.py) is a city leader (市领导);
 -- provincial key projects (省定省管 / 省定市管) should be held by one. The month before, the
 -- title a row leaves out (the leader's latest other one) and the problem counts come with each
--- row of mart_project_month (etl/sql/mart_project_month.sql).
+-- row of mart_key_month (the key projects of etl/sql/mart_project_month.sql).
 with final as (
     select
         period,
@@ -51,7 +51,7 @@ with final as (
         open_problems,
         overdue_problems,
         disappeared_problems
-    from mart_project_month
+    from mart_key_month
     where period = $period and is_key
       and ($leader is null or leader_name = $leader)
 )

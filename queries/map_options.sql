@@ -2,7 +2,7 @@
 -- What the map's filters can offer for one month: the leaders and 六新 types of key projects.
 with key_projects as (
     select leader, six_new_type
-    from mart_project_month
+    from mart_key_month
     where period = $period and is_key
 ),
 

@@ -6,7 +6,7 @@
 -- Projects without coordinates are kept (lon/lat null): the page lists them apart.
 -- Each carries its most pressing open problem at the month's end (the longest overdue, else the
 -- oldest) with its 责任单位, and how many are open: a leader's list answers 「stuck on what, whose」
--- (each row of mart_project_month carries them, etl/sql/mart_project_month.sql).
+-- (each row of mart_key_month carries them, etl/sql/mart_project_month.sql).
 with final as (
     select
         project_code,
@@ -39,7 +39,7 @@ with final as (
         problem_overdue,
         problem_days_overdue,
         unit_sort as unit_order
-    from mart_project_month
+    from mart_key_month
     where period = $period
       and is_key
       and ($unit is null or unit_code = $unit)

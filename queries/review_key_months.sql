@@ -3,7 +3,7 @@
 -- the input of the key-project review rules (etl/review.py, thresholds in config/review.toml).
 with key_now as (
     select project_code
-    from mart_project_month
+    from mart_key_month
     where period = $period and is_key
 ),
 

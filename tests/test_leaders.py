@@ -131,7 +131,8 @@ def scenario(fixture_db, tmp_path_factory) -> queries.Warehouse:
     con.execute("update project_month set status = 'red' where project_code = ? and period = ?", [CODE_G, SEP])
     # the pages read each project's month with the month before from the mart built on project_month
     # at load time (etl/sql/mart_project_month.sql): build it again from the changed rows, as a load would
-    build_period_mart(con, "mart_project_month")
+    for mart in ("mart_project_month", "mart_key_month"):  # the key projects' rows after all projects'
+        build_period_mart(con, mart)
     nodes = [  # G's nodes (B's come with the fixture)
         (CODE_G, 1, "桩基完成", dt.date(2026, 9, 30), None),  # overdue 31 days
         (CODE_G, 2, "道路接入", dt.date(2026, 10, 20), dt.date(2026, 11, 5)),  # done only after the month
