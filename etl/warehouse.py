@@ -410,6 +410,13 @@ def _rebuild_marts(con: duckdb.DuckDBPyConnection, first: dt.date | None) -> Non
         else:
             con.execute(f"delete from {name} where period in (select period from mart_periods)").fetchall()
             con.execute(f"insert into {name} by name select * from {name}_build order by {order}").fetchall()
+    if first is not None:  # whose account sees a project's earlier months: its unit and sender as of now
+        for name in ("mart_project_month", "mart_key_month"):
+            con.execute(f"update {name} as m set scope_unit = p.unit_code, scope_sender = p.sender "
+                        f"from projects as p where p.project_code = m.project_code "
+                        f"and p.project_code in (select project_code from rebuild_codes) "
+                        f"and (m.scope_unit is distinct from p.unit_code or m.scope_sender is distinct from p.sender)"
+                        ).fetchall()
     # each month's approval items and factors as last reported by then (the approvals page's)
     for name in ("mart_approval_month", "mart_factor_month"):
         _build(con, name, full=first is None)

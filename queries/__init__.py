@@ -9,8 +9,10 @@ what it returns: `-- scope: project` (project-level rows) or `-- scope: public` 
 unit or for the city, published to every user). A project query for a user who does not see
 everything runs on a cursor where every project-level relation of the warehouse (any relation
 with a `project_code` column, found in the catalog, so a relation added later is covered too)
-is shadowed by a temporary view holding only the projects in scope; a scope that names nothing
-sees no project rows. A file without the line does not run.
+is shadowed by a temporary view holding only the projects in scope (a semi join with them, or,
+for the relations that carry each project's unit and sender as `projects` has them —
+`scope_unit`, `scope_sender`: the flat marts —, a plain filter on those); a scope that names
+nothing sees no project rows. A file without the line does not run.
 """
 
 from __future__ import annotations
@@ -78,6 +80,11 @@ class Warehouse:
             "select distinct table_name from duckdb_columns() where database_name = $db "
             "and schema_name = 'main' and column_name = 'project_code' order by 1",
             params={"db": self._catalog}).fetchall())
+        # relations that carry whose account sees each row (the flat marts): scoped by a plain filter
+        self.scope_columned = frozenset(r for (r,) in self._con.sql(
+            "select table_name from duckdb_columns() where database_name = $db and schema_name = 'main' "
+            "and column_name in ('scope_unit', 'scope_sender') group by 1 having count(*) = 2",
+            params={"db": self._catalog}).fetchall())
 
     def run(self, name: str, scope: Scope = EVERYTHING, **params) -> pl.DataFrame:
         expected = parameters(name)
@@ -113,16 +120,23 @@ class Warehouse:
             cur = self._con.cursor()
         main = f'"{self._catalog}".main'
         if scope.kind == "unit":
-            where, bound = "unit_code = $value", {"value": scope.value}
+            where, bound, column = "unit_code = $value", {"value": scope.value}, "scope_unit"
         elif scope.kind == "sender":
-            where, bound = "sender = $value", {"value": scope.value}
+            where, bound, column = "sender = $value", {"value": scope.value}, "scope_sender"
         else:
-            where, bound = "false", None
+            where, bound, column = "false", None, None
         cur.execute(f"create temp table scope_projects as select distinct project_code "
                     f"from {main}.projects where {where}", bound)
+        # the same projects, for the relations that carry their unit and sender as `projects` has them
+        cur.execute("set variable cockpit_scope_value = $value", {"value": scope.value if column else None})
         for rel in self.project_relations:
-            cur.execute(f'create temp view "{rel}" as select * from {main}."{rel}" '
-                        f"where project_code in (select project_code from temp.main.scope_projects)")
+            if column and rel in self.scope_columned:
+                filter_ = f"{column} = getvariable('cockpit_scope_value')"
+            elif column is None:
+                filter_ = "false"
+            else:
+                filter_ = "project_code in (select project_code from temp.main.scope_projects)"
+            cur.execute(f'create temp view "{rel}" as select * from {main}."{rel}" where {filter_}')
         return cur
 
     def _release(self, scope: Scope, cur) -> None:

@@ -337,6 +337,52 @@ def test_every_derived_relation_built_load_by_load_equals_a_full_rebuild(tmp_pat
     assert "平城区供热管网改造" in b["name"].to_list()
 
 
+def _moved_copy(src: Path, dest: Path, code: str, zone: str) -> Path:
+    """A corrected file: the same workbook with one project placed in a development zone."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(src)
+    ws = wb["项目进展"]
+    header = {c.value: c.column for row in ws.iter_rows(max_row=5) for c in row if isinstance(c.value, str)}
+    for row in ws.iter_rows():
+        if any(c.value == code for c in row):
+            ws.cell(row[0].row, header["所在开发区"], zone)
+    wb.save(dest)
+    return dest
+
+
+def test_a_project_moved_to_another_unit_is_that_units_in_every_month(tmp_path, fixture_files):
+    """The flat marts say whose account sees each row (the project's unit as `projects` has it, its
+    latest): a corrected latest file that moves B into the development zone moves B's earlier
+    months to the zone's account too, as a full rebuild gives them — 2025-10 among them, a month
+    the load rebuilds nothing of (B's problems are all of 2026)."""
+    import polars as pl
+
+    import queries
+    from queries.scope import Scope
+
+    db = tmp_path / "cockpit.duckdb"
+    assert load_files(fixture_files, db=db).ok
+    latest = next(f for f in fixture_files if f.name == "2026-10_平城区.xlsx")
+    (tmp_path / "moved").mkdir()
+    assert load_files([_moved_copy(latest, tmp_path / "moved" / latest.name, fixtures.CODES["B"],
+                                   "大同经济技术开发区")], db=db).ok
+    got = _assert_same_as_full_rebuild(db, tmp_path)
+    b = got["mart_project_month"].filter(pl.col("project_code") == fixtures.CODES["B"]).sort("period")
+    assert b.select("period", "unit_code", "scope_unit").rows() == [
+        (dt.date(2025, 10, 1), "140213", "140271"), (dt.date(2026, 9, 1), "140213", "140271"),
+        (dt.date(2026, 10, 1), "140271", "140271")]
+    wh = queries.Warehouse(current_state(db))
+    try:
+        def months(unit):
+            rows = wh.run("review_key_months", Scope("unit", unit), period=dt.date(2026, 10, 1), months=13)
+            return rows.filter(pl.col("project_code") == fixtures.CODES["B"])["period"].to_list()
+        assert months("140271") == [dt.date(2025, 10, 1), dt.date(2026, 9, 1), dt.date(2026, 10, 1)]
+        assert months("140213") == []
+    finally:
+        wh.close()
+
+
 def test_rebuilt_months_are_stored_in_month_order(tmp_path, fixture_files):
     """Loads that change earlier months rewrite the later months of the year; the rows they insert
     are stored month by month (as a full rebuild writes them), so a month's filter reads only its

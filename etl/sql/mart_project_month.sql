@@ -15,6 +15,9 @@
 --        problem_*: its most pressing open one (the longest overdue, else the oldest) with its
 --        责任单位; has_filed_problem: a problem of it reported that month or still open.
 --   unit_sort: the unit's place in the official order (units.sort_order).
+--   scope_unit, scope_sender: the project's unit and sender as `projects` has them (its latest
+--        month): whose account sees the row (queries/__init__.py filters on them; a load brings
+--        them up to date in every month of the projects it rebuilds, etl/warehouse.py).
 -- mart_periods (etl/warehouse.py): the months being rebuilt.
 create or replace temp view mart_project_month_build as
 
@@ -150,8 +153,11 @@ final as (
         c.problem_description,
         c.problem_unit,
         c.problem_overdue,
-        c.problem_days_overdue
+        c.problem_days_overdue,
+        j.unit_code as scope_unit,
+        j.sender as scope_sender
     from pm as m
+    left join projects as j on j.project_code = m.project_code
     left join units as u on u.code = m.unit_code
     left join prev as p on p.next_period = m.period and p.project_code = m.project_code
     left join prev_months as h on h.period = m.period
