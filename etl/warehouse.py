@@ -260,8 +260,10 @@ def _drop_indexes(con: duckdb.DuckDBPyConnection) -> None:
     for name in INDEXES:
         con.execute(f"drop index if exists {name}")
 # the columns of `projects` that problem_month, milestones, approval_month and factor_month take over
+# (and the flat marts' scope_unit, scope_sender: unit_code, sender)
 _PROJECT_COLUMNS_USED = ("name", "county_code", "county_name", "unit_code", "unit_name", "key_level", "leader",
-                         "zone_code", "is_key", "library", "invest_kind", "sector", "planned_start", "actual_start")
+                         "zone_code", "is_key", "library", "invest_kind", "sector", "planned_start", "actual_start",
+                         "sender")
 
 
 def _temp(con: duckdb.DuckDBPyConnection, name: str, select: str, params: list | dict | None = None) -> None:
@@ -414,7 +416,7 @@ def _rebuild_marts(con: duckdb.DuckDBPyConnection, first: dt.date | None) -> Non
         for name in ("mart_project_month", "mart_key_month"):
             con.execute(f"update {name} as m set scope_unit = p.unit_code, scope_sender = p.sender "
                         f"from projects as p where p.project_code = m.project_code "
-                        f"and p.project_code in (select project_code from rebuild_codes) "
+                        f"and p.project_code in (select project_code from changed_projects) "
                         f"and (m.scope_unit is distinct from p.unit_code or m.scope_sender is distinct from p.sender)"
                         ).fetchall()
     # each month's approval items and factors as last reported by then (the approvals page's)
