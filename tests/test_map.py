@@ -201,6 +201,8 @@ def test_project_table_and_status_line():
     assert t["项目档案"][0] == "/dossier?project=X-1"
     line = maps.status_line(df, HOSTILE)
     assert "<script>alert" not in line and "2</b>个重点工程" in line and "10.00亿元" in line
+    many = maps.status_line(pl.concat([df] * 600), "全市")  # a city's count reads like the tables
+    assert "1,200</b>个重点工程" in many and "红 <b>600</b>" in many and "已上图 600个" in many
 
 
 def test_mobile_list_red_first_and_escaped():

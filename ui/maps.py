@@ -191,11 +191,11 @@ def status_line(df: pl.DataFrame, scope: str) -> str:
     n = df.height
     counts = {s: df.filter(pl.col("status") == s).height for s in STATUS}
     mapped = df.filter(pl.col("lon").is_not_null() & pl.col("lat").is_not_null()).height
-    dots = " ".join(f'<span class="cp-dot" style="background:{STATUS_COLOR[s]}"></span>{STATUS[s]} <b>{c}</b>'
+    dots = " ".join(f'<span class="cp-dot" style="background:{STATUS_COLOR[s]}"></span>{STATUS[s]} <b>{c:,}</b>'
                     for s, c in counts.items())
     return (f'<style>.cp-dot{{display:inline-block;width:11px;height:11px;border-radius:50%;'
             f'margin:0 3px 0 8px;vertical-align:-1px;}}</style>'
-            f'<div class="cockpit-note">{escape(scope)}<br/><b>{n}</b>个重点工程 · 总投资 '
+            f'<div class="cockpit-note">{escape(scope)}<br/><b>{n:,}</b>个重点工程 · 总投资 '
             f'<b>{escape(money(df["total_investment_wan"].sum()))}</b> · {dots} · 已上图 {mapped:,}个</div>')
 
 
