@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import shutil
 import socket
@@ -218,8 +219,78 @@ def sign_in(page, url: str | None, *, role: str = "centre", unit: str | None = N
 
 def launch(playwright):
     """A headless Debian Chromium. Tests take the `browser` fixture (tests/conftest.py), one
-    Chromium per test process; each test opens its own context, so no cookie is shared."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    Chromium per test process; each test opens its own context, so no cookie is shared. Every
+    page of its contexts counts the messages its server sends (see `rerun`)."""
+    return _CountingBrowser(playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS))
+
+
+# Every message a page receives from its server over Streamlit's WebSocket is counted in
+# window.__serverMessages (from the page's first script on, before Streamlit opens its socket):
+# after a click, a new message says the server has answered it, so a wait after an action starts
+# from the action's effect, not from the page as it was.
+COUNT_MESSAGES_JS = """(() => {
+    if (window.__serverMessages !== undefined) { return; }
+    window.__serverMessages = 0;
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+        constructor(...args) {
+            super(...args);
+            this.addEventListener('message', () => { window.__serverMessages += 1; });
+        }
+    };
+})();"""
+
+
+class _CountingBrowser:
+    """A Playwright browser whose new contexts and pages count their server's messages."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def new_context(self, **kwargs):
+        ctx = self._browser.new_context(**kwargs)
+        ctx.add_init_script(COUNT_MESSAGES_JS)
+        return ctx
+
+    def new_page(self, **kwargs):
+        page = self._browser.new_page(**kwargs)
+        page.add_init_script(COUNT_MESSAGES_JS)
+        return page
+
+
+def server_messages(page) -> list:
+    """Where the page's document stands: its start (performance.timeOrigin) and how many messages
+    it has received from its server so far; `answered(page, mark)` waits for a change from it."""
+    return page.evaluate("[performance.timeOrigin, window.__serverMessages || 0]")
+
+
+# a new message since `mark`, or another document altogether (a full load starts its count again)
+ANSWERED_JS = "([origin, n]) => performance.timeOrigin !== origin || (window.__serverMessages || 0) > n"
+
+
+def answered(page, mark: list, timeout_ms: int = 60_000) -> None:
+    """Wait until the server has sent the page something since `mark` (`server_messages`)."""
+    page.wait_for_function(ANSWERED_JS, arg=mark, timeout=timeout_ms, polling=50)
+
+
+@contextlib.contextmanager
+def rerun(page, text: str | None = None, timeout_ms: int = 90_000):
+    """`with rerun(page): <an action>`: the action makes the server run the page again (a click,
+    a choice, an in-app link); afterwards wait until the server has answered it and the page is
+    ready again (`text` visible, if given). Without this a wait could pass on the page as it was
+    before the action, which is still on screen until the answer arrives."""
+    mark = server_messages(page)
+    yield
+    try:
+        answered(page, mark, timeout_ms)
+    except Exception as e:
+        if type(e).__name__ != "TimeoutError":
+            raise
+        raise AssertionError(f"the server never answered the action at {page.url}\n{_what_was_seen(page)}") from None
+    wait_ready(page, text, timeout_ms)
 
 
 def warm_up(browser, url: str, wait_text: str = "数据截至") -> None:
@@ -237,17 +308,21 @@ def warm_up(browser, url: str, wait_text: str = "数据截至") -> None:
 # end-to-end tests read it) says so, the connection is up, and no status widget or skeleton shows;
 # held for a short while, since a script may ask for a rerun (or the page reload) as it ends.
 IDLE_MS = 400
-IDLE_JS = """() => {
+# Each wait counts its own quiet time (`call`: a number of its own): one left from an earlier wait
+# on the same document would let a wait after a click pass at once, before the click's rerun began.
+IDLE_JS = """(call) => {
     const app = document.querySelector('[data-testid="stApp"]');
     const busy = !app || app.getAttribute('data-test-script-state') !== 'notRunning'
         || app.getAttribute('data-test-connection-state') !== 'CONNECTED'
         || document.querySelector('[data-testid="stStatusWidget"]')
         || document.querySelector('[data-testid="stSkeleton"]');
     const now = Date.now();
-    if (busy) { window.__idleSince = null; return false; }
-    if (!window.__idleSince) { window.__idleSince = now; }
-    return now - window.__idleSince > %d;
+    if (!window.__idle || window.__idle.call !== call) { window.__idle = {call: call, since: null}; }
+    if (busy) { window.__idle.since = null; return false; }
+    if (!window.__idle.since) { window.__idle.since = now; }
+    return now - window.__idle.since > %d;
 }""" % IDLE_MS
+_IDLE_CALLS = itertools.count(1)
 
 
 def wait_ready(page, text: str | None = None, timeout_ms: int = 90_000) -> None:
@@ -259,7 +334,7 @@ def wait_ready(page, text: str | None = None, timeout_ms: int = 90_000) -> None:
             # the first visible match: a page may hold the same text hidden at this width (周报's
             # 16:9 drawing on a phone, its stacked phone version on a desktop)
             page.get_by_text(text).filter(visible=True).first.wait_for(timeout=timeout_ms)
-        page.wait_for_function(IDLE_JS, timeout=timeout_ms, polling=100)
+        page.wait_for_function(IDLE_JS, arg=next(_IDLE_CALLS), timeout=timeout_ms, polling=100)
     except Exception as e:
         if type(e).__name__ != "TimeoutError":
             raise

@@ -12,7 +12,7 @@ import pytest
 
 from accounts import Store
 from accounts.store import _token_hash
-from browser import DESKTOP, PHONE, SERVERS, account_for_server, error_boxes, open_page, screenshot, sign_in, wait_ready
+from browser import DESKTOP, PHONE, SERVERS, account_for_server, error_boxes, open_page, rerun, screenshot, sign_in, wait_ready
 from etl import config
 from fixtures import CODES
 
@@ -124,13 +124,14 @@ def test_lockout_after_five_failures(server, ctx):
     for i in range(5):
         page.get_by_label("账号").fill(login)
         page.get_by_label("密码").fill(f"wrong-{i}")
-        page.get_by_role("button", name="登录").click()
-        wait_ready(page, "账号或密码不正确")
+        # from the second try on the message of the one before is still there: wait for the answer
+        with rerun(page, "账号或密码不正确"):
+            page.get_by_role("button", name="登录").click()
     page.get_by_label("账号").fill(login)
     from apptest import PASSWORD
     page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    wait_ready(page, "账号已锁定")
+    with rerun(page, "账号已锁定"):
+        page.get_by_role("button", name="登录").click()
     screenshot(page, "accounts_locked")
     store = Store(SERVERS[server])
     assert store.get(login).locked()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import fixtures
-from browser import DESKTOP, PHONE, PageErrors, cockpit_server, error_boxes, open_page, screenshot, wait_ready
+from browser import DESKTOP, PHONE, PageErrors, cockpit_server, error_boxes, open_page, rerun, screenshot, wait_ready
 from visible import forbidden_in, visible_text
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -52,8 +52,9 @@ def test_upload_check_confirm_load(server, files, browser):
     assert "有 2 行未通过检查" in body and "下载未导入行清单（Excel）" in body
     load = page.get_by_role("button", name="加载 2 个文件到驾驶舱")
     assert load.is_disabled()
-    page.get_by_text("我已核对上面的检查结果，确认加载").click()
-    wait_ready(page)
+    with rerun(page):
+        page.get_by_text("我已核对上面的检查结果，确认加载").click()
+    assert load.is_enabled()
     load.click()
     page.get_by_text("加载完成").first.wait_for(timeout=60_000)
     wait_ready(page)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import fixtures
-from browser import DESKTOP, SERVERS, PageErrors, error_boxes, open_page, screenshot, wait_ready
+from browser import DESKTOP, SERVERS, PageErrors, error_boxes, open_page, rerun, screenshot, wait_ready
 
 playwright = pytest.importorskip("playwright.sync_api")
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,8 +115,8 @@ def test_pages_and_an_upload_through_the_proxy(deployed, browser):
         [files["2026-10_平城区.xlsx"]])
     page.get_by_text("1 个可以加载").first.wait_for(timeout=90_000)
     wait_ready(page)
-    page.get_by_text("我已核对上面的检查结果，确认加载").click()
-    wait_ready(page)
+    with rerun(page):
+        page.get_by_text("我已核对上面的检查结果，确认加载").click()
     page.get_by_role("button", name="加载 1 个文件到驾驶舱").click()
     page.get_by_text("加载完成").first.wait_for(timeout=90_000)
     wait_ready(page)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from browser import (DESKTOP, PHONE, PageErrors, cockpit_server, error_boxes, free_port, open_page, screenshot,
-                     wait_frame_quiet, wait_ready)
+                     rerun, wait_frame_quiet, wait_ready)
 from map_data import HOSTILE, HOSTILE_CODE, hostile_db  # noqa: F401
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -134,9 +134,13 @@ def test_map_offline_with_markers_boundaries_and_escaped_popup(server, browser):
     boxes = error_boxes(page)
     # the popup's link opens the project's file inside the running app, as the page's links do
     page.evaluate("window.__sameApp = true")
-    frame.click(".leaflet-popup-content a.cp-pop-link")
+    # the page opens inside the app: the map stays on screen (and 项目档案 in the menu) until the
+    # server has answered, so wait for the answer and the file's own head holding the project
+    with rerun(page):
+        frame.click(".leaflet-popup-content a.cp-pop-link")
     page.wait_for_url(f"**/dossier?project={HOSTILE_CODE}", timeout=30_000)
-    wait_ready(page, "项目档案")
+    page.locator(".dossier-head", has_text=HOSTILE).wait_for(timeout=60_000)
+    wait_ready(page)
     same_app = page.evaluate("window.__sameApp === true")
     page.close()
 
@@ -169,10 +173,14 @@ def test_mobile_map_on_a_phone(server, browser):
     layout = _layout_of(frame)
     items = page.eval_on_selector_all("a.mm-item", "as => as.map(a => [a.getAttribute('href'), a.offsetHeight])")
     screenshot(page, "mobile_map_phone")
-    page.click("a.mm-item >> nth=0")
-    # the list's own caption says 项目档案 too: wait for the new document and the project in it
+    # the page opens inside the app: the list (its caption says 项目档案, its first item names the
+    # project) stays on screen until the server has answered, so wait for the answer and the
+    # file's own head holding the project
+    with rerun(page):
+        page.click("a.mm-item >> nth=0")
     page.wait_for_url(f"**/dossier?project={B}", timeout=60_000)
-    wait_ready(page, "平城区供热管网改造工程")
+    page.locator(".dossier-head", has_text="平城区供热管网改造工程").wait_for(timeout=60_000)
+    wait_ready(page)
     opened = page.url
     body = page.inner_text("body")
     page.close()

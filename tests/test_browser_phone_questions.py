@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from browser import ARTIFACTS, PHONE, open_page, screenshot, wait_ready
+from browser import ARTIFACTS, PHONE, open_page, answered, rerun, screenshot, server_messages, wait_ready
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -44,13 +44,15 @@ class Walk:
         first checks, in several more such reads, that the target is visible, stable over two
         frames and not covered — a second or more in all, which no finger waits for."""
         self.taps += 1
-        before = self.page.url
+        before, heard = self.page.url, server_messages(self.page)
         self.page.evaluate(FINGER_JS, [selector, text, REACTION_MS])
         self.page.wait_for_function("window.__tapped", timeout=60_000, polling=50)
         tapped = self.page.evaluate("window.__tapped")
         self.marks.append(tapped["t"])
         if tapped["navigates"]:  # not the answer still showing on the page left behind
             self.page.wait_for_url(lambda u: u != before, timeout=60_000)
+            # and the server has answered: until then the page left behind is on screen
+            answered(self.page, heard)
 
     def on_screen(self, text: str) -> bool:
         """`text` is visible inside the viewport (a phone shows no more without scrolling)."""
@@ -259,11 +261,11 @@ def test_an_answer_opens_inside_the_running_app_and_back_returns(server, phone):
     so Back returns to the home page and a reload reopens the same view."""
     open_page(phone, server + HOME, wait_text="数据截至")
     phone.evaluate("window.__sameApp = true")
-    phone.locator("a.ans", has_text="红色重点工程").first.tap()
-    wait_ready(phone, "包联领导：李明（市长）")
+    with rerun(phone, "包联领导：李明（市长）"):
+        phone.locator("a.ans", has_text="红色重点工程").first.tap()
     opened, same_app = phone.url, phone.evaluate("window.__sameApp === true")
-    phone.go_back()
-    wait_ready(phone, "10月新开工")
+    with rerun(phone, "10月新开工"):  # Back, too, runs the page again inside the app
+        phone.go_back()
     back, back_title = phone.url, phone.locator("h1").first.inner_text()
     phone.goto(opened)
     wait_ready(phone, "包联领导：李明（市长）")

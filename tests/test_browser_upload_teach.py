@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import fixtures
-from browser import DESKTOP, PHONE, PageErrors, cockpit_server, error_boxes, open_page, screenshot, wait_ready
+from browser import DESKTOP, PHONE, PageErrors, cockpit_server, error_boxes, open_page, rerun, screenshot, wait_ready
 
 playwright = pytest.importorskip("playwright.sync_api")
 xlwt = pytest.importorskip("xlwt")
@@ -61,8 +61,8 @@ def _choose(page, label: str, option: str) -> None:
     box = page.get_by_role("combobox", name=label).first
     box.click()
     page.keyboard.type(option)  # the list is long and drawn lazily: filter it first
-    page.get_by_role("option", name=option, exact=True).click()
-    wait_ready(page)
+    with rerun(page):
+        page.get_by_role("option", name=option, exact=True).click()
 
 
 def test_teach_a_header_and_choose_the_sender(server, taught_file, browser):

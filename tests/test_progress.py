@@ -306,21 +306,24 @@ def test_page_cut_switch_and_shared_link(fixture_db):
 def test_click_a_bar_then_a_row_in_the_browser(fixture_server, browser):
     """AppTest cannot click a chart: in Chromium, a click on 平城区's bar opens its projects and a
     click on a project row opens the project, both kept in the URL."""
-    from browser import error_boxes, open_page, wait_ready
+    from browser import error_boxes, open_page, rerun, wait_ready
 
     base = fixture_server
     page = browser.new_page(viewport={"width": 1440, "height": 1800})
     open_page(page, base + "/progress?period=2026-10")
     wait_ready(page, "全市分县区/开发区年度投资完成率")
-    page.wait_for_timeout(1500)
+    # the chart has drawn its bars and the layer that takes clicks (no fixed pause)
+    page.wait_for_function("""() => { const p = document.querySelectorAll('.js-plotly-plot')[1];
+        return !!(p && p._fullLayout && p.querySelector('g.point path') && p.querySelector('.nsewdrag')); }""",
+                           timeout=30_000)
     bar = page.locator(".js-plotly-plot").nth(1).locator("g.point path").first.bounding_box()
-    page.mouse.click(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)  # the first bar: 平城区
-    page.get_by_text("平城区项目明细").first.wait_for(timeout=30_000)
+    with rerun(page, "平城区项目明细"):
+        page.mouse.click(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)  # the first bar: 平城区
     assert "unit=140213" in page.url
     grid = page.locator("[data-testid='stDataFrame']").nth(1)
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
-    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the first row's selection box: C
-    page.get_by_text("查看项目档案").first.wait_for(timeout=30_000)
+    with rerun(page, "查看项目档案"):
+        page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the first row's selection box: C
     assert f"project={CODES['C']}" in page.url
     assert error_boxes(page) == []
