@@ -395,10 +395,20 @@ class PageErrors:
         self.console: list[str] = []
         self.bad_responses: list[str] = []
         self.external: list[str] = []
-        page.on("console", lambda m: self.console.append(m.text) if m.type == "error" else None)
-        page.on("response", lambda r: self.bad_responses.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-        page.on("request", lambda r: self.external.append(r.url)
-                if not r.url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")) else None)
+        self._page = page
+        self._handlers = {
+            "console": lambda m: self.console.append(m.text) if m.type == "error" else None,
+            "response": lambda r: self.bad_responses.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+            "request": lambda r: self.external.append(r.url)
+            if not r.url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")) else None,
+        }
+        for event, handler in self._handlers.items():
+            page.on(event, handler)
+
+    def stop(self) -> None:
+        """Stop recording (a tab kept for the next test records that test's errors anew)."""
+        for event, handler in self._handlers.items():
+            self._page.remove_listener(event, handler)
 
     def ours(self) -> list[str]:
         probes = [b for b in self.bad_responses if "/_stcore/" in b]
