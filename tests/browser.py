@@ -261,6 +261,23 @@ class _CountingBrowser:
         return page
 
 
+@contextlib.contextmanager
+def tabs_by_size(browser, **screens: dict):
+    """One tab per screen (name=viewport, or name=the browser context's options when it is more
+    than a viewport), each in a browser context of its own, as one user's browser would be: pages
+    loaded from their address one after the other into the same tab keep the app's scripts cached
+    and compiled (a new tab evaluates them anew, about 1.5 s of its main thread each). For a
+    module's tests that each load pages and read them; a test records its page's errors with a
+    PageErrors of its own and stops it at its end."""
+    made = {name: browser.new_context(**(screen if "width" not in screen else {"viewport": screen}))
+            for name, screen in screens.items()}
+    try:
+        yield {name: ctx.new_page() for name, ctx in made.items()}
+    finally:
+        for ctx in made.values():
+            ctx.close()
+
+
 def server_messages(page) -> list:
     """Where the page's document stands: its start (performance.timeOrigin) and how many messages
     it has received from its server so far; `answered(page, mark)` waits for a change from it."""

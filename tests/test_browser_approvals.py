@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import DESKTOP, PHONE, PageErrors, error_boxes, open_page, screenshot
+from browser import DESKTOP, PHONE, PageErrors, error_boxes, open_page, screenshot, tabs_by_size
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -31,20 +31,17 @@ def server(fixture_server):
 
 
 @pytest.fixture(scope="module")
-def contexts(browser):
-    """One browser context per screen size, as one user's browser would be: its cache keeps the
-    app's code between the views (a context per test would load it anew each time)."""
-    made = {"desktop": browser.new_context(viewport=DESKTOP), "phone": browser.new_context(viewport=PHONE)}
-    yield made
-    for c in made.values():
-        c.close()
+def tabs(browser):
+    """One tab per screen size: each view is loaded from its address into it (tests/browser.py)."""
+    with tabs_by_size(browser, desktop=DESKTOP, phone=PHONE) as made:
+        yield made
 
 
 @pytest.mark.parametrize("size,size_name", [(DESKTOP, "desktop"), (PHONE, "phone")])
 @pytest.mark.parametrize("view", list(VIEWS))
-def test_view_in_browser(server, contexts, view, size, size_name):
+def test_view_in_browser(server, tabs, view, size, size_name):
     path, texts = VIEWS[view]
-    page = contexts[size_name].new_page()
+    page = tabs[size_name]
     page.set_viewport_size({**size, "height": 2400 if view != "problems" else size["height"]})
     errors = PageErrors(page)
     try:
@@ -57,7 +54,7 @@ def test_view_in_browser(server, contexts, view, size, size_name):
         overflow = page.evaluate("document.querySelector('[data-testid=\"stMain\"]')"
                                  "?.scrollWidth > window.innerWidth + 1")
     finally:
-        page.close()
+        errors.stop()
     assert missing == [] and boxes == []
     assert errors.external == [] and errors.ours() == []
     if view == "dossier":

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from PIL import Image
 
-from browser import PHONE, PageErrors, error_boxes, open_page, screenshot, wait_ready
+from browser import PHONE, PageErrors, error_boxes, open_page, screenshot, tabs_by_size
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -22,21 +22,27 @@ def server(fixture_server):
     return fixture_server  # the test process's server on the fixture warehouse, warmed up (tests/conftest.py)
 
 
+@pytest.fixture(scope="module")
+def tabs(browser):
+    """A 1920×1080 tab and a phone's, each test loading the briefing from its address into one."""
+    with tabs_by_size(browser, screen=SCREEN, phone={"viewport": PHONE, "device_scale_factor": 2}) as made:
+        yield made
+
+
 def _view_box(page) -> dict:
     return page.eval_on_selector(".briefing-view svg", "e => { const r = e.getBoundingClientRect();"
                                  " return {x: r.x, y: r.y, w: r.width, h: r.height}; }")
 
 
-def test_briefing_view_fits_a_1920x1080_screen(server, browser):
-    page = browser.new_page(viewport=SCREEN)
+def test_briefing_view_fits_a_1920x1080_screen(server, tabs):
+    page = tabs["screen"]
     errors = PageErrors(page)
-    open_page(page, server + URL)
-    wait_ready(page, "数据分析")
+    open_page(page, server + URL, wait_text="数据分析")
     box = _view_box(page)
     view_text = page.inner_text(".briefing-view")
     boxes = error_boxes(page)
     screenshot(page, "briefing_1920")
-    page.close()
+    errors.stop()
     # the whole view is on screen, at 16:9 and a readable size
     assert box["x"] >= 0 and box["y"] >= 0
     assert box["x"] + box["w"] <= SCREEN["width"] and box["y"] + box["h"] <= SCREEN["height"], box
@@ -50,36 +56,32 @@ def test_briefing_view_fits_a_1920x1080_screen(server, browser):
     assert errors.ours() == []
 
 
-def test_briefing_on_a_phone_is_stacked_and_readable(server, browser):
+def test_briefing_on_a_phone_is_stacked_and_readable(server, tabs):
     """A phone gets the same content stacked (title, data date, notices, figures,
     charts) instead of the 16:9 drawing shrunk to a third of its size; the drawing stays
     for the download."""
-    page = browser.new_page(viewport=PHONE, device_scale_factor=2)
-    open_page(page, server + URL)
-    wait_ready(page, "数据分析")
+    page = tabs["phone"]
+    open_page(page, server + URL, wait_text="数据分析")
     view_shown = page.evaluate("() => { const v = document.querySelector('.briefing-view');"
                                " return !!v && v.getBoundingClientRect().width > 0; }")
     phone_text = " ".join(page.locator(".st-key-briefing_phone, .st-key-briefing_phone_body").all_inner_texts())
     overflow = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
     screenshot(page, "briefing_phone")
-    page.close()
     assert not view_shown
     assert "周报（2026年10月）" in phone_text and "数据截至2026年10月31日" in phone_text
     assert "6.10亿元" in phone_text, phone_text[:400]
     assert overflow <= PHONE["width"]
 
 
-def test_briefing_downloads_page_png_and_pack(server, browser):
-    page = browser.new_page(viewport=SCREEN, accept_downloads=True)
-    open_page(page, server + URL)
-    wait_ready(page, "数据分析")
+def test_briefing_downloads_page_png_and_pack(server, tabs):
+    page = tabs["screen"]  # its context accepts downloads (Playwright's default)
+    open_page(page, server + URL, wait_text="数据分析")
     with page.expect_download(timeout=120_000) as png_dl:
         page.get_by_text("下载单页PNG").click()
     with page.expect_download(timeout=120_000) as zip_dl:
         page.get_by_text("下载周报包").click()
     png_name, png = png_dl.value.suggested_filename, open(png_dl.value.path(), "rb").read()
     zip_name, pack = zip_dl.value.suggested_filename, open(zip_dl.value.path(), "rb").read()
-    page.close()
     assert png_name == "周报_2026-10.png"
     assert Image.open(io.BytesIO(png)).size == (3072, 1728)
     assert zip_name == "周报_2026-10.zip"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from browser import (DESKTOP, PHONE, PageErrors, error_boxes, open_page, screenshot, signed_in_state, wait_frames_drawn,
-                     wait_ready)
+from browser import (DESKTOP, PHONE, PageErrors, error_boxes, open_page, screenshot, signed_in_state, tabs_by_size,
+                     wait_frames_drawn, wait_ready)
 from visible import forbidden_in, visible_text
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -97,13 +97,9 @@ def problems_on(page, errors: PageErrors, url: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def tabs(browser):
-    """One tab per screen size for the page tour, as one user's browser would be: each page is
-    loaded from its address into the same tab, whose cache and compiled code keep the app's
-    scripts between pages (a new tab evaluates them anew, about 1.5 s of its main thread each)."""
-    made = {"desktop": browser.new_context(viewport=DESKTOP), "phone": browser.new_context(viewport=PHONE)}
-    yield {size: c.new_page() for size, c in made.items()}
-    for c in made.values():
-        c.close()
+    """One tab per screen size for the page tour: each page is loaded from its address into it."""
+    with tabs_by_size(browser, desktop=DESKTOP, phone=PHONE) as made:
+        yield made
 
 
 @pytest.mark.parametrize("size_name", ["desktop", "phone"])

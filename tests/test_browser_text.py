@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import DESKTOP, open_page
+from browser import DESKTOP, open_page, tabs_by_size
 from visible import forbidden_in, visible_text
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -32,58 +32,57 @@ def server(fixture_server):
     return fixture_server  # the test process's server on the fixture warehouse (tests/conftest.py)
 
 
-def test_root_and_overview_urls_open_the_overview(server, browser):
+@pytest.fixture(scope="module")
+def tab(browser):
+    """One desktop tab for this module's tests: each loads the overview from its address into it."""
+    with tabs_by_size(browser, desktop=DESKTOP) as made:
+        yield made["desktop"]
+
+
+def test_root_and_overview_urls_open_the_overview(server, tab):
     """The README's 「/」 and 「/overview」 both open the overview, with the period kept."""
-    ctx = browser.new_context(viewport=DESKTOP)
-    page = ctx.new_page()
-    try:
-        for path in ("/?period=2026-10", "/overview?period=2026-10"):
-            open_page(page, server + path, wait_text="数据截至")
-            body = page.inner_text("body")
-            assert "全市项目建设总览" in body and "Page not found" not in body, path
-            assert page.url.split("?")[0].endswith("/overview") and "period=2026-10" in page.url, page.url
-    finally:
-        ctx.close()
+    page = tab
+    for path in ("/?period=2026-10", "/overview?period=2026-10"):
+        open_page(page, server + path, wait_text="数据截至")
+        body = page.inner_text("body")
+        assert "全市项目建设总览" in body and "Page not found" not in body, path
+        assert page.url.split("?")[0].endswith("/overview") and "period=2026-10" in page.url, page.url
 
 
 TOOLTIP_JS = """() => [...document.querySelectorAll('[data-testid="stTooltipContent"]')]
     .map(e => getComputedStyle(e, '::after').content).join(' ')"""
 
 
-def test_table_toolbar_speaks_chinese(server, browser):
+def test_table_toolbar_speaks_chinese(server, tab):
     """A table's own toolbar, hovered: no CSV button of its own (the page's Chinese downloads write
     percent and units), and each button's tooltip in Chinese."""
-    ctx = browser.new_context(viewport=DESKTOP)
-    page = ctx.new_page()
+    page = tab
     found, tips = [], {}
-    try:
-        open_page(page, server + "/overview?period=2026-10", wait_text="数据截至")
-        table = page.locator("[data-testid='stDataFrame']").first
-        table.scroll_into_view_if_needed()
+    open_page(page, server + "/overview?period=2026-10", wait_text="数据截至")
+    table = page.locator("[data-testid='stDataFrame']").first
+    table.scroll_into_view_if_needed()
+    table.hover()
+    buttons = page.locator("[data-testid='stDataFrame'] [data-testid='stElementToolbarButton']").first
+    buttons.wait_for()
+    shown = [b for b in page.locator("[data-testid='stDataFrame']").first
+             .locator("[data-testid='stElementToolbarButton'] button").all() if b.is_visible()]
+    for button in shown:
         table.hover()
-        buttons = page.locator("[data-testid='stDataFrame'] [data-testid='stElementToolbarButton']").first
-        buttons.wait_for()
-        shown = [b for b in page.locator("[data-testid='stDataFrame']").first
-                 .locator("[data-testid='stElementToolbarButton'] button").all() if b.is_visible()]
-        for button in shown:
-            table.hover()
-            button.hover()
-            page.locator("[data-testid='stTooltipContent']").first.wait_for(state="attached")
-            page.wait_for_timeout(200)
-            tips[button.get_attribute("aria-label")] = page.evaluate(TOOLTIP_JS)
-            found += forbidden_in(visible_text(page))
-    finally:
-        ctx.close()
+        button.hover()
+        page.locator("[data-testid='stTooltipContent']").first.wait_for(state="attached")
+        page.wait_for_timeout(200)
+        tips[button.get_attribute("aria-label")] = page.evaluate(TOOLTIP_JS)
+        found += forbidden_in(visible_text(page))
     assert "Download as CSV" not in tips  # hidden
     assert tips == {"Show/hide columns": '"显示或隐藏列"', "Search": '"搜索"', "Fullscreen": '"全屏"'}
     assert found == []
 
 
-def test_a_search_that_matches_nothing_says_so_in_chinese(server, browser):
+def test_a_search_that_matches_nothing_says_so_in_chinese(server, tab):
     """Typing into a select box what no option holds: Streamlit's 「No results」 gives way to
     「没有匹配的选项」 (CSS on the empty-state span of the pinned Streamlit; a new version that
     renames it fails here)."""
-    page = browser.new_context(viewport=DESKTOP).new_page()
+    page = tab
     open_page(page, server + "/overview?period=2026-10", wait_text="数据截至")
     box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="县区").first
     box.locator("input").click()
