@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from browser import (DESKTOP, PHONE, PageErrors, cockpit_server, error_boxes, free_port, open_page, screenshot,
-                     rerun, wait_frame_quiet, wait_ready)
+from browser import (DESKTOP, PHONE, PageErrors, cockpit_server, error_boxes, free_port, open_page, rerun,
+                     screenshot, tabs_by_size, wait_frame_quiet, wait_ready)
 from map_data import HOSTILE, HOSTILE_CODE, hostile_db  # noqa: F401
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -23,6 +23,13 @@ RED = (214, 39, 40)
 def server(hostile_db):
     with cockpit_server(hostile_db, port=PORT) as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def phone(browser):
+    """One phone tab for this module's phone tests: each loads its page from its address into it."""
+    with tabs_by_size(browser, phone={"viewport": PHONE, "device_scale_factor": 2}) as made:
+        yield made["phone"]
 
 
 def _map_frame(page):
@@ -77,19 +84,18 @@ def _pixels(png: bytes):
     return list(Image.open(BytesIO(png)).convert("RGB").getdata())
 
 
-def test_dossier_from_its_url_on_a_phone(server, browser):
+def test_dossier_from_its_url_on_a_phone(server, phone):
     # opened straight from its address, as from the QR code
-    page = browser.new_page(viewport=PHONE, device_scale_factor=2)
+    page = phone
     errors = PageErrors(page)
-    open_page(page, f"{server}/dossier?project={B}")
-    wait_ready(page, "平城区供热管网改造工程")
+    open_page(page, f"{server}/dossier?project={B}", wait_text="平城区供热管网改造工程")
     body = page.inner_text("body")
     qr = page.eval_on_selector(".dossier-qr img", "img => [img.src.slice(0, 18), img.getBoundingClientRect().width]")
     overflow = page.evaluate("""() => [...document.querySelectorAll('.dossier-head, .dossier-id, .dossier-months')]
         .map(e => e.getBoundingClientRect().right).filter(r => r > window.innerWidth + 1).length""")
     boxes = error_boxes(page)
     screenshot(page, "dossier_phone")
-    page.close()
+    errors.stop()
     assert "数据截至2026年10月31日" in body
     assert "李明（市长）" in body and "8.00亿元" in body and "落后序时进度33.3个百分点" in body
     assert "节点计划" in body and "问题清单" in body
@@ -162,11 +168,10 @@ def test_map_offline_with_markers_boundaries_and_escaped_popup(server, browser):
     assert boxes == [] and errors.external == [] and errors.ours() == []
 
 
-def test_mobile_map_on_a_phone(server, browser):
-    page = browser.new_page(viewport=PHONE, device_scale_factor=2)
+def test_mobile_map_on_a_phone(server, phone):
+    page = phone
     errors = PageErrors(page)
-    open_page(page, f"{server}/mobile")
-    wait_ready(page, "掌上地图")
+    open_page(page, f"{server}/mobile", wait_text="掌上地图")
     frame = _map_frame(page)
     iframe_box = page.query_selector("iframe[title*='st_folium']").bounding_box()
     zoom_button = frame.eval_on_selector(".leaflet-control-zoom-in", "a => a.getBoundingClientRect().height")
@@ -183,7 +188,7 @@ def test_mobile_map_on_a_phone(server, browser):
     wait_ready(page)
     opened = page.url
     body = page.inner_text("body")
-    page.close()
+    errors.stop()
     assert iframe_box["width"] >= PHONE["width"] - 40  # the map fills the width
     assert zoom_button >= 44  # thumb-sized controls
     # the county names clear of the clusters, the east edge (天镇县, 广灵县) inside the phone's map
@@ -195,16 +200,15 @@ def test_mobile_map_on_a_phone(server, browser):
     assert errors.external == [] and errors.ours() == []
 
 
-def test_key_project_map_fits_a_phone(server, browser):
+def test_key_project_map_fits_a_phone(server, phone):
     """/map on a 390 px phone: the map is as tall as the fitted city needs (its desktop 640 px left
     ~300 px empty under the city), the development-zone labels start off as on the phone map (they
     crowded 平城区's name onto its cluster), and no label covers another, a cluster or a marker."""
     from ui.maps import NARROW_MIN_HEIGHT
 
-    page = browser.new_page(viewport=PHONE, device_scale_factor=2)
+    page = phone
     errors = PageErrors(page)
-    open_page(page, f"{server}/map?period=2026-10")
-    wait_ready(page, "重点工程地图")
+    open_page(page, f"{server}/map?period=2026-10", wait_text="重点工程地图")
     frame = _map_frame(page)
     layout = _layout_of(frame)
     iframe = page.query_selector("iframe[title*='st_folium']").bounding_box()
@@ -216,7 +220,7 @@ def test_key_project_map_fits_a_phone(server, browser):
                 zones: document.querySelectorAll('.cp-zone').length};
     }""")
     screenshot(page, "map_phone")
-    page.close()
+    errors.stop()
     assert NARROW_MIN_HEIGHT <= iframe["height"] < 640 and abs(fit["height"] - iframe["height"]) <= 2, (iframe, fit)
     assert fit["above"] >= 0 and fit["below"] >= 0 and fit["above"] + fit["below"] <= 120, fit
     assert fit["zones"] == 0
