@@ -20,6 +20,20 @@ import fixtures  # noqa: E402
 os.environ.setdefault("COCKPIT_WARM_RENDERER", "0")
 
 
+def pytest_configure(config):
+    """The pages' modules imported here, in the test process's main thread, before any test: the
+    frame (app.py) starts their import in a background thread (ui/warm.py), and in a test process
+    that thread would still be importing while the next AppTests run in the main thread — an
+    import changes dicts (sys.modules, packages' namespaces) that the running code may be
+    iterating ("dictionary changed size during iteration"). With everything imported the thread
+    finds nothing left to do. A fresh server's warm-up itself is tested in tests/test_warm.py."""
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        return  # pytest-xdist's controller runs no test
+    from ui.warm import _import_all, page_modules
+
+    _import_all(page_modules())
+
+
 def pytest_collection_modifyitems(items):
     """Browser test files first, then the others, each group with its largest files first (tests
     keep their order within a file). scripts/test.sh runs the files side by side in this order
