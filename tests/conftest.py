@@ -34,15 +34,28 @@ def pytest_configure(config):
     _import_all(page_modules())
 
 
+# Seconds the longest files took in a whole run (scripts/test.sh, 3 processes on 2 cores, after
+# the browser files began sharing tabs): only their order matters, so a rough figure will do.
+LONG_FILES = {
+    "test_browser_accounts.py": 240, "test_load.py": 200, "test_browser_pages.py": 170,
+    "test_browser_phone_questions.py": 150, "test_browser_map.py": 90, "test_bootstrap.py": 90,
+    "test_browser_escaping.py": 80, "test_load_safety.py": 75, "test_browser_deploy.py": 70,
+    "test_browser_briefing.py": 60, "test_browser_data_admin.py": 60, "test_browser_approvals.py": 55,
+    "test_browser_oidc.py": 55, "test_browser_upload_teach.py": 50, "test_accounts.py": 50,
+}
+
+
 def pytest_collection_modifyitems(items):
-    """Browser test files first, then the others, each group with its largest files first (tests
-    keep their order within a file). scripts/test.sh runs the files side by side in this order
-    (pytest-xdist --dist loadfile --no-loadscope-reorder), so the long browser files, even those
-    with one or two tests, start at once and the many short files fill in at the end."""
+    """The longest files first (LONG_FILES), then the other browser files, then the others, each
+    group with its largest files first (tests keep their order within a file). scripts/test.sh
+    runs the files side by side in this order (pytest-xdist --dist loadfile
+    --no-loadscope-reorder), so the long files start at once and the many short ones fill in at
+    the end, and no process is left with a long file when the others are done."""
     from collections import Counter
 
     per_file = Counter(item.path for item in items)
-    items.sort(key=lambda item: (not item.path.name.startswith("test_browser_"), -per_file[item.path]))
+    items.sort(key=lambda item: (-LONG_FILES.get(item.path.name, 0), not item.path.name.startswith("test_browser_"),
+                                 -per_file[item.path]))
 
 
 @pytest.fixture(scope="session")
