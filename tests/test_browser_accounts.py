@@ -12,7 +12,8 @@ import pytest
 
 from accounts import Store
 from accounts.store import _token_hash
-from browser import DESKTOP, PHONE, SERVERS, account_for_server, error_boxes, open_page, rerun, screenshot, sign_in, wait_ready
+from browser import (DESKTOP, PHONE, SERVERS, account_for_server, error_boxes, open_page, rerun, screenshot, sign_in,
+                     tabs_by_size, wait_ready)
 from etl import config
 from fixtures import CODES
 
@@ -27,19 +28,30 @@ def server(fixture_server):
     return fixture_server  # the test process's server on the fixture warehouse (tests/conftest.py)
 
 
+@pytest.fixture(scope="module")
+def tab(browser):
+    with tabs_by_size(browser, desktop=DESKTOP) as made:
+        yield made["desktop"]
+
+
 @pytest.fixture()
-def ctx(browser):
-    c = browser.new_context(viewport=DESKTOP)
-    yield c
-    c.close()
+def page(tab):
+    """The module's desktop tab, as a new visitor's: no cookie, no signed-in user, desktop size
+    (one tab for the module keeps the app's scripts compiled between its tests)."""
+    tab.context.clear_cookies()
+    tab.context._cockpit_user = None  # open_page signs in anew
+    tab.set_viewport_size(DESKTOP)
+    yield tab
+    for other in tab.context.pages:
+        if other is not tab:
+            other.close()
 
 
 def body(page) -> str:
     return page.inner_text("body")
 
 
-def test_deep_link_kept_through_sign_in(server, ctx):
-    page = ctx.new_page()
+def test_deep_link_kept_through_sign_in(server, page):
     page.goto(f"{server}/dossier?project={B}")
     page.get_by_label("账号").wait_for(timeout=90_000)
     text = body(page)
@@ -52,7 +64,7 @@ def test_deep_link_kept_through_sign_in(server, ctx):
     # a reload and a new tab stay signed in (the session cookie)
     page.reload()
     wait_ready(page, "平城区供热管网改造工程")
-    tab = ctx.new_page()
+    tab = page.context.new_page()
     tab.goto(f"{server}/progress?period=2026-10")
     wait_ready(tab, "数据截至")
     assert "账号" not in [e.inner_text() for e in tab.query_selector_all("label")]
@@ -83,8 +95,7 @@ def test_no_page_at_an_address_read_as_another_site(server, path):
     ("unit", "平城区", "平城区供热管网改造工程", "云州区光伏制氢项目"),
     ("unit", "云州区", "云州区光伏制氢项目", "平城区供热管网改造工程"),
 ])
-def test_a_unit_sees_exactly_its_projects(server, ctx, role, unit, own, other):
-    page = ctx.new_page()
+def test_a_unit_sees_exactly_its_projects(server, page, role, unit, own, other):
     open_page(page, f"{server}/progress?period=2026-10&unit=", role=role, unit=unit, wait_text="数据截至")
     open_page(page, f"{server}/problems?period=2026-10", role=role, unit=unit, wait_text="数据截至")
     # another unit's project file: refused, and nothing of the project shown
@@ -100,8 +111,7 @@ def test_a_unit_sees_exactly_its_projects(server, ctx, role, unit, own, other):
     assert f"已显示{unit}的数据" in body(page)
 
 
-def test_the_map_shows_a_unit_only_its_key_projects(server, ctx):
-    page = ctx.new_page()
+def test_the_map_shows_a_unit_only_its_key_projects(server, page):
     open_page(page, f"{server}/map?period=2026-10", role="unit", unit="云州区", wait_text="数据截至")
     text = body(page)
     assert "平城区新型碳材料项目" not in text and "平城区供热管网改造工程" not in text
@@ -109,17 +119,15 @@ def test_the_map_shows_a_unit_only_its_key_projects(server, ctx):
     screenshot(page, "accounts_unit_map_phone")
 
 
-def test_leader_and_centre_see_every_unit(server, ctx):
-    page = ctx.new_page()
+def test_leader_and_centre_see_every_unit(server, page):
     for role in ("leader", "centre"):
         open_page(page, f"{server}/dossier?project={E}", role=role, wait_text="云州区光伏制氢项目")
         open_page(page, f"{server}/dossier?project={B}", role=role, wait_text="平城区供热管网改造工程")
 
 
-def test_lockout_after_five_failures(server, ctx):
+def test_lockout_after_five_failures(server, page):
     # an account of its own: the server is shared with other test files
     login = account_for_server(server, "unit", "云州区", login="test-lockout").login
-    page = ctx.new_page()
     page.goto(f"{server}/")
     for i in range(5):
         page.get_by_label("账号").fill(login)
@@ -145,12 +153,11 @@ def _age_session(store: Path, token: str, seconds: float) -> None:
         con.execute("update sessions set last_seen = last_seen - ? where token_hash = ?", (seconds, _token_hash(token)))
 
 
-def test_a_session_ends_after_the_idle_time(server, ctx):
-    page = ctx.new_page()
+def test_a_session_ends_after_the_idle_time(server, page):
     # a session of its own (not the one open_page shares), signed in through the form
     sign_in(page, f"{server}/progress?period=2026-10", role="leader")
     wait_ready(page, "数据截至")
-    token = next(c["value"] for c in ctx.cookies() if c["name"] == "cockpit_session")
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "cockpit_session")
     idle = config.session_idle_hours() * 3600  # the server's too: it runs with this environment
     _age_session(SERVERS[server], token, idle - 120)  # not yet idle long enough: still signed in (and touched)
     page.reload()
