@@ -34,14 +34,14 @@ def pytest_configure(config):
     _import_all(page_modules())
 
 
-# Seconds the longest files took in a whole run (scripts/test.sh, 3 processes on 2 cores, after
-# the browser files began sharing tabs): only their order matters, so a rough figure will do.
+# Seconds the longest files took in a whole run (scripts/test.sh, 3 processes on a busy 2-core
+# machine, browser files sharing tabs): only their order matters, so a rough figure will do.
 LONG_FILES = {
-    "test_browser_accounts.py": 240, "test_load.py": 200, "test_browser_pages.py": 170,
-    "test_browser_phone_questions.py": 150, "test_browser_map.py": 90, "test_bootstrap.py": 90,
-    "test_browser_escaping.py": 80, "test_load_safety.py": 75, "test_browser_deploy.py": 70,
-    "test_browser_briefing.py": 60, "test_browser_data_admin.py": 60, "test_browser_approvals.py": 55,
-    "test_browser_oidc.py": 55, "test_browser_upload_teach.py": 50, "test_accounts.py": 50,
+    "test_load.py": 260, "test_browser_pages.py": 250, "test_browser_accounts.py": 180,
+    "test_browser_escaping.py": 130, "test_browser_phone_questions.py": 120, "test_accounts.py": 120,
+    "test_browser_approvals.py": 100, "test_browser_map.py": 90, "test_bootstrap.py": 90, "test_scope.py": 90,
+    "test_browser_deploy.py": 80, "test_browser_data_admin.py": 80, "test_browser_oidc.py": 70,
+    "test_load_safety.py": 70, "test_gaps.py": 60, "test_browser_briefing.py": 60,
 }
 
 
